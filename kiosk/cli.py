@@ -1,0 +1,95 @@
+"""The `kiosk` command (contracts.md). Each sub-command lives in its own module and is
+imported only when used, so `kiosk sim` never loads Kivy and `kiosk circ` stays fast."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+# sub-command -> "module:function"; the function takes the argparse namespace, returns exit code
+HANDLERS = {
+    "run": "kiosk.app:run_main",
+    "sim": "kiosk.irbis.server:main",
+    "script": "kiosk.scripting:main",
+    "hw-check": "kiosk.hwcheck:main",
+    "bench": "kiosk.bench:main",
+    "circ": "kiosk.irbis.circ_cli:main",
+    "staff-console": "kiosk.staff.console:main",
+    "callpoint": "kiosk.staff.callpoint:main",
+    "journal": "kiosk.journal.cli:main",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk", description="Abai library self-service kiosk")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="the touchscreen app")
+    run.add_argument("--config")
+
+    sim = sub.add_parser("sim", help="the embedded IRBIS64 server")
+    sim.add_argument("--load", action="append", default=[], metavar="DB=FILE")
+    sim.add_argument("--tcp-port", type=int, default=6666)
+    sim.add_argument("--http-port", type=int, default=8080)
+    sim.add_argument("--data", metavar="DIR")
+    sim.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--demo", action="store_true", help="load the demo data into empty databases")
+
+    script = sub.add_parser("script", help="run a scenario through the headless app")
+    script.add_argument("scenario")
+    script.add_argument("--config")
+    script.add_argument("--gateway")
+    script.add_argument("--today")
+    script.add_argument("--transcript")
+    script.add_argument("--screenshots")
+
+    hw = sub.add_parser("hw-check", help="list devices and gateway reachability")
+    hw.add_argument("--config")
+
+    bench = sub.add_parser("bench", help="benchmarks; prints one JSON object")
+    bench.add_argument("--quick", action="store_true")
+
+    circ = sub.add_parser("circ", help="circulation from the command line")
+    circ_sub = circ.add_subparsers(dest="action", required=True)
+    for action, positional in (
+        ("loans", ["card"]),
+        ("checkout", ["card", "barcode"]),
+        ("renew", ["card", "barcode"]),
+        ("return", ["barcode"]),
+    ):
+        a = circ_sub.add_parser(action)
+        for name in positional:
+            a.add_argument(name)
+        a.add_argument("--gateway")
+        a.add_argument("--config")
+        a.add_argument("--today")
+
+    console = sub.add_parser("staff-console", help="web console for staff alerts")
+    console.add_argument("--config")
+    console.add_argument("--port", type=int, default=8090)
+    console.add_argument("--host", default="0.0.0.0")
+    console.add_argument("--broker", help="mqtt://host:port")
+
+    cp = sub.add_parser("callpoint", help="a call point: one button and a lamp")
+    cp.add_argument("--config")
+
+    journal = sub.add_parser("journal", help="the transaction journal")
+    journal.add_argument("action", choices=["report", "replay"])
+    journal.add_argument("--config")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    args = build_parser().parse_args(argv)
+    module_name, func_name = HANDLERS[args.command].split(":")
+    handler = getattr(importlib.import_module(module_name), func_name)
+    return int(handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

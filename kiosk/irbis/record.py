@@ -1,0 +1,125 @@
+"""IRBIS64 records: MFN, status, version and repeatable fields with subfields.
+
+A field's text is an optional value before the first `^` followed by subfields
+`^<code><text>`. Fields keep the order they were read in (the IRBIS64+ GUID field,
+tag 2147483647, stays first); nothing unknown is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+GUID_TAG = 2147483647
+
+
+@dataclass
+class SubField:
+    code: str
+    value: str
+
+    def __post_init__(self) -> None:
+        self.code = self.code.upper()
+
+
+@dataclass
+class Field:
+    tag: int
+    value: str = ""  # text before the first ^
+    subfields: list[SubField] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, tag: int, text: str) -> Field:
+        head, *parts = text.split("^")
+        subs = [SubField(p[0], p[1:]) for p in parts if p]
+        return cls(tag, head, subs)
+
+    @classmethod
+    def of(cls, tag: int, value: str = "", **subs: str) -> Field:
+        """Field.of(40, G="IBIS", H="123") — keyword order is subfield order.
+        Digit codes can be given as `_1="..."`."""
+        return cls(tag, value, [SubField(k.lstrip("_"), v) for k, v in subs.items()])
+
+    def text(self) -> str:
+        return self.value + "".join(f"^{s.code}{s.value}" for s in self.subfields)
+
+    def get(self, code: str, default: str = "") -> str:
+        code = code.upper()
+        for s in self.subfields:
+            if s.code == code:
+                return s.value
+        return default
+
+    def set(self, code: str, value: str | None) -> None:
+        """Replace the first subfield with this code (append if absent); None removes it."""
+        code = code.upper()
+        for i, s in enumerate(self.subfields):
+            if s.code == code:
+                if value is None:
+                    del self.subfields[i]
+                else:
+                    s.value = value
+                return
+        if value is not None:
+            self.subfields.append(SubField(code, value))
+
+    def __str__(self) -> str:
+        return f"{self.tag}#{self.text()}"
+
+
+@dataclass
+class Record:
+    mfn: int = 0
+    status: int = 0
+    version: int = 0
+    fields: list[Field] = field(default_factory=list)
+    database: str = ""
+
+    def all(self, tag: int) -> list[Field]:
+        return [f for f in self.fields if f.tag == tag]
+
+    def first(self, tag: int) -> Field | None:
+        for f in self.fields:
+            if f.tag == tag:
+                return f
+        return None
+
+    def fm(self, tag: int, code: str | None = None, default: str = "") -> str:
+        """Text of the first field `tag` (or its subfield `code`)."""
+        f = self.first(tag)
+        if f is None:
+            return default
+        if code is None:
+            return f.text()
+        return f.get(code, default)
+
+    def add(self, tag: int, text: str = "") -> Field:
+        f = Field.parse(tag, text)
+        self.fields.append(f)
+        return f
+
+    def append(self, f: Field) -> Field:
+        self.fields.append(f)
+        return f
+
+    def remove(self, tag: int) -> None:
+        self.fields = [f for f in self.fields if f.tag != tag]
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def copy(self) -> Record:
+        return Record(
+            self.mfn,
+            self.status,
+            self.version,
+            [Field(f.tag, f.value, [SubField(s.code, s.value) for s in f.subfields]) for f in self.fields],
+            self.database,
+        )
+
+    @classmethod
+    def from_fields(cls, items: Iterable[tuple[int, str]], **kw: int | str) -> Record:
+        rec = cls(**kw)  # type: ignore[arg-type]
+        for tag, text in items:
+            rec.add(tag, text)
+        return rec
