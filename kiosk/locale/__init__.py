@@ -10,7 +10,7 @@ text; placeholders use str.format syntax: `{title}`, `{due}`.
 from __future__ import annotations
 
 import ast
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
