@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng sox \
-	mosquitto fonts-dejavu-core linux-libc-dev systemd
+	mosquitto fonts-dejavu-core linux-libc-dev systemd \
+	chromium chromium-driver
 
 export KIVY_NO_ARGS := 1
 export KIVY_NO_CONSOLELOG := 1

@@ -73,11 +73,157 @@ class SessionSection:
 
 
 @dataclass
+class UiSection:
+    """The touchscreen: its physical size (for 12 mm touch targets) and look."""
+
+    screen_diagonal_in: float = 10.0  # the panel's diagonal in inches
+    width: int = 1280  # the panel's resolution in pixels (window size off the Pi)
+    height: int = 800
+    orientation: str = "landscape"  # landscape | portrait
+    fullscreen: str = "auto"  # auto (fullscreen on a Pi console without a desktop) | yes | no
+    contrast: bool = False  # start in the high-contrast theme
+    min_target_mm: float = 12.0  # smallest touch target
+    bottom_margin_mm: float = 18.0  # nothing tappable this close to the bottom edge
+    maxfps: int = 30  # redraws happen only on change; this caps animations
+
+
+@dataclass
+class StaffSection:
+    """Staff call alerts (kiosk/staff): MQTT link, escalation, console sign-in, call point pins."""
+
+    broker_url: str = ""  # "mqtt://host:1883"; "" = no MQTT (desk lamp only)
+    broker_username: str = ""
+    broker_password_file: str = ""
+    topic_prefix: str = "kiosk"
+    escalate_after_s: float = 60.0  # nobody acknowledged within this -> "escalated"
+    heartbeat_s: float = 30.0  # retained status with health, every N seconds
+    needs_staff: list[str] = field(default_factory=list)  # refusal reasons that call staff
+    users_file: str = ""  # console users: "name:pbkdf2_sha256$iterations$salt$hash" lines
+    users: dict[str, str] = field(default_factory=dict)  # or inline: name = "pbkdf2_sha256$..."
+    console_language: str = "kk"
+    button_pin: int = 17  # call point: the call button (BCM)
+    lamp_pin: int = 27  # call point: the lamp in/next to the button (BCM)
+    desk_lamp_pin: int = -1  # kiosk: a lamp or buzzer at the staff desk; -1 = none
+
+
+@dataclass
+class JournalSection:
+    """The transaction journal and the offline policy (kiosk/journal)."""
+
+    path: str = ""  # "" = <data_dir>/journal.sqlite3
+    offline_policy: str = "refuse"  # refuse | queue
+    offline_max_items: int = 3  # loans per patron while the gateway is down (queue policy)
+    offline_recent_days: int = 60  # only patrons seen online within this many days
+    sync_interval_s: float = 30.0  # how often queued loans are retried
+
+
+@dataclass
+class HardwareSection:
+    """Devices around the screen (hardware/README.md has the wiring). Pins are BCM numbers,
+    -1 = not fitted. `kiosk hw-check` shows what is found."""
+
+    mode: str = "auto"  # auto (real devices on a Raspberry Pi, simulated elsewhere) | real | sim
+    # scanner selectors, optional role first: "auto", "card=/dev/input/by-id/...",
+    # "book=0c2e:0b61" (USB vendor:product), or part of the device name
+    scanners: list[str] = field(default_factory=lambda: ["auto"])
+    scanner_inter_key_timeout_s: float = 0.1  # slower key gaps are a person typing: dropped
+    scanner_max_length: int = 64
+    scanner_prefix: str = ""  # stripped from codes when present
+    scanner_suffix: str = ""
+    # tactile keys: up, down, select, back, help, repeat, volume_up, volume_down, language
+    key_pins: dict[str, int] = field(default_factory=dict)  # e.g. { up = 5, down = 6 }
+    call_button_pin: int = -1
+    call_lamp_pin: int = -1
+    headphone_pin: int = -1  # the jack's switch contact
+    headphone_closed_means_inserted: bool = True
+    desk_lamp_pin: int = -1  # staff desk lamp or buzzer
+    debounce_s: float = 0.05  # 0 .. 0.5 s
+    hold_time_s: float = 2.0
+    pin_factory: str = "auto"  # auto | rpigpio | lgpio | mock (GPIOZERO_PIN_FACTORY also works)
+    printer: str = ""  # USB "VVVV:PPPP" in hex, e.g. "0416:5011"; "" = no printer
+    printer_in_ep: int = 0x82
+    printer_out_ep: int = 0x01
+    printer_timeout_s: float = 10.0
+    printer_width_px: int = 576  # 576 for 80 mm paper, 384 for 58 mm
+    printer_font: str = ""  # "" = DejaVu Sans (fonts-dejavu-core)
+
+    def problems(self) -> list[str]:
+        """What is wrong with these values, each with the fix; [] when all is well."""
+        out: list[str] = []
+        if self.mode not in ("auto", "real", "sim"):
+            out.append(f"[hardware] mode = {self.mode!r}: use auto, real or sim")
+        keys = ("up", "down", "select", "back", "help", "repeat", "volume_up", "volume_down", "language")
+        for name, pin in self.key_pins.items():
+            if name not in keys:
+                out.append(f"[hardware] key_pins.{name}: unknown key; keys are {', '.join(keys)}")
+            if not isinstance(pin, int) or isinstance(pin, bool) or not -1 <= pin <= 27:
+                out.append(f"[hardware] key_pins.{name} = {pin!r}: expected a BCM pin 0..27 or -1")
+        if not 0 <= self.debounce_s <= 0.5:
+            out.append(f"[hardware] debounce_s = {self.debounce_s}: must be between 0 and 0.5")
+        if self.hold_time_s <= 0:
+            out.append(f"[hardware] hold_time_s = {self.hold_time_s}: must be more than 0")
+        if not all(isinstance(s, str) and s.strip() for s in self.scanners):
+            out.append("[hardware] scanners: each entry must be a non-empty string, e.g. \"auto\"")
+        if self.printer and not _is_usb_id(self.printer):
+            out.append(f"[hardware] printer = {self.printer!r}: expected VVVV:PPPP in hex, e.g. \"0416:5011\"")
+        return out
+
+
+def _is_usb_id(text: str) -> bool:
+    vendor, sep, product = text.partition(":")
+    hexdigits = set("0123456789abcdefABCDEF")
+    return bool(sep) and len(vendor) == 4 and len(product) == 4 and set(vendor + product) <= hexdigits
+
+
+@dataclass
+class SpeechSection:
+    """Speech and sound cues (kiosk/speech)."""
+
+    enabled: bool = True
+    rate_wpm: int = 150  # espeak-ng speed, words per minute (80..450)
+    volume_steps: list[float] = field(default_factory=lambda: [0.2, 0.3, 0.45, 0.65, 0.85, 1.0])
+    default_volume_step: int = 4  # 1-based index into volume_steps; restored after each session
+    output: str = "auto"  # auto (aplay, silent if no sound card) | alsa (must work) | null
+    device: str = "default"  # ALSA device of the loudspeaker (aplay -D)
+    headphones_device: str = ""  # "" = the same output: the jack's switch cuts the loudspeaker
+    headphones: str = "all"  # all: headphones in mutes the loudspeaker | private_only
+    buffer_ms: int = 30  # audio queued ahead of the card: bounds cue and interrupt latency
+    prompts_dir: str = ""  # <dir>/<lang>/<msg_id>.wav recorded prompts; "" = none
+    voice_kk: str = "kk"
+    voice_ru: str = "ru"
+    voice_en: str = "en"
+
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        if not self.volume_steps or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 4
+            for v in self.volume_steps
+        ):
+            out.append("[speech] volume_steps: a list of gains above 0 (never silent), e.g. [0.3, 0.6, 1.0]")
+        elif not 1 <= self.default_volume_step <= len(self.volume_steps):
+            out.append(f"[speech] default_volume_step = {self.default_volume_step}: use 1..{len(self.volume_steps)}")
+        if self.output not in ("auto", "alsa", "null"):
+            out.append(f"[speech] output = {self.output!r}: use auto, alsa or null")
+        if self.headphones not in ("all", "private_only"):
+            out.append(f"[speech] headphones = {self.headphones!r}: use all or private_only")
+        if not 80 <= self.rate_wpm <= 450:
+            out.append(f"[speech] rate_wpm = {self.rate_wpm}: use 80..450 (150 is normal)")
+        if not 10 <= self.buffer_ms <= 500:
+            out.append(f"[speech] buffer_ms = {self.buffer_ms}: use 10..500")
+        return out
+
+
+@dataclass
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     gateway: GatewaySection = field(default_factory=GatewaySection)
     loans: LoansSection = field(default_factory=LoansSection)
     session: SessionSection = field(default_factory=SessionSection)
+    journal: JournalSection = field(default_factory=JournalSection)
+    ui: UiSection = field(default_factory=UiSection)
+    staff: StaffSection = field(default_factory=StaffSection)
+    hardware: HardwareSection = field(default_factory=HardwareSection)
+    speech: SpeechSection = field(default_factory=SpeechSection)
     extra: dict[str, Any] = field(default_factory=dict)  # sections not (yet) typed
     source: str = "<defaults>"
 

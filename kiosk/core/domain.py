@@ -24,6 +24,7 @@ REASONS: tuple[str, ...] = (
     "reserved",
     "gateway_unavailable",
     "offline_limit",
+    "out_of_service",  # the kiosk itself cannot record a loan (e.g. its disk is full)
 )
 
 

@@ -27,12 +27,31 @@ class Field:
     tag: int
     value: str = ""  # text before the first ^
     subfields: list[SubField] = field(default_factory=list)
+    # The text as read, kept while the field is unchanged, so that a record read and
+    # written back keeps its exact bytes (lower-case codes, empty subfields, "^^").
+    _raw: str | None = field(default=None, init=False, repr=False, compare=False)
+    _snap: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def parse(cls, tag: int, text: str) -> Field:
         head, *parts = text.split("^")
         subs = [SubField(p[0], p[1:]) for p in parts if p]
-        return cls(tag, head, subs)
+        f = cls(tag, head, subs)
+        if f._render() != text:
+            f._raw = text
+            f._snap = f._state()
+        return f
+
+    def _state(self) -> tuple:
+        return (self.value, tuple((s.code, s.value) for s in self.subfields))
+
+    def _render(self) -> str:
+        return self.value + "".join(f"^{s.code}{s.value}" for s in self.subfields)
+
+    def copy(self) -> Field:
+        f = Field(self.tag, self.value, [SubField(s.code, s.value) for s in self.subfields])
+        f._raw, f._snap = self._raw, self._snap
+        return f
 
     @classmethod
     def of(cls, tag: int, value: str = "", **subs: str) -> Field:
@@ -41,7 +60,9 @@ class Field:
         return cls(tag, value, [SubField(k.lstrip("_"), v) for k, v in subs.items()])
 
     def text(self) -> str:
-        return self.value + "".join(f"^{s.code}{s.value}" for s in self.subfields)
+        if self._raw is not None and self._state() == self._snap:
+            return self._raw
+        return self._render()
 
     def get(self, code: str, default: str = "") -> str:
         code = code.upper()
@@ -109,13 +130,15 @@ class Record:
         return iter(self.fields)
 
     def copy(self) -> Record:
-        return Record(
-            self.mfn,
-            self.status,
-            self.version,
-            [Field(f.tag, f.value, [SubField(s.code, s.value) for s in f.subfields]) for f in self.fields],
-            self.database,
-        )
+        rec = Record(self.mfn, self.status, self.version, [f.copy() for f in self.fields], self.database)
+        layout = getattr(self, "_layout", None)
+        if layout is not None:
+            rec._layout = layout  # type: ignore[attr-defined]
+        return rec
+
+    def content(self) -> tuple[tuple[int, str], ...]:
+        """The fields as (tag, text) pairs: what two records must share to be equal in content."""
+        return tuple((f.tag, f.text()) for f in self.fields)
 
     @classmethod
     def from_fields(cls, items: Iterable[tuple[int, str]], **kw: int | str) -> Record:

@@ -1,0 +1,266 @@
+"""Buttons, switches and lamps on the Pi's GPIO header, through gpiozero.
+
+    keys = Keys({"up": 5, "down": 6, "select": 13}, call_button_pin=17, call_lamp_pin=27,
+                on_key=..., on_hold=..., on_call=..., on_headphones=...)
+    keys.call_lamp("blinking")   # "off" | "blinking" | "steady"
+
+Every pin is a BCM number; any subset may be fitted (a key without a pin simply is not
+there). Buttons connect the pin to ground and use the Pi's internal pull-up.
+
+Callbacks run on gpiozero threads (pin-event and hold threads; with the mock factory, the
+thread that drives the mock pin). The kiosk must post them to its UI thread, e.g. with
+Kivy's Clock.schedule_once; they must not block.
+
+Debounce is done here in software and is the same on every pin factory: after an accepted
+press, another press of the same input within `debounce_s` (measured from the last press
+or release edge) is ignored. This covers contact bounce and the accessibility "double-strike"
+delay, adjustable from 0 to 0.5 s. Holding a key never repeats it: `on_key` fires once on
+press and `on_hold` once after `hold_time_s`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hardware.pinfactory import choose_factory_name, make_factory
+
+log = logging.getLogger(__name__)
+
+KEY_NAMES = (
+    "up", "down", "select", "back", "help", "repeat", "volume_up", "volume_down", "language",
+)
+LAMP_STATES = ("off", "blinking", "steady")
+
+# The wiring in hardware/README.md (BCM numbers; same header on a Pi 4 and a Pi 5). Avoids
+# I2C (2, 3), SPI (7-11), UART (14, 15) and I2S (18-21, used by audio HATs).
+SUGGESTED_PINS: dict[str, int] = {
+    "up": 5, "down": 6, "select": 13, "back": 26, "help": 16, "repeat": 12,
+    "volume_up": 23, "volume_down": 24, "language": 25,
+    "call_button": 17, "call_lamp": 27, "headphone_switch": 22, "desk_lamp": 4,
+}
+MAX_DEBOUNCE_S = 0.5
+
+
+class KeysError(ValueError):
+    pass
+
+
+class _Input:
+    """One debounced button: press -> on_press(), held -> on_hold()."""
+
+    def __init__(
+        self,
+        button: Any,
+        debounce_s: float,
+        clock: Callable[[], float],
+        on_press: Callable[[], None],
+        on_hold: Callable[[], None] | None,
+    ) -> None:
+        self.button = button
+        self.debounce_s = debounce_s
+        self.clock = clock
+        self._on_press = on_press
+        self._on_hold = on_hold
+        self._last_edge: float | None = None
+        self._lock = threading.Lock()
+        button.when_pressed = self._pressed
+        button.when_released = self._released
+        if on_hold is not None:
+            button.when_held = self._held
+
+    def _pressed(self) -> None:
+        now = self.clock()
+        with self._lock:
+            last, self._last_edge = self._last_edge, now
+            if last is not None and now - last < self.debounce_s:
+                return
+        _safe(self._on_press)
+
+    def _released(self) -> None:
+        with self._lock:
+            self._last_edge = self.clock()
+
+    def _held(self) -> None:
+        # gpiozero only calls this while the pin is still active after hold_time.
+        if self._on_hold is not None:
+            _safe(self._on_hold)
+
+
+def _safe(fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception:
+        log.exception("key callback failed")
+
+
+class Keys:
+    """The call button and its lamp, the tactile keys, the headphone-jack switch and the
+    staff desk lamp (or buzzer). Same class for real pins and gpiozero's MockFactory.
+
+    pin_factory: a gpiozero Factory instance, or a name ("auto", "mock", "rpigpio", "lgpio")
+        chosen as in hardware.pinfactory.
+    headphone_closed_means_inserted: the jack's switch contact closes (pin pulled to ground)
+        when a plug is in; False for jacks whose contact opens on insertion.
+    """
+
+    def __init__(
+        self,
+        key_pins: Mapping[str, int] | None = None,
+        *,
+        call_button_pin: int | None = None,
+        call_lamp_pin: int | None = None,
+        headphone_pin: int | None = None,
+        headphone_closed_means_inserted: bool = True,
+        desk_lamp_pin: int | None = None,
+        debounce_s: float = 0.05,
+        hold_time_s: float = 2.0,
+        blink_s: float = 0.5,
+        pin_factory: Any = "auto",
+        clock: Callable[[], float] = time.monotonic,
+        on_key: Callable[[str], None] | None = None,
+        on_hold: Callable[[str], None] | None = None,
+        on_call: Callable[[], None] | None = None,
+        on_headphones: Callable[[bool], None] | None = None,
+    ) -> None:
+        if not 0 <= debounce_s <= MAX_DEBOUNCE_S:
+            raise KeysError(f"debounce_s = {debounce_s}: must be between 0 and {MAX_DEBOUNCE_S} s")
+        if hold_time_s <= 0:
+            raise KeysError(f"hold_time_s = {hold_time_s}: must be more than 0 s")
+        key_pins = {k: v for k, v in (key_pins or {}).items() if v is not None and v >= 0}
+        unknown = sorted(set(key_pins) - set(KEY_NAMES))
+        if unknown:
+            raise KeysError(f"unknown key {unknown[0]!r}; keys are {', '.join(KEY_NAMES)}")
+        self._check_unique(key_pins, call_button_pin, call_lamp_pin, headphone_pin, desk_lamp_pin)
+
+        if isinstance(pin_factory, str):
+            self.factory_name = choose_factory_name(pin_factory)
+            self.factory = make_factory(self.factory_name)
+        else:
+            self.factory = pin_factory
+            self.factory_name = type(pin_factory).__name__
+        self.on_key = on_key
+        self.on_hold = on_hold
+        self.on_call = on_call
+        self.on_headphones = on_headphones
+        self.blink_s = blink_s
+        self._devices: list[Any] = []
+        self.inputs: dict[str, _Input] = {}
+        self._lamp_states: dict[str, str] = {}
+
+        from gpiozero import LED, Button
+
+        def button(pin: int, what: str) -> Any:
+            try:
+                dev = Button(pin, pull_up=True, bounce_time=None, hold_time=hold_time_s,
+                             hold_repeat=False, pin_factory=self.factory)
+            except Exception as e:
+                self.close()
+                raise KeysError(f"{what} on GPIO{pin}: {e}") from e
+            self._devices.append(dev)
+            return dev
+
+        def lamp(pin: int, what: str) -> Any:
+            try:
+                dev = LED(pin, pin_factory=self.factory)
+            except Exception as e:
+                self.close()
+                raise KeysError(f"{what} on GPIO{pin}: {e}") from e
+            self._devices.append(dev)
+            return dev
+
+        for name, pin in key_pins.items():
+            self.inputs[name] = _Input(
+                button(pin, f"key {name}"), debounce_s, clock,
+                on_press=lambda n=name: self._fire(self.on_key, n),
+                on_hold=lambda n=name: self._fire(self.on_hold, n),
+            )
+        if _fitted(call_button_pin):
+            self.inputs["call"] = _Input(
+                button(call_button_pin, "call button"), debounce_s, clock,
+                on_press=lambda: self.on_call() if self.on_call else None,
+                on_hold=None,
+            )
+        self._lamps = {}
+        if _fitted(call_lamp_pin):
+            self._lamps["call"] = lamp(call_lamp_pin, "call lamp")
+        if _fitted(desk_lamp_pin):
+            self._lamps["desk"] = lamp(desk_lamp_pin, "desk lamp")
+        self._jack = None
+        self._jack_inserted_when_active = headphone_closed_means_inserted
+        if _fitted(headphone_pin):
+            self._jack = button(headphone_pin, "headphone switch")
+            self._jack.when_activated = self._jack_changed
+            self._jack.when_deactivated = self._jack_changed
+
+    @staticmethod
+    def _check_unique(key_pins: Mapping[str, int], *others: int | None) -> None:
+        used: dict[int, str] = {}
+        named = list(key_pins.items()) + [
+            (what, pin) for what, pin in zip(
+                ("call button", "call lamp", "headphone switch", "desk lamp"), others, strict=True
+            ) if _fitted(pin)
+        ]
+        for what, pin in named:
+            if pin in used:
+                raise KeysError(f"GPIO{pin} is used twice ({used[pin]} and {what}); give each its own pin")
+            used[pin] = what
+
+    def _fire(self, cb: Callable[[str], None] | None, name: str) -> None:
+        if cb is not None:
+            cb(name)
+
+    def _jack_changed(self) -> None:
+        if self.on_headphones is not None:
+            _safe(lambda: self.on_headphones(self.headphones_in))  # type: ignore[misc]
+
+    @property
+    def fitted_keys(self) -> list[str]:
+        return [k for k in KEY_NAMES if k in self.inputs]
+
+    @property
+    def headphones_in(self) -> bool:
+        """Is a headphone plug in the jack now? False when no switch is fitted."""
+        if self._jack is None:
+            return False
+        return bool(self._jack.is_active) == self._jack_inserted_when_active
+
+    def call_lamp(self, state: str) -> None:
+        """"off", "blinking" (call waiting) or "steady" (staff acknowledged)."""
+        self._set_lamp("call", state)
+
+    def desk_lamp(self, state: str) -> None:
+        """The staff desk lamp or buzzer: "off", "blinking" or "steady"."""
+        self._set_lamp("desk", state)
+
+    def lamp_state(self, which: str) -> str:
+        return self._lamp_states.get(which, "off")
+
+    def _set_lamp(self, which: str, state: str) -> None:
+        if state not in LAMP_STATES:
+            raise KeysError(f"lamp state {state!r}; use one of {', '.join(LAMP_STATES)}")
+        self._lamp_states[which] = state
+        led = self._lamps.get(which)
+        if led is None:
+            return
+        if state == "off":
+            led.off()
+        elif state == "steady":
+            led.on()
+        else:
+            led.blink(on_time=self.blink_s, off_time=self.blink_s, background=True)
+
+    def close(self) -> None:
+        for dev in self._devices:
+            try:
+                dev.close()
+            except Exception:
+                pass
+        self._devices.clear()
+
+
+def _fitted(pin: int | None) -> bool:
+    return pin is not None and pin >= 0

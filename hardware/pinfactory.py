@@ -1,0 +1,111 @@
+"""Choosing the gpiozero pin factory for this board.
+
+RPi.GPIO works on a Pi 4 and earlier but not on a Pi 5 ("Cannot determine SOC peripheral
+base address"); lgpio works on a Pi 5. Off a Pi the mock factory is used, so the same Keys
+class runs on a laptop and in tests. RPi.GPIO and lgpio are imported only when their
+factory is created, never at module import time.
+
+Order: an explicit name (config `[hardware] pin_factory`, other than "auto"), then the
+GPIOZERO_PIN_FACTORY environment variable, then the board model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+MODEL_FILES = ("/proc/device-tree/model", "/sys/firmware/devicetree/base/model")
+FACTORY_NAMES = ("rpigpio", "lgpio", "mock", "native", "pigpio")
+
+
+def read_model(paths: Sequence[str] = MODEL_FILES) -> str:
+    """The device-tree model string ("Raspberry Pi 5 Model B Rev 1.0"), or "" off a Pi."""
+    for p in paths:
+        try:
+            return Path(p).read_bytes().rstrip(b"\x00\n").decode("utf-8", "replace")
+        except OSError:
+            continue
+    return ""
+
+
+def pi_generation(model: str) -> int | None:
+    """4 for "Raspberry Pi 4 Model B" and "Raspberry Pi 400", 5 for Pi 5, 500 and CM5;
+    0 for other Pis (Zero, Compute Module 3, ...); None when not a Raspberry Pi."""
+    if "Raspberry Pi" not in model:
+        return None
+    m = re.search(r"Raspberry Pi (?:Compute Module )?(\d)", model)
+    return int(m.group(1)) if m else 0
+
+
+def choose_factory_name(
+    override: str = "auto", env: Mapping[str, str] | None = None, model: str | None = None
+) -> str:
+    """"rpigpio", "lgpio", "mock" (or whatever name was asked for)."""
+    override = (override or "auto").strip().lower()
+    if override != "auto":
+        return override
+    env = os.environ if env is None else env
+    if env.get("GPIOZERO_PIN_FACTORY"):
+        return env["GPIOZERO_PIN_FACTORY"].strip().lower()
+    generation = pi_generation(read_model() if model is None else model)
+    if generation is None:
+        return "mock"
+    return "lgpio" if generation >= 5 else "rpigpio"
+
+
+def make_factory(name: str) -> Any:
+    """A gpiozero pin factory instance by name. Raises ValueError with the fix on failure."""
+    name = name.strip().lower()
+    try:
+        if name == "mock":
+            from gpiozero.pins.mock import MockFactory
+
+            return MockFactory()
+        if name == "rpigpio":
+            from gpiozero.pins.rpigpio import RPiGPIOFactory
+
+            return RPiGPIOFactory()
+        if name == "lgpio":
+            from gpiozero.pins.lgpio import LGPIOFactory
+
+            return LGPIOFactory()
+        if name == "native":
+            from gpiozero.pins.native import NativeFactory
+
+            return NativeFactory()
+        if name == "pigpio":
+            from gpiozero.pins.pigpio import PiGPIOFactory
+
+            return PiGPIOFactory()
+    except Exception as e:  # ImportError, RuntimeError off a Pi, lgpio without a gpiochip
+        hint = {
+            "rpigpio": "install python3-rpi.gpio (Pi 4 and earlier only; use lgpio on a Pi 5)",
+            "lgpio": "install python3-lgpio / rpi-lgpio and add the user to the gpio group",
+        }.get(name, "check the GPIO library is installed")
+        raise ValueError(f"pin factory {name!r} could not start ({e}); {hint}") from e
+    raise ValueError(f"unknown pin factory {name!r}; use one of {', '.join(FACTORY_NAMES)} or auto")
+
+
+def gpio_chips(dev_dir: str = "/dev", sys_dir: str = "/sys/bus/gpio/devices") -> list[str]:
+    """"gpiochip0 (pinctrl-bcm2711, 58 lines)" for each GPIO character device found."""
+    chips = []
+    for node in sorted(Path(dev_dir).glob("gpiochip*")):
+        label, lines = "", ""
+        base = Path(sys_dir) / node.name
+        try:
+            label = (base / "label").read_text().strip()
+        except OSError:
+            try:
+                label = Path(f"/sys/class/gpio/{node.name}/label").read_text().strip()
+            except OSError:
+                pass
+        try:
+            lines = (base / "ngpio").read_text().strip()
+        except OSError:
+            pass
+        detail = ", ".join(x for x in (label, f"{lines} lines" if lines else "") if x)
+        chips.append(f"{node.name} ({detail})" if detail else node.name)
+    return chips

@@ -1,0 +1,281 @@
+"""Doubles for the desktop and for tests, with the interfaces of the real adapters.
+
+Scanners (same callbacks as hardware.scanner.Scanners: on_code(code, role), on_dropped(role),
+start(), stop()):
+  KeyboardScanner  the desktop keyboard types codes. The Kivy app forwards its key events:
+                       Window.bind(on_key_down=lambda w, key, sc, text, mods:
+                                   scanner.kivy_key_down(key, text, mods))
+                   kivy_key_down returns True when it used the key (printable text or
+                   Enter), so the app can stop it going further. Codes go through the same
+                   Decoder as a real scanner (US layout), so what is typed is what a
+                   scanner would send; `type_text("12345\n")` does the same from code.
+  ScriptedScanner  push(code) -> on_code(code, role); push_dropped() -> on_dropped(role).
+
+Keys: `sim_keys(...)` builds the real `Keys` on gpiozero's MockFactory and returns a
+  `MockKeys` that presses, releases and holds the mock pins (and maps desktop keys).
+
+Printers (same interface as ReceiptPrinter: print_lines(lines, on_result)):
+  MemoryPrinter    keeps the ESC/POS bytes (escpos.printer.Dummy) and the printed lines.
+  FailingPrinter   fails on demand: "no_printer", "paper_out" or "timeout" (a jammed write).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from hardware.decoder import (
+    EV_KEY,
+    KEY_ENTER,
+    KEY_KPENTER,
+    KEY_LEFTSHIFT,
+    US_KEYMAP,
+    Decoder,
+    Dropped,
+)
+from hardware.keys import SUGGESTED_PINS, Keys
+from hardware.printer import PrinterUnavailable, PrintResult, ReceiptPrinter
+
+OnCode = Callable[[str, str], None]
+OnDropped = Callable[[str], None]
+
+_KEYPAD_CODES = {79, 80, 81, 75, 76, 77, 71, 72, 73, 82, 83, 98, 55, 74, 78, 117, 121}
+# character -> (evdev key code, needs Shift), main keyboard rows only
+CHAR_TO_KEY: dict[str, tuple[int, bool]] = {}
+for _code, (_plain, _shifted) in US_KEYMAP.items():
+    if _code in _KEYPAD_CODES:
+        continue
+    CHAR_TO_KEY.setdefault(_plain, (_code, False))
+    CHAR_TO_KEY.setdefault(_shifted, (_code, True))
+
+
+def text_to_events(text: str) -> list[tuple[int, int, int]]:
+    """evdev (type, code, value) triples a US-layout scanner would send for `text`
+    ("\\n" = Enter). Characters a US keyboard cannot type are skipped."""
+    events: list[tuple[int, int, int]] = []
+    for ch in text:
+        if ch == "\n":
+            events += [(EV_KEY, KEY_ENTER, 1), (EV_KEY, KEY_ENTER, 0)]
+            continue
+        hit = CHAR_TO_KEY.get(ch)
+        if hit is None:
+            continue
+        code, shift = hit
+        if shift:
+            events.append((EV_KEY, KEY_LEFTSHIFT, 1))
+        events += [(EV_KEY, code, 1), (EV_KEY, code, 0)]
+        if shift:
+            events.append((EV_KEY, KEY_LEFTSHIFT, 0))
+    return events
+
+
+class _DecodingScanner:
+    def __init__(
+        self,
+        on_code: OnCode,
+        on_dropped: OnDropped | None = None,
+        *,
+        role: str = "any",
+        decoder: Decoder | None = None,
+    ) -> None:
+        self.on_code = on_code
+        self.on_dropped = on_dropped
+        self.role = role
+        self.decoder = decoder or Decoder()
+        self.running = False
+
+    def start(self) -> _DecodingScanner:
+        self.running = True
+        return self
+
+    def stop(self) -> None:
+        self.running = False
+
+    def _feed(self, events: Iterable[Any]) -> None:
+        for event in events:
+            out = self.decoder.feed(event)
+            if isinstance(out, Dropped):
+                if self.on_dropped is not None:
+                    self.on_dropped(self.role)
+            elif out is not None:
+                self.on_code(out, self.role)
+
+
+class KeyboardScanner(_DecodingScanner):
+    """Desktop keyboard as a scanner (see the module docstring for the Kivy wiring)."""
+
+    KIVY_ENTER = (13, 271)  # Enter and keypad Enter in Kivy's key codes
+
+    def kivy_key_down(self, key: int, text: str | None, modifiers: Iterable[str] = ()) -> bool:
+        if not self.running:
+            return False
+        mods = set(modifiers or ())
+        if mods & {"ctrl", "alt", "meta"}:
+            return False
+        if key in self.KIVY_ENTER:
+            code = KEY_KPENTER if key == 271 else KEY_ENTER
+            self._feed([(EV_KEY, code, 1), (EV_KEY, code, 0)])
+            return True
+        if text and len(text) == 1 and text in CHAR_TO_KEY:
+            self._feed(text_to_events(text))
+            return True
+        return False
+
+    def type_text(self, text: str) -> None:
+        self._feed(text_to_events(text))
+
+
+class ScriptedScanner(_DecodingScanner):
+    """Tests and `kiosk script`: push(code) delivers the code followed by Enter."""
+
+    def push(self, code: str, role: str | None = None) -> None:
+        saved = self.role
+        if role is not None:
+            self.role = role
+        try:
+            self._feed(text_to_events(code + "\n"))
+        finally:
+            self.role = saved
+
+    def push_dropped(self, role: str | None = None) -> None:
+        """As if the kernel dropped events mid-scan (SYN_DROPPED)."""
+        if self.on_dropped is not None:
+            self.on_dropped(role or self.role)
+
+
+# Desktop keys for the simulated tactile keys (Kivy key codes).
+KIVY_KEYMAP: dict[int, str] = {
+    273: "up", 274: "down", 275: "select", 276: "back",
+    282: "help", 283: "repeat", 284: "volume_down", 285: "volume_up", 286: "language",
+    293: "call",  # F12
+    287: "headphones",  # F6 toggles the headphone plug
+}
+
+
+class MockKeys:
+    """The real Keys on gpiozero's MockFactory, plus hands to press its buttons."""
+
+    def __init__(self, keys: Keys, pins: Mapping[str, int]) -> None:
+        self.keys = keys
+        self.factory = keys.factory
+        self.pins = dict(pins)
+
+    def pin(self, name: str) -> Any:
+        return self.factory.pin(self.pins[name])
+
+    def press(self, name: str) -> None:
+        self.pin(name).drive_low()  # buttons pull the pin to ground
+
+    def release(self, name: str) -> None:
+        self.pin(name).drive_high()
+
+    def tap(self, name: str) -> None:
+        self.press(name)
+        self.release(name)
+
+    def hold(self, name: str, seconds: float | None = None) -> None:
+        """Press, keep it down past hold_time (real time: gpiozero's hold thread), release."""
+        btn = self.keys.inputs[name].button
+        self.press(name)
+        time.sleep(seconds if seconds is not None else btn.hold_time + 0.1)
+        self.release(name)
+
+    def headphones(self, inserted: bool) -> None:
+        closed = inserted == self.keys._jack_inserted_when_active
+        if closed:
+            self.pin("headphone_switch").drive_low()
+        else:
+            self.pin("headphone_switch").drive_high()
+
+    def lamp_on(self, which: str = "call_lamp") -> bool:
+        """Is the lamp's pin high right now?"""
+        return bool(self.pin(which).state)
+
+    def kivy_key_down(self, key: int) -> bool:
+        name = KIVY_KEYMAP.get(key)
+        if name is None:
+            return False
+        if name == "headphones":
+            if "headphone_switch" not in self.pins:
+                return False
+            self.headphones(not self.keys.headphones_in)
+        elif name == "call" and "call_button" in self.pins:
+            self.tap("call_button")
+        elif name in self.pins:
+            self.tap(name)
+        else:
+            return False
+        return True
+
+
+def sim_keys(pins: Mapping[str, int] | None = None, **kwargs: Any) -> MockKeys:
+    """Keys on a fresh MockFactory. pins: names as in SUGGESTED_PINS (default: all of them)."""
+    from gpiozero.pins.mock import MockFactory
+
+    pins = dict(SUGGESTED_PINS if pins is None else pins)
+    special = {"call_button", "call_lamp", "headphone_switch", "desk_lamp"}
+    keys = Keys(
+        {k: v for k, v in pins.items() if k not in special},
+        call_button_pin=pins.get("call_button"),
+        call_lamp_pin=pins.get("call_lamp"),
+        headphone_pin=pins.get("headphone_switch"),
+        desk_lamp_pin=pins.get("desk_lamp"),
+        pin_factory=MockFactory(),
+        **kwargs,
+    )
+    aliases = {"call": pins["call_button"]} if "call_button" in pins else {}
+    return MockKeys(keys, {**pins, **aliases})
+
+
+class MemoryPrinter(ReceiptPrinter):
+    """Prints into memory: `output` is the ESC/POS byte stream, `jobs` the printed lines."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from escpos.printer import Dummy
+
+        self.dummy = Dummy()
+        self.jobs: list[list[str]] = []
+        kwargs.setdefault("timeout_s", 5.0)
+        super().__init__(lambda: self.dummy, **kwargs)
+
+    @property
+    def output(self) -> bytes:
+        return self.dummy.output
+
+    def _print_now(self, lines: list[str]) -> PrintResult:
+        result = super()._print_now(lines)
+        if result.ok:
+            self.jobs.append(list(lines))
+        return result
+
+
+class FailingPrinter(ReceiptPrinter):
+    """A printer that fails on demand. mode: "no_printer" (unplugged), "paper_out" (paper
+    sensor says empty), "timeout" (the write hangs until released), "ok" (prints)."""
+
+    def __init__(self, mode: str = "no_printer", **kwargs: Any) -> None:
+        self.mode = mode
+        self.release_jam = threading.Event()
+        kwargs.setdefault("timeout_s", 0.3)
+        super().__init__(self._connect, **kwargs)
+
+    def _connect(self) -> Any:
+        from escpos.printer import Dummy
+
+        if self.mode == "no_printer":
+            raise PrinterUnavailable("printer offline (simulated)")
+        owner = self
+
+        class _Sim(Dummy):
+            def _read(self) -> bytes:
+                return bytes([114 if owner.mode == "paper_out" else 18])
+
+            def _raw(self, msg: bytes) -> None:
+                if owner.mode == "timeout":
+                    owner.release_jam.wait(10)
+                    raise TimeoutError("write timed out (simulated jam)")
+                super()._raw(msg)
+
+        return _Sim()

@@ -1,0 +1,38 @@
+"""The receipt's lines: library name, date, each title with its due date, renewals, refusals.
+
+Plain text lines in the session's language, for the `print` event (the printer adapter
+prints them; the card number and the reader's name are never on it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from kiosk.core.messages import display_text, format_date
+from kiosk.core.view import SummaryLine
+
+
+def receipt_lines(library_name: str, today: date, summary: Sequence[SummaryLine],
+                  lang: str) -> list[str]:
+    lines = [library_name, display_text("receipt.date", {"date": today}, lang), ""]
+    for kind, heading in (("checkout", "receipt.checkouts"), ("renew", "receipt.renewals"),
+                          ("refused", "receipt.refusals")):
+        items = [s for s in summary if s.kind == kind]
+        if not items:
+            continue
+        lines.append(display_text(heading, {"count": len(items)}, lang))
+        for s in items:
+            title = s.title or display_text("receipt.item", {"barcode": s.barcode}, lang)
+            if kind == "refused":
+                lines.append(display_text("receipt.refused_line",
+                                          {"title": title, "reason_msg": f"reason.{s.reason}.short"},
+                                          lang))
+            else:
+                lines.append(display_text("receipt.loan_line",
+                                          {"title": title, "due": format_date(s.due)}, lang))
+        lines.append("")
+    if not summary:
+        lines += [display_text("receipt.nothing", {}, lang), ""]
+    lines.append(display_text("receipt.thanks", {}, lang))
+    return lines

@@ -1,0 +1,300 @@
+"""IrbisCirculation: the kiosk's one way into IRBIS64 (kiosk.core.domain.Circulation).
+
+It finds records (search + read), asks kiosk.irbis.rules what the library's rules say,
+and writes every change through IrbisClient.update_records: the reader's field 40 and
+the copy's 910 (plus a fulfilled RQST request) are saved by one command 6, so no loan
+exists without its copy marked issued, or the reverse. When the server reports a lock
+or version conflict the records are read again and the rules checked again before
+retrying, so two kiosks can never lend one copy twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from kiosk.config import Config
+from kiosk.core.domain import (
+    Loan,
+    LoanResult,
+    Reader,
+    Refused,
+    RenewAllResult,
+    ReturnResult,
+    format_ymd,
+)
+from kiosk.irbis import rules
+from kiosk.irbis.client import IrbisClient
+from kiosk.irbis.errors import GatewayUnavailable, IrbisError, ProtocolError
+from kiosk.irbis.record import Field, Record
+
+log = logging.getLogger(__name__)
+
+
+class IrbisCirculation:
+    def __init__(
+        self, client: IrbisClient, cfg: Config, now: Callable[[], datetime] = datetime.now
+    ) -> None:
+        self.client = client
+        self.cfg = cfg
+        self.loans_cfg = cfg.loans
+        self.readers_db = cfg.gateway.readers_db
+        self.catalog_db = cfg.gateway.catalog_db
+        self.requests_db = cfg.gateway.requests_db  # "" = the library keeps no RQST database
+        self.place = cfg.kiosk.place
+        self.operator = cfg.kiosk.operator
+        self._now = now
+
+    # ------------------------------------------------------------------ Circulation
+
+    def identify(self, card: str, today: date) -> Reader:
+        with self._gateway():
+            rec = self._reader(card)
+            self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
+            assert rec is not None
+            return self._reader_view(rec, today)
+
+    def is_item(self, code: str) -> bool:
+        with self._gateway():
+            return self._copy(code) is not None
+
+    def is_reader(self, code: str) -> bool:
+        with self._gateway():
+            return self._reader(code) is not None
+
+    def loans(self, card: str, today: date) -> list[Loan]:
+        """Current loans. Only an unknown card is refused: a blocked or expired reader may
+        still see what they have."""
+        with self._gateway():
+            rec = self._reader(card)
+            if rec is None:
+                raise Refused("unknown_card", card)
+            return [rules.loan_view(f, today) for f in rules.open_loans(rec)]
+
+    def checkout(self, card: str, barcode: str, today: date) -> LoanResult:
+        with self._gateway():
+            reader = self._reader(card)
+            self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
+            assert reader is not None
+            if rules.find_open_loan(reader, barcode):
+                return self._renew(reader, barcode, today)
+            self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
+            copy = self._copy(barcode)
+            if copy is None:
+                raise Refused("unknown_item", barcode)
+            holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
+            requests = self._requests(copy.field)
+            self._refuse(
+                rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
+                barcode,
+            )
+            own = rules.own_requests(requests, copy.field, card)
+            due = rules.checkout_due(today, self.loans_cfg)
+            keys = [(self.readers_db, reader.mfn), (copy.record.database or self.catalog_db, copy.record.mfn)]
+            keys += [(self.requests_db, r.mfn) for r in own]
+            now = self._now()
+            result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due))]
+
+            def lend(records: list[Record]) -> list[Record]:
+                fresh_reader, book, *reqs = records
+                fresh = rules.find_copy([book], barcode)
+                already = rules.find_open_loan(fresh_reader, barcode)
+                if already is not None:  # saved by an earlier attempt whose answer was lost
+                    result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"))
+                    return []
+                self._refuse(
+                    rules.refuse_checkout(
+                        fresh_reader, fresh, holder, requests, today, self.loans_cfg, self.place
+                    ),
+                    barcode,
+                )
+                assert fresh is not None
+                fresh_reader.append(
+                    rules.loan_field(fresh, self.catalog_db, self.place, self.operator, today, now, due)
+                )
+                rules.issue_copy(fresh.field)
+                for req in reqs:
+                    rules.close_request(req, today)
+                return [fresh_reader, book, *reqs]
+
+            self.client.update_records(keys, lend)
+            log.info("checkout saved (reader mfn %s, copy mfn %s)", reader.mfn, copy.record.mfn)
+            return result[0]
+
+    def renew(self, card: str, barcode: str, today: date) -> LoanResult:
+        with self._gateway():
+            reader = self._reader(card)
+            self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
+            assert reader is not None
+            if rules.find_open_loan(reader, barcode) is None and rules.is_valid_code(barcode):
+                holder = self._holder(barcode)
+                if holder and holder != card:
+                    raise Refused("on_loan_to_other", barcode)
+            return self._renew(reader, barcode, today)
+
+    def renew_all(self, card: str, today: date) -> RenewAllResult:
+        with self._gateway():
+            reader = self._reader(card)
+            self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
+            assert reader is not None
+            requests = {rules.loan_code(f): self._requests(f) for f in rules.open_loans(reader)}
+            renewed: list[LoanResult] = []
+            refused: list[Refused] = []
+
+            changed: list[str] = []
+
+            def renew_each(records: list[Record]) -> list[Record]:
+                renewed.clear()
+                refused.clear()
+                changed.clear()
+                fresh = records[0]
+                for loan in rules.open_loans(fresh):
+                    code = rules.loan_code(loan)
+                    why = rules.refuse_renewal(
+                        fresh, loan, requests.get(code, []), today, self.loans_cfg, self.place
+                    )
+                    if why:
+                        refused.append(Refused(why, code))
+                        continue
+                    due = rules.renewal_due(loan, today, self.loans_cfg)
+                    renewed.append(LoanResult(code, loan.get("C"), format_ymd(due), renewed=True))
+                    if rules.extends(loan, due):
+                        rules.renew_loan(loan, due, today)
+                        changed.append(code)
+                return [fresh] if changed else []
+
+            self.client.update_records([(self.readers_db, reader.mfn)], renew_each)
+            return RenewAllResult(tuple(renewed), tuple(refused))
+
+    def return_item(self, barcode: str, today: date) -> ReturnResult:
+        with self._gateway():
+            if not rules.is_valid_code(barcode):
+                raise Refused("unknown_item", barcode)
+            found = self._borrower(barcode)
+            if found is None:
+                copy = self._copy(barcode)  # an inventory number: find the loan by the barcode
+                if copy is not None and copy.barcode != barcode:
+                    found = self._borrower(copy.barcode)
+            if found is None:
+                raise Refused("unknown_item", barcode, "not on loan")
+            reader, loan = found
+            code = rules.loan_code(loan)
+            db = loan.get("G") or self.catalog_db
+            copy = self._copy(code, db)
+            keys = [(self.readers_db, reader.mfn)]
+            if copy is not None:
+                keys.append((copy.record.database or db, copy.record.mfn))
+            now = self._now()
+
+            def give_back(records: list[Record]) -> list[Record]:
+                fresh_reader, *books = records
+                fresh_loan = rules.find_open_loan(fresh_reader, code)
+                if fresh_loan is None:
+                    raise Refused("unknown_item", barcode, "returned meanwhile")
+                rules.close_loan(fresh_loan, today, now)
+                for book in books:
+                    fresh_copy = rules.find_copy([book], code)
+                    if fresh_copy is not None:
+                        rules.release_copy(fresh_copy.field)
+                return [fresh_reader, *books]
+
+            self.client.update_records(keys, give_back)
+            return ReturnResult(code, loan.get("C"))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _renew(self, reader: Record, barcode: str, today: date) -> LoanResult:
+        loan = rules.find_open_loan(reader, barcode)
+        requests = self._requests(loan) if loan is not None else []
+        self._refuse(
+            rules.refuse_renewal(reader, loan, requests, today, self.loans_cfg, self.place), barcode
+        )
+        result: list[LoanResult] = []
+
+        def extend(records: list[Record]) -> list[Record]:
+            fresh = records[0]
+            fresh_loan = rules.find_open_loan(fresh, barcode)
+            self._refuse(
+                rules.refuse_renewal(fresh, fresh_loan, requests, today, self.loans_cfg, self.place),
+                barcode,
+            )
+            assert fresh_loan is not None
+            due = rules.renewal_due(fresh_loan, today, self.loans_cfg)
+            result[:] = [
+                LoanResult(rules.loan_code(fresh_loan), fresh_loan.get("C"), format_ymd(due), renewed=True)
+            ]
+            if not rules.extends(fresh_loan, due):
+                return []
+            rules.renew_loan(fresh_loan, due, today)
+            return [fresh]
+
+        self.client.update_records([(self.readers_db, reader.mfn)], extend)
+        return result[0]
+
+    def _reader(self, card: str) -> Record | None:
+        """The reader whose field 30 is exactly `card` (None when there is none)."""
+        if not rules.is_valid_code(card):
+            return None
+        for mfn in self.client.search(self.readers_db, f'"RI={card}"'):
+            rec = self.client.read_record(self.readers_db, mfn)
+            if not rec.status & 1 and rules.card_of(rec) == card:
+                return rec
+        return None
+
+    def _copy(self, code: str, db: str | None = None) -> rules.CopyRef | None:
+        """The copy whose 910^H (else 910^B) is exactly `code`."""
+        if not rules.is_valid_code(code):
+            return None
+        db = db or self.catalog_db
+        records = [self.client.read_record(db, mfn) for mfn in self.client.search(db, f'"IN={code}"')]
+        return rules.find_copy([r for r in records if not r.status & 1], code)
+
+    def _borrower(self, code: str) -> tuple[Record, Field] | None:
+        """The reader with an open loan of this copy, and that loan."""
+        for mfn in self.client.search(self.readers_db, f'"H={code}"'):
+            rec = self.client.read_record(self.readers_db, mfn)
+            loan = rules.find_open_loan(rec, code)
+            if loan is not None:
+                return rec, loan
+        return None
+
+    def _holder(self, code: str) -> str | None:
+        found = self._borrower(code)
+        return rules.card_of(found[0]) if found else None
+
+    def _requests(self, copy: Field) -> list[Record]:
+        """Open RQST requests naming this copy (910 of a copy or 40 of a loan)."""
+        code = copy.get("H") or copy.get("B")
+        if not self.requests_db or not rules.is_valid_code(code):
+            return []
+        found = [
+            self.client.read_record(self.requests_db, mfn)
+            for mfn in self.client.search(self.requests_db, f'"H={code}"')
+        ]
+        return rules.requests_for(found, copy)
+
+    def _reader_view(self, rec: Record, today: date) -> Reader:
+        return Reader(
+            card=rules.card_of(rec),
+            first_name=rec.fm(11).strip(),
+            surname=rec.fm(10).strip(),
+            mfn=rec.mfn,
+            loans=tuple(rules.loan_view(f, today) for f in rules.open_loans(rec)),
+            category=rec.fm(50).strip(),
+        )
+
+    @staticmethod
+    def _refuse(reason: str | None, code: str) -> None:
+        if reason:
+            raise Refused(reason, code)
+
+    @contextmanager
+    def _gateway(self) -> Iterator[None]:
+        """Any failure to talk to IRBIS becomes Refused("gateway_unavailable")."""
+        try:
+            yield
+        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
+            log.warning("IRBIS gateway failure: %s", type(exc).__name__)
+            raise Refused("gateway_unavailable", detail=str(exc)) from exc

@@ -1,0 +1,221 @@
+"""IrbisClient: one registered IRBIS64 client over a swappable transport.
+
+Registers once (command A), re-registers transparently when the server has forgotten us
+(-3333, e.g. after a restart) and repeats the request, unregisters on close (B).
+Writes are optimistic: `update_records` re-reads and retries on -602/-608, so the kiosk
+never overwrites a change somebody else saved in between.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from kiosk.irbis import protocol as p
+from kiosk.irbis.errors import (
+    AlreadyRegistered,
+    IrbisError,
+    ProtocolError,
+    RecordLocked,
+    VersionConflict,
+)
+from kiosk.irbis.record import Record
+from kiosk.irbis.transport import Transport, transport_for
+
+SEARCH_PAGE = 32000  # the most MFNs an IRBIS server returns for one search request
+READ_OK_CODES = frozenset({-603})  # logically deleted: the record still comes back
+
+
+class IrbisClient:
+    def __init__(
+        self,
+        transport: Transport,
+        username: str,
+        password: str,
+        workstation: str = "C",
+        keepalive_s: float = 60.0,
+    ) -> None:
+        self.transport = transport
+        self.username = username
+        self._password = password
+        self.workstation = workstation
+        self.keepalive_s = keepalive_s
+        self.client_id = 0
+        self.query_id = 0
+        self.connected = False
+        self.ini_text = ""
+        self.server_version = ""
+        self.last_request_at = 0.0
+        self._lock = threading.RLock()
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        username: str,
+        password: str,
+        timeout: float = 3.0,
+        workstation: str = "C",
+        verify: bool | str = True,
+    ) -> IrbisClient:
+        """`http(s)://host:port/.../WebToIrbisServer.exe` (HTTP tunnel) or `tcp://host:port`.
+        `verify` is True, False or the path of a CA bundle (HTTPS only)."""
+        return cls(transport_for(url, timeout, verify), username, password, workstation)
+
+    # ------------------------------------------------------------------ registration
+
+    def __enter__(self) -> IrbisClient:
+        self.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def connect(self) -> None:
+        with self._lock:
+            if self.connected:
+                return
+            for _ in range(10):
+                self.client_id = random.randint(100000, 999999)
+                self.query_id = 0
+                try:
+                    answer = self._send(p.REGISTER, [p.ansi(self.username), p.ansi(self._password)])
+                except AlreadyRegistered:
+                    continue  # that client id is taken: draw another
+                self.connected = True
+                self.server_version = answer.version
+                self.ini_text = b"\r\n".join(answer.lines).decode(p.ANSI, errors="replace")
+                return
+            raise AlreadyRegistered()
+
+    def close(self) -> None:
+        """Unregister (best effort) and release the transport."""
+        with self._lock:
+            if self.connected:
+                self.connected = False
+                try:
+                    self._send(p.UNREGISTER, [p.ansi(self.username)])
+                except Exception:  # noqa: BLE001 - leaving anyway; the server times us out
+                    pass
+            self.transport.close()
+
+    def nop(self) -> None:
+        """Keep the registration alive (command N)."""
+        self._execute(p.NOP, [])
+
+    def keepalive(self) -> bool:
+        """Send N if nothing was sent for `keepalive_s` seconds; call it from a timer."""
+        if self.connected and time.monotonic() - self.last_request_at > self.keepalive_s:
+            self.nop()
+            return True
+        return False
+
+    # ------------------------------------------------------------------ commands
+
+    def search(self, db: str, expression: str, limit: int = 0) -> list[int]:
+        """MFNs matching a search expression (command K), at most `limit` (0 = all)."""
+        found: list[int] = []
+        first = 1
+        while True:
+            want = SEARCH_PAGE if limit <= 0 else min(SEARCH_PAGE, limit - len(found))
+            params = [p.ansi(db), p.utf(expression), p.ansi(want), p.ansi(first), b"", b"0", b"0", b""]
+            answer = self._execute(p.SEARCH, params)
+            total = answer.number(0)
+            page = [self._mfn(answer.text(i, p.ANSI)) for i in range(1, len(answer.lines)) if answer.lines[i]]
+            found.extend(page)
+            first += len(page)
+            if not page or len(found) >= total or (limit > 0 and len(found) >= limit):
+                return found
+
+    def read_record(self, db: str, mfn: int, lock: bool = False) -> Record:
+        """Record `mfn` (command C); with lock=True the server locks it for us."""
+        answer = self._execute(p.READ_RECORD, [p.ansi(db), p.ansi(mfn), p.ansi(int(lock))], allow=READ_OK_CODES)
+        lines = [answer.text(i) for i in range(len(answer.lines))]
+        return p.record_from_lines(lines, db)
+
+    def write_record(self, db: str, record: Record, lock: bool = False, actualize: bool = True) -> Record:
+        """Save one record (command D); returns it as saved (new MFN and version)."""
+        params = [p.ansi(db), p.ansi(int(lock)), p.ansi(int(actualize)), p.utf(p.record_to_wire(record))]
+        answer = self._execute(p.WRITE_RECORD, params)
+        if len(answer.lines) < 2:
+            raise ProtocolError("write answer without the record")
+        return p.record_from_lines([answer.text(0), *p.split_wire(answer.text(1))], db)
+
+    def write_records(self, records: Sequence[Record], lock: bool = False, actualize: bool = True) -> list[Record]:
+        """Save records of several databases atomically (command 6): all or none.
+        Every record must have `.database` set. Returns the saved records."""
+        if not records:
+            return []
+        params = [p.ansi(int(lock)), p.ansi(int(actualize))]
+        for rec in records:
+            if not rec.database:
+                raise ValueError("write_records: a record without .database")
+            params.append(p.utf(rec.database + p.DELIMITER + p.record_to_wire(rec)))
+        answer = self._execute(p.SAVE_RECORD_GROUP, params)
+        if len(answer.lines) < len(records):
+            raise ProtocolError(f"group save answered {len(answer.lines)} records, expected {len(records)}")
+        return [p.record_from_wire(answer.text(i), rec.database) for i, rec in enumerate(records)]
+
+    def update_records(
+        self,
+        keys: Sequence[tuple[str, int]],
+        mutate: Callable[[list[Record]], list[Record]],
+        attempts: int = 5,
+    ) -> list[Record]:
+        """Read `keys` [(db, mfn)], let `mutate` return the records to save (possibly fewer),
+        save them atomically; on -602/-608 re-read and call `mutate` again."""
+        for attempt in range(attempts):
+            records = [self.read_record(db, mfn) for db, mfn in keys]
+            to_save = mutate(records)
+            if not to_save:
+                return []
+            try:
+                return self.write_records(to_save)
+            except (RecordLocked, VersionConflict):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+        return []  # attempts <= 0
+
+    def max_mfn(self, db: str) -> int:
+        """The server's "max MFN" (command O): as in IRBIS, the MFN the next new record gets."""
+        return self._execute(p.MAX_MFN, [p.ansi(db)]).return_code
+
+    def unlock(self, db: str, mfns: Sequence[int]) -> None:
+        """Release locks we hold (command Q)."""
+        self._execute(p.UNLOCK_RECORDS, [p.ansi(db), *(p.ansi(m) for m in mfns)])
+
+    # ------------------------------------------------------------------ plumbing
+
+    @staticmethod
+    def _mfn(line: str) -> int:
+        head = line.partition("#")[0].strip()
+        if not head.isdigit():
+            raise ProtocolError(f"search answer line is not an MFN: {line[:20]!r}")
+        return int(head)
+
+    def _execute(self, command: str, params: list[bytes], allow: frozenset[int] = frozenset()) -> p.Answer:
+        with self._lock:
+            if not self.connected:
+                self.connect()
+            try:
+                return self._send(command, params, allow)
+            except IrbisError as exc:
+                if exc.code != -3333:
+                    raise
+            # the server forgot us (restart, timeout): register again and repeat once
+            self.connected = False
+            self.connect()
+            return self._send(command, params, allow)
+
+    def _send(self, command: str, params: list[bytes], allow: frozenset[int] = frozenset()) -> p.Answer:
+        self.query_id += 1
+        req = p.Request(command, self.workstation, self.client_id, self.query_id, self._password, self.username, params)
+        raw = self.transport.exchange(p.encode_request(req))
+        self.last_request_at = time.monotonic()
+        answer = p.parse_answer(raw, command, self.client_id)
+        if answer.return_code < 0 and answer.return_code not in allow:
+            raise IrbisError.for_code(answer.return_code)
+        return answer

@@ -1,0 +1,114 @@
+"""Transports: carry one encoded request to the server and bring back the raw answer.
+
+Both take the request lines (no TCP length line, no HTTP end marker) and return the
+answer bytes; failures to get an answer at all become `GatewayUnavailable`.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from kiosk.irbis.errors import GatewayUnavailable, ProtocolError
+from kiosk.irbis.protocol import frame_http, frame_tcp
+
+MAX_ANSWER = 64 * 1024 * 1024
+
+
+class Transport(Protocol):
+    def exchange(self, body: bytes) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class TcpTransport:
+    """The native client protocol: one request per connection, the server closes after answering."""
+
+    def __init__(self, host: str, port: int, timeout: float = 3.0) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+
+    def exchange(self, body: bytes) -> bytes:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.sendall(frame_tcp(body))
+                chunks: list[bytes] = []
+                size = 0
+                while True:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_ANSWER:
+                        raise ProtocolError("answer too large")
+        except (TimeoutError, OSError) as exc:
+            raise GatewayUnavailable(f"tcp://{self.host}:{self.port}: {exc}") from exc
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"TcpTransport({self.host}:{self.port})"
+
+
+class HttpTransport:
+    """The Web-IRBIS tunnel (WebToIrbisServer.exe): one POST per request, keep-alive reused.
+
+    A connection idle for longer than `idle_reconnect_s` is dropped before the next request
+    rather than reused: a POST is never retried (it may have been executed), so the
+    transport avoids sending one on a connection the gateway may have closed meanwhile."""
+
+    def __init__(
+        self, url: str, timeout: float = 3.0, verify: bool | str = True, idle_reconnect_s: float = 10.0
+    ) -> None:
+        self.url, self.timeout, self.idle_reconnect_s = url, timeout, idle_reconnect_s
+        self._last = 0.0
+        self.session = requests.Session()
+        self.session.verify = verify
+        self.session.headers.update({"User-Agent": "GPNTB/Irbis64", "Accept": "*/*", "Content-Type": "text/plain"})
+
+    def exchange(self, body: bytes) -> bytes:
+        now = time.monotonic()
+        if self._last and now - self._last > self.idle_reconnect_s:
+            for adapter in self.session.adapters.values():
+                adapter.close()
+        self._last = now
+        try:
+            resp = self.session.post(self.url, data=frame_http(body), timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise GatewayUnavailable(f"{_safe(self.url)}: {type(exc).__name__}") from exc
+        if resp.status_code != 200:
+            raise GatewayUnavailable(f"{_safe(self.url)}: HTTP {resp.status_code}")
+        return resp.content
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __repr__(self) -> str:
+        return f"HttpTransport({_safe(self.url)})"
+
+
+def _safe(url: str) -> str:
+    """The URL without any user:password part, for messages and logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def transport_for(url: str, timeout: float = 3.0, verify: bool | str = True) -> Transport:
+    """`tcp://host:port` -> TCP, `http(s)://...` -> the HTTP tunnel."""
+    parts = urlsplit(url)
+    if parts.scheme == "tcp":
+        if not parts.hostname:
+            raise ValueError(f"no host in {_safe(url)}")
+        return TcpTransport(parts.hostname, parts.port or 6666, timeout)
+    if parts.scheme in ("http", "https"):
+        return HttpTransport(url, timeout, verify)
+    raise ValueError(f"unsupported gateway URL scheme: {parts.scheme!r} (use http://, https:// or tcp://)")

@@ -1,0 +1,441 @@
+"""Numbers, counts and dates as words, per language, before espeak-ng sees the text.
+
+espeak-ng reads "12.05.2025" as a decimal number and "24 ноября" as "двадцать четыре
+ноября"; it also reads cardinals where a date needs an ordinal. So every number the kiosk
+speaks is worded here, in kk, ru and en.
+
+Dates: day (ordinal) and month; the year is added only when the date is more than
+YEAR_WINDOW_DAYS away from today (a due date two weeks ahead across New Year needs no
+year, an old overdue date from last spring does):
+    kk  "жиырма төртінші қараша"        with year: "екі мың жиырма жетінші жылғы бесінші қаңтар"
+    ru  "двадцать четвёртое ноября"     with year: "пятое января две тысячи двадцать седьмого года"
+    en  "November twenty-fourth"        with year: "January fifth, twenty twenty-seven"
+`format_date` gives the written form ("24 қараша", "24 ноября", "November 24").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from kiosk.core.domain import parse_ymd
+from kiosk.locale import catalogue, tr
+
+YEAR_WINDOW_DAYS = 180
+MAX_WORDED = 999_999_999  # larger numbers (barcodes) are read digit by digit
+DATE_KEYS = ("due", "date", "today")
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "kk": ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
+           "қыркүйек", "қазан", "қараша", "желтоқсан"),
+    # Russian months in the genitive: "двадцать четвёртое ноября".
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+           "сентября", "октября", "ноября", "декабря"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+# --- Kazakh -----------------------------------------------------------------------------
+_KK_UNITS = ("", "бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз")
+_KK_TENS = ("", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан")
+_KK_ORDINAL = {
+    "бір": "бірінші", "екі": "екінші", "үш": "үшінші", "төрт": "төртінші", "бес": "бесінші",
+    "алты": "алтыншы", "жеті": "жетінші", "сегіз": "сегізінші", "тоғыз": "тоғызыншы",
+    "он": "оныншы", "жиырма": "жиырмасыншы", "отыз": "отызыншы", "қырық": "қырқыншы",
+    "елу": "елуінші", "алпыс": "алпысыншы", "жетпіс": "жетпісінші", "сексен": "сексенінші",
+    "тоқсан": "тоқсаныншы", "жүз": "жүзінші", "мың": "мыңыншы", "миллион": "миллионыншы",
+    "нөл": "нөлінші",
+}
+
+
+def _kk_below_1000(n: int, leading: bool) -> list[str]:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        # "жүз" alone reads better than "бір жүз" at the start of a number.
+        if hundreds > 1 or not leading:
+            words.append(_KK_UNITS[hundreds])
+        words.append("жүз")
+    tens, units = divmod(rest, 10)
+    if tens:
+        words.append(_KK_TENS[tens])
+    if units:
+        words.append(_KK_UNITS[units])
+    return words
+
+
+def _kk_cardinal(n: int) -> str:
+    if n == 0:
+        return "нөл"
+    words: list[str] = []
+    millions, rest = divmod(n, 1_000_000)
+    thousands, rest = divmod(rest, 1000)
+    if millions:
+        words += _kk_below_1000(millions, leading=True) + ["миллион"]
+    if thousands:
+        words += _kk_below_1000(thousands, leading=not millions)
+        words.append("мың")
+    if rest:
+        words += _kk_below_1000(rest, leading=not words)
+    return " ".join(words)
+
+
+def _kk_ordinal(n: int) -> str:
+    words = _kk_cardinal(n).split()
+    words[-1] = _KK_ORDINAL[words[-1]]
+    return " ".join(words)
+
+
+# --- Russian ----------------------------------------------------------------------------
+_RU_UNITS_M = ("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять")
+_RU_TEENS = ("десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать",
+             "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать")
+_RU_TENS = ("", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят",
+            "восемьдесят", "девяносто")
+_RU_HUNDREDS = ("", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот",
+                "восемьсот", "девятьсот")
+# Ordinal stems for the last part of a number; endings added per case.
+_RU_ORD_STEM = {
+    1: "перв", 2: "втор", 3: "трет", 4: "четвёрт", 5: "пят", 6: "шест", 7: "седьм", 8: "восьм",
+    9: "девят", 10: "десят", 11: "одиннадцат", 12: "двенадцат", 13: "тринадцат",
+    14: "четырнадцат", 15: "пятнадцат", 16: "шестнадцат", 17: "семнадцат", 18: "восемнадцат",
+    19: "девятнадцат", 20: "двадцат", 30: "тридцат", 40: "сороков", 50: "пятидесят",
+    60: "шестидесят", 70: "семидесят", 80: "восьмидесят", 90: "девяност",
+}
+_RU_GEN_PREFIX = ("", "", "двух", "трёх", "четырёх", "пяти", "шести", "семи", "восьми", "девяти")
+# case -> (regular ending, ending for "трет-")
+_RU_ORD_END = {"nom_n": ("ое", "ье"), "gen_m": ("ого", "ьего"), "nom_m": ("ый", "ий")}
+
+
+def ru_plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian noun form after the number n: 1 книга, 2 книги, 5 книг, 21 книга."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _ru_below_1000(n: int, gender: str) -> list[str]:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        words.append(_RU_HUNDREDS[hundreds])
+    if 10 <= rest < 20:
+        words.append(_RU_TEENS[rest - 10])
+        return words
+    tens, units = divmod(rest, 10)
+    if tens:
+        words.append(_RU_TENS[tens])
+    if units:
+        if units in (1, 2) and gender == "f":
+            words.append("одна" if units == 1 else "две")
+        elif units == 1 and gender == "n":
+            words.append("одно")
+        else:
+            words.append(_RU_UNITS_M[units])
+    return words
+
+
+def _ru_cardinal(n: int, gender: str = "m") -> str:
+    if n == 0:
+        return "ноль"
+    words: list[str] = []
+    millions, rest = divmod(n, 1_000_000)
+    thousands, rest = divmod(rest, 1000)
+    if millions:
+        words += _ru_below_1000(millions, "m")
+        words.append(ru_plural(millions, "миллион", "миллиона", "миллионов"))
+    if thousands:
+        # "тысяча" alone, not "одна тысяча", when it leads the number.
+        if not (thousands == 1 and not words):
+            words += _ru_below_1000(thousands, "f")
+        words.append(ru_plural(thousands, "тысяча", "тысячи", "тысяч"))
+    if rest:
+        words += _ru_below_1000(rest, gender)
+    return " ".join(words)
+
+
+def _ru_ordinal(n: int, case: str = "nom_n") -> str:
+    regular, third = _RU_ORD_END[case]
+    if n % 1000 == 0 and n < 10_000:  # тысячное, двухтысячное
+        return _RU_GEN_PREFIX[n // 1000] + "тысячн" + regular
+    if n % 100 == 0 and n % 1000 != 0:  # сотое, двухсотое, ... after the thousands
+        head = _ru_cardinal(n - n % 1000) + " " if n >= 1000 else ""
+        h = (n % 1000) // 100
+        stem = "сот" if h == 1 else _RU_GEN_PREFIX[h] + "сот"
+        return head + stem + regular
+    rest = n % 100
+    last = rest if rest < 20 or rest % 10 == 0 else rest % 10
+    head = _ru_cardinal(n - last) + " " if n - last else ""
+    ending = third if last == 3 else regular
+    if case == "nom_m" and last in (2, 6, 7, 8, 40):  # второй, шестой, седьмой, восьмой
+        ending = "ой"
+    return head + _RU_ORD_STEM[last] + ending
+
+
+# --- English ----------------------------------------------------------------------------
+_EN_UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+             "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+             "eighteen", "nineteen")
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_ORD = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+           "nine": "ninth", "twelve": "twelfth"}
+
+
+def _en_below_100(n: int) -> str:
+    if n < 20:
+        return _EN_UNITS[n]
+    tens, units = divmod(n, 10)
+    return _EN_TENS[tens] + ("-" + _EN_UNITS[units] if units else "")
+
+
+def _en_below_1000(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = []
+    if hundreds:
+        parts.append(_EN_UNITS[hundreds] + " hundred")
+    if rest:
+        parts.append(("and " if hundreds else "") + _en_below_100(rest))
+    return " ".join(parts)
+
+
+def _en_cardinal(n: int) -> str:
+    if n == 0:
+        return "zero"
+    parts = []
+    millions, rest = divmod(n, 1_000_000)
+    thousands, rest = divmod(rest, 1000)
+    if millions:
+        parts.append(_en_below_1000(millions) + " million")
+    if thousands:
+        parts.append(_en_below_1000(thousands) + " thousand")
+    if rest:
+        parts.append(("and " if parts and rest < 100 else "") + _en_below_1000(rest))
+    return " ".join(parts)
+
+
+def _en_ordinal(n: int) -> str:
+    words = _en_cardinal(n)
+    head, sep, last = max(
+        ("", "", words), words.rpartition(" "), words.rpartition("-"), key=lambda p: len(p[0])
+    )
+    if last in _EN_ORD:
+        last = _EN_ORD[last]
+    elif last.endswith("y"):
+        last = last[:-1] + "ieth"
+    else:
+        last += "th"
+    return head + sep + last
+
+
+def _en_year(year: int) -> str:
+    if 2000 <= year < 2010 or year % 100 == 0 and year % 1000 == 0 or not 1100 <= year < 10000:
+        return _en_cardinal(year)
+    high, low = divmod(year, 100)
+    if low == 0:
+        return _en_below_100(high) + " hundred"
+    return _en_below_100(high) + " " + ("oh " + _EN_UNITS[low] if low < 10 else _en_below_100(low))
+
+
+# --- public API -------------------------------------------------------------------------
+def _lang(lang: str) -> str:
+    return lang if lang in MONTHS else "kk"
+
+
+def say_number(n: int, lang: str, gender: str = "m") -> str:
+    """An integer as words ("екі мың жиырма алты"); `gender` ("m", "f", "n") matters for
+    Russian one/two. Negative numbers get a minus word; beyond MAX_WORDED digit by digit."""
+    lang = _lang(lang)
+    if n < 0:
+        minus = {"kk": "минус", "ru": "минус", "en": "minus"}[lang]
+        return f"{minus} {say_number(-n, lang, gender)}"
+    if n > MAX_WORDED:
+        return say_digits(str(n), lang)
+    if lang == "ru":
+        return _ru_cardinal(n, gender)
+    if lang == "en":
+        return _en_cardinal(n)
+    return _kk_cardinal(n)
+
+
+def say_ordinal(n: int, lang: str) -> str:
+    """An ordinal as words: бесінші / пятое / fifth (Russian in neuter, as dates need)."""
+    lang = _lang(lang)
+    try:
+        if lang == "ru":
+            return _ru_ordinal(n, "nom_n")
+        if lang == "en":
+            return _en_ordinal(n)
+        return _kk_ordinal(n)
+    except (KeyError, IndexError):  # 0, negatives, huge: the cardinal is still understood
+        return say_number(n, lang)
+
+
+def say_digits(digits: str, lang: str) -> str:
+    """Each digit as a word: for codes, PINs never (those are not spoken at all)."""
+    return " ".join(say_number(int(d), lang) for d in digits if d.isdigit())
+
+
+def _as_date(value: date | str) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+        if m:
+            try:
+                return date(int(m[3]), int(m[2]), int(m[1]))
+            except ValueError:
+                return None
+        return parse_ymd(text)
+    return None
+
+
+def _needs_year(day: date, today: date | None) -> bool:
+    reference = today or date.today()
+    return abs((day - reference).days) > YEAR_WINDOW_DAYS
+
+
+def format_date(value: date | str, lang: str, today: date | None = None) -> str:
+    """The written form: "24 қараша", "24 ноября", "November 24" (year added as in
+    say_date). Unparseable input comes back unchanged."""
+    day = _as_date(value)
+    if day is None:
+        return str(value)
+    lang = _lang(lang)
+    month = MONTHS[lang][day.month - 1]
+    with_year = _needs_year(day, today)
+    if lang == "kk":
+        return (f"{day.year} жылғы " if with_year else "") + f"{day.day} {month}"
+    if lang == "ru":
+        return f"{day.day} {month}" + (f" {day.year} года" if with_year else "")
+    return f"{month} {day.day}" + (f", {day.year}" if with_year else "")
+
+
+def say_date(value: date | str, lang: str, today: date | None = None) -> str:
+    """A date as words for speech (see the module doc). Accepts a date, "YYYYMMDD" or
+    "DD.MM.YYYY"; anything else comes back unchanged (never raises)."""
+    day = _as_date(value)
+    if day is None:
+        return str(value)
+    lang = _lang(lang)
+    month = MONTHS[lang][day.month - 1]
+    with_year = _needs_year(day, today)
+    if lang == "kk":
+        text = f"{_kk_ordinal(day.day)} {month}"
+        return f"{_kk_ordinal(day.year)} жылғы {text}" if with_year else text
+    if lang == "ru":
+        text = f"{_ru_ordinal(day.day, 'nom_n')} {month}"
+        return f"{text} {_ru_ordinal(day.year, 'gen_m')} года" if with_year else text
+    text = f"{month} {_en_ordinal(day.day)}"
+    return f"{text}, {_en_year(day.year)}" if with_year else text
+
+
+# Nouns for counts: msgid "speech.noun.<noun>" in speech.po. Russian: "f:книга|книги|книг"
+# (gender, then forms for 1 / 2-4 / 5+); English: "book|books"; Kazakh: one form (no plural
+# after a numeral).
+def noun_form(n: int, noun: str, lang: str) -> tuple[str, str]:
+    """(gender, noun form for n) from the catalogue; ("m", noun) when it is missing."""
+    raw = catalogue(_lang(lang)).get(f"speech.noun.{noun}", noun)
+    gender, _, forms_text = raw.partition(":") if ":" in raw else ("m", "", raw)
+    forms = forms_text.split("|")
+    lang = _lang(lang)
+    if lang == "ru" and len(forms) >= 3:
+        return gender, ru_plural(n, forms[0], forms[1], forms[2])
+    if lang == "en" and len(forms) >= 2:
+        return gender, forms[0] if n == 1 else forms[1]
+    return gender, forms[0]
+
+
+def say_count(n: int, noun: str, lang: str) -> str:
+    """ "бес кітап", "пять книг", "five books"; noun is a key of speech.noun.*."""
+    gender, form = noun_form(n, noun, lang)
+    return f"{say_number(n, lang, gender)} {form}"
+
+
+def write_count(n: int, noun: str, lang: str) -> str:
+    """The same count with digits, for a screen: "5 кітап", "5 книг", "5 books"."""
+    return f"{n} {noun_form(n, noun, lang)[1]}"
+
+
+class SpokenNumber:
+    """An int that formats as words. In a message, `{count}` becomes "бес" and
+    `{count:book}` becomes "бес кітап" / "пять книг" / "five books" (noun from speech.noun.*)."""
+
+    def __init__(self, value: int, lang: str) -> None:
+        self.value = value
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        if spec:
+            return say_count(self.value, spec, self.lang)
+        return say_number(self.value, self.lang)
+
+    def __str__(self) -> str:
+        return say_number(self.value, self.lang)
+
+
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_NUMBER = re.compile(r"(?<![\w.])(\d+)(?![\w])")
+
+
+def normalise_text(text: str, lang: str, today: date | None = None) -> str:
+    """Free text made speakable: DD.MM.YYYY dates and digit runs become words."""
+
+    def date_words(m: re.Match[str]) -> str:
+        return say_date(m.group(0), lang, today)
+
+    def number_words(m: re.Match[str]) -> str:
+        digits = m.group(1)
+        if len(digits) > 1 and digits.startswith("0"):
+            return say_digits(digits, lang)
+        return say_number(int(digits), lang)
+
+    return _NUMBER.sub(number_words, _DOTTED_DATE.sub(date_words, text))
+
+
+def _is_date_key(key: str) -> bool:
+    return key in DATE_KEYS or key.endswith("_date") or key.endswith("_due")
+
+
+def speakable_params(
+    params: Mapping[str, Any], lang: str, today: date | None = None
+) -> dict[str, Any]:
+    """Params turned into words: dates (date objects, or YYYYMMDD under due/date/today keys),
+    integers, nested message ids (keys ending in "_msg"), digits inside strings."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, bool):
+            out[key] = value
+        elif isinstance(value, date):
+            out[key] = say_date(value, lang, today)
+        elif isinstance(value, int):
+            out[key] = SpokenNumber(value, lang)
+        elif isinstance(value, str) and key.endswith("_msg"):
+            out[key] = spoken_text(value, {}, lang, today)
+        elif isinstance(value, str) and _is_date_key(key) and _as_date(value) is not None:
+            out[key] = say_date(value, lang, today)
+        elif isinstance(value, str):
+            out[key] = normalise_text(value, lang, today)
+        else:
+            out[key] = value
+    return out
+
+
+def spoken_text(
+    msg_id: str, params: Mapping[str, Any] | None, lang: str, today: date | None = None
+) -> str:
+    """The text espeak-ng should say for a message: tr() with params worded, then any
+    digits left in the template worded too. Never raises on odd params.
+
+    This is `render_speech(msg_id, params, lang)` for the session; pass `today` (the
+    session clock's date) with functools.partial to decide when a year is spoken."""
+    try:
+        text = tr(msg_id, lang, **speakable_params(params or {}, lang, today))
+        return normalise_text(text, lang, today)
+    except Exception:  # noqa: BLE001 - speech must never break the session
+        return tr(msg_id, lang)

@@ -1,0 +1,221 @@
+"""The staff console's view of every kiosk and call point, fed by MQTT.
+
+Subscribes to every kiosk's retained status and alert topics; keeps kiosks' health and
+today's alerts; sends staff commands back. Thread-safe: paho's network thread writes, the
+web server's threads read snapshots and wait for changes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from kiosk.staff.alerts import OPEN_STATES
+from kiosk.staff.mqtt import ACTIONS, parse_broker_url, topic
+
+log = logging.getLogger(__name__)
+
+
+class CommandError(ValueError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code  # console.no_such_alert | console.alert_closed | console.bad_action
+
+
+def _day(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d")
+
+
+def response_summary(alerts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Raise -> acknowledge times of the given alerts, in seconds, with count/median/max."""
+    times = sorted(
+        float(a["acked_at"]) - float(a["raised_at"])
+        for a in alerts
+        if isinstance(a.get("acked_at"), (int, float)) and isinstance(a.get("raised_at"), (int, float))
+    )
+    if not times:
+        return {"count": 0, "median_s": None, "max_s": None}
+    mid = len(times) // 2
+    median = times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
+    return {"count": len(times), "median_s": round(median, 1), "max_s": round(times[-1], 1)}
+
+
+class ConsoleHub:
+    def __init__(
+        self,
+        broker_url: str,
+        prefix: str = "kiosk",
+        *,
+        username: str = "",
+        password: str = "",
+        wall: Callable[[], float] = time.time,
+        reconnect_min_s: float = 1.0,
+        reconnect_max_s: float = 30.0,
+    ) -> None:
+        self.host, self.port = parse_broker_url(broker_url)
+        self.prefix = prefix
+        self.wall = wall
+        self.connected = threading.Event()
+        self._lock = threading.Condition()
+        self._version = 0
+        self._kiosks: dict[str, dict[str, Any]] = {}
+        self._alerts: dict[str, dict[str, Any]] = {}
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{prefix}-console-{uuid.uuid4().hex[:8]}",
+            protocol=mqtt.MQTTv311,
+        )
+        if username:
+            self.client.username_pw_set(username, password or None)
+        self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
+        self.client.max_queued_messages_set(0)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    def start(self) -> None:
+        self.client.connect_async(self.host, self.port, keepalive=15)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+        with self._lock:
+            self._version += 1
+            self._lock.notify_all()
+
+    # -- reading -----------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def wait_change(self, seen_version: int, timeout_s: float) -> int:
+        """Block until the state changes past `seen_version` (or timeout); new version."""
+        with self._lock:
+            self._lock.wait_for(lambda: self._version != seen_version, timeout_s)
+            return self._version
+
+    def snapshot(self) -> dict[str, Any]:
+        now = self.wall()
+        today = _day(now)
+        with self._lock:
+            alerts = [
+                dict(a)
+                for a in self._alerts.values()
+                if a.get("state") in OPEN_STATES or _day(float(a.get("raised_at", 0))) == today
+            ]
+            kiosks = [dict(k) for k in self._kiosks.values()]
+            version = self._version
+        alerts.sort(key=lambda a: float(a.get("raised_at", 0)), reverse=True)
+        kiosks.sort(key=lambda k: k["kiosk"])
+        todays = [a for a in alerts if _day(float(a.get("raised_at", 0))) == today]
+        return {
+            "version": version,
+            "now": now,
+            "broker": self.connected.is_set(),
+            "kiosks": kiosks,
+            "alerts": alerts,
+            "responses": response_summary(todays),
+        }
+
+    # -- staff commands ----------------------------------------------------------------
+    def command(self, alert_id: str, action: str, by: str) -> dict[str, Any]:
+        """Send ack/resolve to the alert's kiosk (queued while the broker is down)."""
+        if action not in ACTIONS:
+            raise CommandError("console.bad_action")
+        with self._lock:
+            alert = self._alerts.get(alert_id)
+            if alert is None:
+                raise CommandError("console.no_such_alert")
+            if alert.get("state") not in OPEN_STATES:
+                raise CommandError("console.alert_closed")
+            kiosk = str(alert["kiosk"])
+            alert["pending"] = action
+            alert["pending_by"] = by
+            self._changed()
+        payload = json.dumps({"action": action, "id": alert_id, "by": by}, ensure_ascii=False)
+        self.client.publish(topic(self.prefix, kiosk, "ack"), payload, qos=1)
+        return {"id": alert_id, "kiosk": kiosk, "action": action}
+
+    # -- paho callbacks ----------------------------------------------------------------
+    def _changed(self) -> None:  # caller holds the lock
+        self._version += 1
+        self._lock.notify_all()
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.warning("broker refused the console: %s", reason)
+            return
+        self.connected.set()
+        client.subscribe([(f"{self.prefix}/+/status", 1), (f"{self.prefix}/+/alert", 1)])
+        with self._lock:
+            self._changed()
+
+    def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self.connected.clear()
+        with self._lock:
+            self._changed()
+
+    def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        head = self.prefix + "/"
+        if not msg.topic.startswith(head) or msg.topic.count("/") < head.count("/") + 1:
+            return
+        kiosk_id, kind = msg.topic[len(head):].rsplit("/", 1)
+        try:
+            data = json.loads(msg.payload.decode("utf-8")) if msg.payload else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            text = msg.payload.decode("utf-8", "replace").strip().lower()
+            data = {"state": text} if text in ("online", "offline") else None
+        if not isinstance(data, dict):
+            if msg.payload:
+                log.warning("ignored a malformed message on %s", msg.topic)
+            return
+        with self._lock:
+            if kind == "status":
+                self._status(kiosk_id, data)
+            elif kind == "alert":
+                self._alert(kiosk_id, data)
+            else:
+                return
+            self._changed()
+
+    def _status(self, kiosk_id: str, data: dict[str, Any]) -> None:
+        k = self._kiosks.setdefault(kiosk_id, {"kiosk": kiosk_id, "health": {}})
+        k["state"] = "offline" if data.get("state") == "offline" else "online"
+        k["why"] = str(data.get("why", ""))
+        for key in ("place", "kind", "heartbeat_s"):
+            if key in data:
+                k[key] = data[key]
+        if isinstance(data.get("time"), (int, float)):
+            k["time"] = data["time"]
+        if isinstance(data.get("health"), dict):
+            k["health"] = {str(a): str(b) for a, b in data["health"].items()}
+        if k["state"] == "online":
+            k["last_seen"] = self.wall()
+
+    def _alert(self, kiosk_id: str, data: dict[str, Any]) -> None:
+        alert_id = data.get("id")
+        if not isinstance(alert_id, str) or data.get("state") not in (*OPEN_STATES, "resolved"):
+            return
+        old = self._alerts.get(alert_id)
+        if old is not None and float(data.get("sent_at", 0)) < float(old.get("sent_at", 0)):
+            return  # an older message delivered late
+        new = dict(data)
+        new["kiosk"] = kiosk_id
+        new["seen_at"] = old["seen_at"] if old else self.wall()
+        new["updated_at"] = self.wall()
+        if old is not None and old.get("pending") and new["state"] in OPEN_STATES:
+            if not (old["pending"] == "ack" and new["state"] == "acknowledged"):
+                new["pending"], new["pending_by"] = old["pending"], old.get("pending_by", "")
+        self._alerts[alert_id] = new
+        k = self._kiosks.setdefault(kiosk_id, {"kiosk": kiosk_id, "health": {}, "state": "unknown"})
+        k.setdefault("place", data.get("place", ""))

@@ -1,0 +1,245 @@
+"""Alerts over MQTT (paho-mqtt 2.x) between kiosks, call points and the staff console.
+
+Topics, for kiosk id K under the prefix P (default "kiosk"):
+    P/K/alert   the kiosk's latest alert event, JSON, QoS 1, retained
+    P/K/status  {"state": "online"|"offline", "health": {...}, ...}, QoS 1, retained; the
+                last will says "offline" so staff see a kiosk that died
+    P/K/ack     staff commands to the kiosk: {"action": "ack"|"resolve", "id": ..., "by": ...}
+
+The kiosk keeps a persistent session (clean_session off, fixed client id) so commands sent
+while it is away wait at the broker. Messages published while the broker is down stay in
+paho's QoS 1 queue and go out when the connection returns; reconnection backs off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from kiosk.staff.alerts import AlertError, AlertManager
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("ack", "resolve")
+Command = dict[str, str]
+Health = Callable[[], dict[str, str]]
+
+
+class BrokerUrlError(ValueError):
+    pass
+
+
+def parse_broker_url(url: str) -> tuple[str, int]:
+    """`mqtt://host:port` (or `host:port`, or `host`) -> (host, port)."""
+    text = url.strip()
+    if not text:
+        raise BrokerUrlError("no broker url: set [staff] broker_url = \"mqtt://host:1883\"")
+    if "://" not in text:
+        text = "mqtt://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("mqtt", "tcp"):
+        raise BrokerUrlError(f"{url!r}: use mqtt://host:port (TLS is not supported yet)")
+    try:
+        port = parts.port or 1883
+    except ValueError as e:
+        raise BrokerUrlError(f"{url!r}: the port is not a number") from e
+    if not parts.hostname:
+        raise BrokerUrlError(f"{url!r}: no host name")
+    return parts.hostname, port
+
+
+def topic(prefix: str, kiosk_id: str, kind: str) -> str:
+    return f"{prefix}/{kiosk_id}/{kind}"
+
+
+def parse_command(payload: bytes) -> Command | None:
+    """A staff command from the console, or None when it is not one (logged, ignored)."""
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    action, alert_id, by = data.get("action"), data.get("id"), data.get("by", "staff")
+    if action not in ACTIONS or not isinstance(alert_id, str) or not isinstance(by, str):
+        return None
+    return {"action": action, "id": alert_id, "by": by[:64]}
+
+
+class CommandInbox:
+    """Hands staff commands from the MQTT thread to the thread that owns the AlertManager."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Command] = queue.SimpleQueue()
+        self.wakeup: Callable[[], None] | None = None  # e.g. Kivy Clock.schedule_once
+
+    def put(self, command: Command) -> None:
+        self._queue.put(command)
+        if self.wakeup is not None:
+            self.wakeup()
+
+    def apply(self, manager: AlertManager) -> int:
+        """Apply every waiting command; returns how many changed something or were stale."""
+        done = 0
+        while True:
+            try:
+                cmd = self._queue.get_nowait()
+            except queue.Empty:
+                return done
+            try:
+                if cmd["action"] == "ack":
+                    manager.acknowledge(cmd["id"], by=cmd["by"])
+                else:
+                    manager.resolve(cmd["id"], by=cmd["by"])
+            except AlertError as e:
+                log.info("staff command %s for %s ignored: %s", cmd["action"], cmd["id"], e.code)
+            done += 1
+
+
+class MqttNotifier:
+    """Publishes a kiosk's alerts and status; receives staff commands.
+
+    Use as an AlertManager listener: `alerts.on_change(notifier)`. `health()` is called from
+    the heartbeat thread and must only read simple values.
+    """
+
+    def __init__(
+        self,
+        broker_url: str,
+        kiosk_id: str,
+        place: str,
+        *,
+        prefix: str = "kiosk",
+        kind: str = "kiosk",
+        heartbeat_s: float = 30.0,
+        health: Health | None = None,
+        on_command: Callable[[Command], None] | None = None,
+        username: str = "",
+        password: str = "",
+        keepalive_s: int = 15,
+        reconnect_min_s: float = 1.0,
+        reconnect_max_s: float = 30.0,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.host, self.port = parse_broker_url(broker_url)
+        self.kiosk_id = kiosk_id
+        self.place = place
+        self.prefix = prefix
+        self.kind = kind
+        self.heartbeat_s = heartbeat_s
+        self.health = health or (lambda: {})
+        self.on_command = on_command
+        self.keepalive_s = keepalive_s
+        self.wall = wall
+        self.connected = threading.Event()
+        self._stop = threading.Event()
+        self._heartbeat: threading.Thread | None = None
+        self.topics = {k: topic(prefix, kiosk_id, k) for k in ("alert", "status", "ack")}
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{prefix}-{kiosk_id}",
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+        )
+        if username:
+            self.client.username_pw_set(username, password or None)
+        self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
+        self.client.max_queued_messages_set(0)  # keep every alert until the broker is back
+        self.client.will_set(
+            self.topics["status"], self._status_payload("offline", why="lost"), qos=1, retain=True
+        )
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> None:
+        """Connect in the background (retrying with backoff) and start the heartbeat."""
+        self.client.connect_async(self.host, self.port, keepalive=self.keepalive_s)
+        self.client.loop_start()
+        self._heartbeat = threading.Thread(
+            target=self._heartbeat_loop, name=f"mqtt-heartbeat-{self.kiosk_id}", daemon=True
+        )
+        self._heartbeat.start()
+
+    def stop(self, timeout_s: float = 2.0) -> None:
+        """Say "offline" (a clean stop, not a death), then disconnect."""
+        self._stop.set()
+        if self.connected.is_set():
+            info = self.client.publish(
+                self.topics["status"], self._status_payload("offline", why="stopped"), 1, True
+            )
+            try:
+                info.wait_for_publish(timeout_s)
+            except (RuntimeError, ValueError):
+                pass
+        self.client.disconnect()
+        self.client.loop_stop()
+        if self._heartbeat is not None:
+            self._heartbeat.join(timeout_s)
+
+    # -- publishing --------------------------------------------------------------------
+    def __call__(self, event: dict[str, Any]) -> None:
+        """AlertManager listener: publish the alert's new state (queued while offline)."""
+        payload = {k: v for k, v in event.items() if k not in ("t", "event")}
+        payload["sent_at"] = self.wall()
+        self.client.publish(self.topics["alert"], json.dumps(payload), qos=1, retain=True)
+
+    def publish_status(self) -> None:
+        if self.connected.is_set():
+            self.client.publish(self.topics["status"], self._status_payload("online"), 1, True)
+
+    def _status_payload(self, state: str, why: str = "") -> str:
+        data: dict[str, Any] = {
+            "kiosk": self.kiosk_id,
+            "place": self.place,
+            "kind": self.kind,
+            "state": state,
+            "time": self.wall(),
+            "heartbeat_s": self.heartbeat_s,
+        }
+        if state == "online":
+            try:
+                data["health"] = {str(k): str(v) for k, v in self.health().items()}
+            except Exception:  # a broken probe must not stop the heartbeat
+                log.exception("health probe failed")
+                data["health"] = {}
+        if why:
+            data["why"] = why
+        return json.dumps(data, ensure_ascii=False)
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stop.wait(self.heartbeat_s):
+            self.publish_status()
+
+    # -- paho callbacks (network thread) -----------------------------------------------
+    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.warning("broker refused the connection: %s", reason)
+            return
+        self.connected.set()
+        client.subscribe(self.topics["ack"], qos=1)
+        client.publish(self.topics["status"], self._status_payload("online"), 1, True)
+        log.info("connected to the broker %s:%s", self.host, self.port)
+
+    def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("lost the broker (%s); retrying", reason)
+
+    def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        command = parse_command(msg.payload)
+        if command is None:
+            log.warning("ignored a malformed staff command on %s", msg.topic)
+            return
+        if self.on_command is not None:
+            self.on_command(command)

@@ -1,0 +1,256 @@
+"""The root widget: draws a View and turns touches into taps for the session.
+
+Layout (landscape): a top bar (languages, contrast, help, call staff), the screen's
+content on the left, its actions in a column on the right, and an empty strip along the
+bottom edge where nothing is tappable (resting wrists). Portrait puts the actions under
+the content. Each part is rebuilt only when the View fields it shows have changed; the
+focus ring is applied on every render.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kivy.graphics import Color, Rectangle
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
+
+from kiosk.core.view import View
+from kiosk.ui import screens
+from kiosk.ui.fonts import FONT_BOLD
+from kiosk.ui.icons import Icon
+from kiosk.ui.screens import ActionSpec, Ctx
+from kiosk.ui.texts import text
+from kiosk.ui.theme import Metrics, theme_for
+from kiosk.ui.widgets import Action, Framed, Panel, Text, make_action, rgba
+
+Rect = tuple[float, float, float, float]
+
+
+class KioskRoot(FloatLayout):
+    """Draws Views. `on_tap(id)` gets every tap, `on_activity()` every touch."""
+
+    def __init__(self, metrics: Metrics, on_tap: Callable[[str], None],
+                 on_activity: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metrics = metrics
+        self._on_tap = on_tap
+        self._on_activity = on_activity
+        self.view = View()
+        self._keys: dict[str, Any] = {}
+        self._parts: dict[str, Widget] = {}
+        self.last_render_ms = 0.0
+        with self.canvas.before:
+            self._bg_color = Color(1, 1, 1, 1)
+            self._bg = Rectangle(pos=self.pos, size=self.size)
+        self.bind(size=self._resized, pos=self._resized)
+
+    # --- input ------------------------------------------------------------------------
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self._on_activity is not None:
+            self._on_activity()
+        return super().on_touch_down(touch)
+
+    def _tap(self, tap_id: str) -> None:
+        self._on_tap(tap_id)
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def _resized(self, *_: Any) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+        self.render(self.view, force=True)
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+    def render(self, view: View, force: bool = False) -> None:
+        started = time.perf_counter()
+        self.view = view
+        theme = theme_for(view.contrast)
+        self._bg_color.rgba = rgba(theme.background)
+        if self.width < 10 or self.height < 10:
+            return
+        ctx = Ctx(view=view, theme=theme, metrics=self.metrics, portrait=self.portrait)
+        geo = self._geometry(ctx)
+        base = (view.lang, view.contrast, self.portrait, tuple(self.size))
+        self._part("top", (base, view.screen, view.alert_state), force,
+                   lambda: self._top_bar(ctx, geo["top"]))
+        self._part("content", (base, view.screen, view.reader_name, view.loans, view.summary,
+                               view.receipt_offered, view.busy, view.pending_scans,
+                               view.help_layer, self._focus_page(view)), force,
+                   lambda: self._content(ctx, geo["content"]))
+        self._part("actions", (base, view.screen, view.receipt_offered), force,
+                   lambda: self._actions(ctx, geo["actions"]))
+        self._part("notice", (base, view.notice), force,
+                   lambda: self._notice(ctx, geo["content"]))
+        self._part("warning", (base, view.warning_remaining_s), force,
+                   lambda: self._warning(ctx, geo["content"]))
+        self._apply_focus(view)
+        self.last_render_ms = (time.perf_counter() - started) * 1000
+
+    @staticmethod
+    def _focus_page(view: View) -> Any:
+        # the loans list scrolls to keep the focused loan visible: rebuild when it moves
+        f = view.focused
+        return f.id if f is not None and f.id.startswith("loan:") and len(view.loans) > 6 else None
+
+    def _part(self, name: str, key: Any, force: bool, build: Callable[[], Widget | None]) -> None:
+        if not force and self._keys.get(name) == key and name in self._parts:
+            return
+        old = self._parts.pop(name, None)
+        if old is not None:
+            self.remove_widget(old)
+        self._keys[name] = key
+        widget = build()
+        if widget is not None:
+            self._parts[name] = widget
+            self.add_widget(widget)
+
+    def _geometry(self, ctx: Ctx) -> dict[str, Rect]:
+        m = self.metrics
+        pad = m.mm(2.5)
+        bottom = m.bottom_margin_px
+        w, h = self.width, self.height
+        bar_rows = 2 if self.portrait else 1
+        bar_h = bar_rows * m.mm(15) + (bar_rows + 1) * pad
+        top: Rect = (pad, h - bar_h, w - 2 * pad, bar_h)
+        specs = self._action_specs(ctx.view)
+        if self.portrait:
+            rows = math.ceil(len(specs) / 2) if specs else 0
+            act_h = rows * m.mm(22) + max(rows - 1, 0) * pad
+            actions: Rect = (pad, bottom, w - 2 * pad, act_h)
+            cy = bottom + act_h + (pad if rows else 0)
+            content: Rect = (pad, cy, w - 2 * pad, h - bar_h - cy)
+        else:
+            act_w = m.mm(62) if specs else 0
+            actions = (w - pad - act_w, bottom, act_w, h - bar_h - bottom - pad)
+            content = (pad, bottom, w - 3 * pad - act_w if specs else w - 2 * pad, h - bar_h - bottom - pad)
+        return {"top": top, "content": content, "actions": actions}
+
+    @staticmethod
+    def _action_specs(view: View) -> list[ActionSpec]:
+        specs = screens.actions_for(view)
+        if view.screen == "language":
+            specs = [ActionSpec(i, icon, msg, "panel") for i, icon, msg in screens.LANGUAGE_BUTTONS] + specs
+        return specs
+
+    @staticmethod
+    def _place(widget: Widget, rect: Rect) -> Widget:
+        widget.size_hint = (None, None)
+        widget.pos = (rect[0], rect[1])
+        widget.size = (rect[2], rect[3])
+        return widget
+
+    def _top_bar(self, ctx: Ctx, rect: Rect) -> Widget:
+        m, view = self.metrics, ctx.view
+        pad = m.mm(2.5)
+        items: list[tuple[str, str, str, str]] = []
+        if view.screen != "language":
+            items += [(i, icon, text(msg, ctx.lang), "panel") for i, icon, msg in screens.LANGUAGE_BUTTONS]
+        call_msg = "ui.action.call_staff_called" if view.alert_state in ("raised", "escalated") else (
+            "ui.action.call_staff_coming" if view.alert_state == "acknowledged" else "ui.action.call_staff")
+        items += [("contrast", "contrast", ctx.t("ui.action.contrast"), "secondary"),
+                  ("help", "question", ctx.t("ui.action.help"), "secondary"),
+                  ("call_staff", "bell", ctx.t(call_msg), "secondary")]
+        cols = math.ceil(len(items) / 2) if self.portrait else len(items)
+        grid = GridLayout(cols=cols, spacing=pad, padding=(0, pad, 0, pad))
+        for tap_id, icon, words, style in items:
+            grid.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap, style=style,
+                                        font_size=m.mm(3.6), ring_width=max(3.0, m.mm(1))))
+        return self._place(grid, rect)
+
+    def _content(self, ctx: Ctx, rect: Rect) -> Widget:
+        rows = max(1, int((rect[3] - self.metrics.mm(50)) // self.metrics.mm(17)))
+        ctx = Ctx(view=ctx.view, theme=ctx.theme, metrics=ctx.metrics, portrait=ctx.portrait,
+                  max_rows=rows)
+        build = screens.BUILDERS.get(ctx.view.screen, screens.attract)
+        return self._place(build(ctx), rect)
+
+    def _actions(self, ctx: Ctx, rect: Rect) -> Widget | None:
+        specs = self._action_specs(ctx.view)
+        if not specs:
+            return None
+        m = self.metrics
+        pad = m.mm(2.5)
+        if self.portrait:
+            box: Widget = GridLayout(cols=2, spacing=pad)
+        else:
+            box = BoxLayout(orientation="vertical", spacing=pad * 1.5)
+        for spec in specs:
+            box.add_widget(make_action(spec.tap_id, spec.icon, ctx.t(spec.msg), ctx.theme, self._tap,
+                                       style=spec.style, font_size=m.mm(5),
+                                       ring_width=max(3.0, m.mm(1)),
+                                       size_hint_y=None, height=m.mm(22)))
+        if not self.portrait:
+            box.add_widget(Widget())  # keep the buttons at the top of the column
+        return self._place(box, rect)
+
+    def _notice(self, ctx: Ctx, rect: Rect) -> Widget | None:
+        notice = ctx.view.notice
+        if notice is None:
+            return None
+        th = ctx.theme
+        kind = notice.kind
+        fill, fg, icon = {
+            "refused": (th.danger, th.danger_text, "cross"),
+            "success": (th.success, th.success_text, "check"),
+        }.get(kind, (th.secondary, th.secondary_text, "question"))
+        h = min(rect[3] * 0.5, self.metrics.mm(55))
+        panel = Panel(orientation="horizontal", fill=rgba(fill), edge=rgba(th.edge),
+                      edge_width=4, padding=(self.metrics.mm(4),) * 4, spacing=self.metrics.mm(4))
+        panel.notice_kind = kind
+        panel.add_widget(Icon(name=icon, color=rgba(fg), accent=rgba(fill), size_hint=(None, 1),
+                              width=min(h * 0.6, self.metrics.mm(28))))
+        panel.add_widget(Text(text=ctx.t(notice.msg, **notice.params), font_size=self.metrics.mm(5.2),
+                              color=rgba(fg), font_name=FONT_BOLD))
+        m = self.metrics.mm(3)
+        return self._place(panel, (rect[0] + m, rect[1] + rect[3] - h - m, rect[2] - 2 * m, h))
+
+    def _warning(self, ctx: Ctx, rect: Rect) -> Widget | None:
+        remaining = ctx.view.warning_remaining_s
+        if remaining is None:
+            return None
+        th = ctx.theme
+        panel = Panel(orientation="vertical", fill=rgba(th.panel), edge=rgba(th.focus),
+                      edge_width=max(4.0, self.metrics.mm(1.2)), padding=(self.metrics.mm(4),) * 4,
+                      spacing=self.metrics.mm(2))
+        panel.add_widget(self._icon_line(ctx, "clock", ctx.t("ui.warning.title"), th.panel_text,
+                                         self.metrics.mm(7)))
+        panel.add_widget(Text(text=ctx.t("ui.warning.body", n=remaining), font_size=self.metrics.mm(5),
+                              color=rgba(th.panel_text)))
+        h = min(rect[3] * 0.8, self.metrics.mm(70))
+        m = self.metrics.mm(6)
+        return self._place(panel, (rect[0] + m, rect[1] + (rect[3] - h) / 2, rect[2] - 2 * m, h))
+
+    def _icon_line(self, ctx: Ctx, icon: str, words: str, color: Any, size: float) -> Widget:
+        row = BoxLayout(orientation="horizontal", spacing=size * 0.5)
+        row.add_widget(Icon(name=icon, color=rgba(color), accent=rgba(ctx.theme.panel),
+                            size_hint=(None, 1), width=size * 2))
+        row.add_widget(Text(text=words, font_size=size, color=rgba(color), font_name=FONT_BOLD))
+        return row
+
+    def _apply_focus(self, view: View) -> None:
+        focused = view.focused.id if view.focused else None
+        for w in self.walk(restrict=True):
+            if isinstance(w, Action):
+                w.focused = w.tap_id == focused
+            elif isinstance(w, Framed) and hasattr(w, "focus_id"):
+                w.focused = w.focus_id == focused
+
+    # --- queries (scripts, tests) -----------------------------------------------------
+
+    def find(self, tap_id: str) -> Action | None:
+        for w in self.walk(restrict=True):
+            if isinstance(w, Action) and w.tap_id == tap_id:
+                return w
+        return None
+
+    def visible_texts(self) -> list[str]:
+        return [w.text for w in self.walk(restrict=True) if isinstance(w, Text) and w.text]

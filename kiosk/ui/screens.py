@@ -1,0 +1,319 @@
+"""What each screen shows: content builders (pictures and words drawn from a View) and
+the actions each screen offers. Pure functions of the View: no patron data is kept here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.core.view import LoanRow, SummaryLine, View
+from kiosk.ui.fonts import FONT_BOLD, FONT_NAME
+from kiosk.ui.icons import Icon
+from kiosk.ui.texts import due_text, text
+from kiosk.ui.theme import Metrics, Theme
+from kiosk.ui.widgets import Framed, Panel, Text, rgba
+
+Tap = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    tap_id: str
+    icon: str
+    msg: str
+    style: str = "secondary"
+
+
+@dataclass(frozen=True)
+class Ctx:
+    view: View
+    theme: Theme
+    metrics: Metrics
+    portrait: bool
+    max_rows: int = 6
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+    def t(self, msg_id: str, **params: object) -> str:
+        return text(msg_id, self.view.lang, params)
+
+    def mm(self, value: float) -> float:
+        return self.metrics.mm(value)
+
+    @property
+    def body(self) -> float:
+        return self.mm(4.6)
+
+    @property
+    def title(self) -> float:
+        return self.mm(7.5)
+
+    @property
+    def small(self) -> float:
+        return self.mm(3.8)
+
+
+def actions_for(view: View) -> list[ActionSpec]:
+    if view.screen == "account":
+        return [ActionSpec("finish", "exit", "ui.action.finish", "primary"),
+                ActionSpec("renew_all", "renew", "ui.action.renew_all")]
+    if view.screen == "summary":
+        acts = []
+        if view.receipt_offered:
+            acts += [ActionSpec("receipt_yes", "receipt", "ui.action.receipt_yes"),
+                     ActionSpec("receipt_no", "no_receipt", "ui.action.receipt_no")]
+        return acts + [ActionSpec("done", "home", "ui.action.done", "primary")]
+    if view.screen in ("help", "language", "maintenance"):
+        return [ActionSpec("back", "home", "ui.action.back", "primary")]
+    return []
+
+
+# --- pieces ---------------------------------------------------------------------------
+
+
+def _line(ctx: Ctx, icon: str, words: str, *, size: float | None = None, bold: bool = False,
+          color: tuple | None = None, icon_color: tuple | None = None, height: float | None = None
+          ) -> BoxLayout:
+    size = size or ctx.body
+    fg = color or rgba(ctx.theme.text)
+    h = height or max(size * 2.2, ctx.mm(12))
+    row = BoxLayout(orientation="horizontal", size_hint_y=None, height=h, spacing=size * 0.6)
+    pic = Icon(name=icon, color=icon_color or fg, accent=rgba(ctx.theme.background),
+               size_hint=(None, 1), width=h)
+    row.add_widget(pic)
+    row.add_widget(Text(text=words, font_size=size, color=fg,
+                        font_name=FONT_BOLD if bold else FONT_NAME))
+    return row
+
+
+def _column(ctx: Ctx) -> BoxLayout:
+    return BoxLayout(orientation="vertical", spacing=ctx.mm(3), padding=(ctx.mm(3),) * 4)
+
+
+def _busy(ctx: Ctx) -> Widget:
+    words = ctx.t("ui.busy")
+    if ctx.view.pending_scans > 1:
+        words += " " + ctx.t("ui.pending", n=ctx.view.pending_scans - 1)
+    return _line(ctx, "clock", words, size=ctx.body)
+
+
+def _spacer() -> Widget:
+    return Widget()
+
+
+# --- screens --------------------------------------------------------------------------
+
+
+def attract(ctx: Ctx) -> Widget:
+    col = _column(ctx)
+    col.add_widget(_line(ctx, "card", ctx.t("ui.attract.title"), size=ctx.title, bold=True,
+                         height=ctx.mm(22)))
+    steps = BoxLayout(orientation="vertical" if ctx.portrait else "horizontal",
+                      spacing=ctx.mm(4))
+    for n, (icon, msg) in enumerate((("card", "ui.attract.step1"), ("book", "ui.attract.step2"),
+                                     ("exit", "ui.attract.step3")), start=1):
+        card = Panel(orientation="vertical" if not ctx.portrait else "horizontal",
+                     fill=rgba(ctx.theme.panel), edge=rgba(ctx.theme.edge),
+                     padding=(ctx.mm(3),) * 4, spacing=ctx.mm(2))
+        pic = Icon(name=icon, color=rgba(ctx.theme.panel_text), accent=rgba(ctx.theme.panel))
+        if ctx.portrait:
+            pic.size_hint = (None, 1)
+            pic.width = ctx.mm(24)
+        else:
+            pic.size_hint = (1, 0.5)
+        card.add_widget(pic)
+        card.add_widget(Text(text=f"{n}. {ctx.t(msg)}", font_size=ctx.body,
+                             color=rgba(ctx.theme.panel_text), font_name=FONT_BOLD,
+                             halign="left" if ctx.portrait else "center"))
+        steps.add_widget(card)
+    col.add_widget(steps)
+    if ctx.view.busy:
+        col.add_widget(_busy(ctx))
+    return col
+
+
+def _badge(ctx: Ctx, loan: LoanRow) -> tuple[str, str, tuple, tuple] | None:
+    """(icon, words, fill, text colour) of a loan's status, or None."""
+    th = ctx.theme
+    if loan.overdue:
+        return "warning", ctx.t("ui.loan.overdue"), rgba(th.danger), rgba(th.danger_text)
+    if loan.status == "renewed":
+        return "renew", ctx.t("ui.loan.renewed"), rgba(th.success), rgba(th.success_text)
+    if loan.status == "new":
+        return "check", ctx.t("ui.loan.new"), rgba(th.success), rgba(th.success_text)
+    return None
+
+
+def loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Framed:
+    th = ctx.theme
+    row = Panel(orientation="horizontal", size_hint_y=None, height=height,
+                fill=rgba(th.panel), edge=rgba(th.danger if loan.overdue else th.edge),
+                edge_width=4 if loan.overdue else 2, ring=rgba(th.focus),
+                padding=(ctx.mm(2),) * 4, spacing=ctx.mm(2))
+    row.focus_id = f"loan:{loan.barcode}"
+    row.add_widget(Icon(name="book", color=rgba(th.panel_text), accent=rgba(th.panel),
+                        size_hint=(None, 1), width=height * 0.7))
+    words = BoxLayout(orientation="vertical")
+    words.add_widget(Text(text=loan.title, font_size=ctx.body, font_name=FONT_BOLD,
+                          color=rgba(th.panel_text), shorten=True, shorten_from="right"))
+    words.add_widget(Text(text=ctx.t("ui.loan.due", due=due_text(loan.due, ctx.lang)),
+                          font_size=ctx.small * 1.1, color=rgba(th.panel_text)))
+    row.add_widget(words)
+    badge = _badge(ctx, loan)
+    if badge:
+        icon, label, fill, fg = badge
+        box = Panel(orientation="horizontal", size_hint=(None, 1), width=ctx.mm(38),
+                    fill=fill, edge=fill, padding=(ctx.mm(1.5),) * 4, spacing=ctx.mm(1),
+                    radius=ctx.mm(2))
+        box.add_widget(Icon(name=icon, color=fg, accent=fill, size_hint=(None, 1),
+                            width=height * 0.45))
+        box.add_widget(Text(text=label, font_size=ctx.small, color=fg, font_name=FONT_BOLD))
+        row.add_widget(box)
+    return row
+
+
+def _visible_rows(rows: tuple, focus_id: str, limit: int) -> tuple[tuple, int]:
+    """At most `limit` rows, keeping the focused one on screen; and how many are hidden."""
+    if len(rows) <= limit:
+        return rows, 0
+    start = 0
+    ids = [f"loan:{r.barcode}" for r in rows]
+    if focus_id in ids:
+        start = max(0, min(ids.index(focus_id) - limit + 2, len(rows) - limit + 1))
+    shown = rows[start:start + limit - 1]
+    return shown, len(rows) - len(shown)
+
+
+def account(ctx: Ctx) -> Widget:
+    v, th = ctx.view, ctx.theme
+    col = _column(ctx)
+    hello = ctx.t("ui.account.hello", name=v.reader_name) if v.reader_name else ctx.t("ui.account.hello_anon")
+    col.add_widget(_line(ctx, "person", hello, size=ctx.title * 0.9, bold=True))
+    col.add_widget(_line(ctx, "scan", ctx.t("ui.account.scan_book"), size=ctx.body))
+    heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans else ctx.t("ui.account.no_loans")
+    col.add_widget(_line(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10)))
+    focused = v.focused.id if v.focused else ""
+    row_h = ctx.mm(15)
+    shown, hidden = _visible_rows(v.loans, focused, ctx.max_rows)
+    for loan in shown:
+        col.add_widget(loan_row(ctx, loan, row_h))
+    if hidden:
+        col.add_widget(Text(text=ctx.t("ui.account.more", n=hidden), font_size=ctx.small,
+                            color=rgba(th.text), size_hint_y=None, height=ctx.mm(8)))
+    if v.busy:
+        col.add_widget(_busy(ctx))
+    col.add_widget(_spacer())
+    return col
+
+
+def _summary_line(ctx: Ctx, line: SummaryLine, height: float) -> Widget:
+    th = ctx.theme
+    name = line.title or line.barcode
+    if line.kind == "checkout":
+        icon, words = "check", ctx.t("ui.summary.checkout", due=due_text(line.due, ctx.lang))
+    elif line.kind == "renew":
+        icon, words = "renew", ctx.t("ui.summary.renew", due=due_text(line.due, ctx.lang))
+    elif line.kind == "return":
+        icon, words = "home", ctx.t("ui.summary.return")
+    else:
+        icon, words = "cross", ctx.t(f"ui.reason_short.{line.reason}")
+    refused = line.kind == "refused"
+    row = Panel(orientation="horizontal", size_hint_y=None, height=height,
+                fill=rgba(th.panel), edge=rgba(th.danger if refused else th.edge),
+                edge_width=4 if refused else 2, padding=(ctx.mm(2),) * 4, spacing=ctx.mm(2))
+    row.add_widget(Icon(name=icon, color=rgba(th.danger if refused else th.panel_text),
+                        accent=rgba(th.panel), size_hint=(None, 1), width=height * 0.7))
+    box = BoxLayout(orientation="vertical")
+    box.add_widget(Text(text=name, font_size=ctx.body, font_name=FONT_BOLD,
+                        color=rgba(th.panel_text), shorten=True, shorten_from="right"))
+    box.add_widget(Text(text=words, font_size=ctx.small * 1.1,
+                        color=rgba(th.danger if refused else th.panel_text)))
+    row.add_widget(box)
+    return row
+
+
+def summary(ctx: Ctx) -> Widget:
+    v = ctx.view
+    col = _column(ctx)
+    col.add_widget(_line(ctx, "check", ctx.t("ui.summary.title"), size=ctx.title * 0.9, bold=True))
+    if not v.summary:
+        col.add_widget(_line(ctx, "book", ctx.t("ui.summary.nothing"), size=ctx.body))
+    shown = v.summary[: ctx.max_rows]
+    for line in shown:
+        col.add_widget(_summary_line(ctx, line, ctx.mm(14)))
+    if len(v.summary) > len(shown):
+        col.add_widget(Text(text=ctx.t("ui.account.more", n=len(v.summary) - len(shown)),
+                            font_size=ctx.small, color=rgba(ctx.theme.text),
+                            size_hint_y=None, height=ctx.mm(8)))
+    if v.receipt_offered:
+        col.add_widget(_line(ctx, "receipt", ctx.t("ui.summary.receipt_question"),
+                             size=ctx.body, bold=True))
+    col.add_widget(_spacer())
+    return col
+
+
+HELP_LAYERS = 3
+
+
+def help_screen(ctx: Ctx) -> Widget:
+    col = _column(ctx)
+    col.add_widget(_line(ctx, "question", ctx.t("ui.help.title"), size=ctx.title, bold=True))
+    layer = min(max(ctx.view.help_layer, 0), HELP_LAYERS - 1)
+    pictures = (("card", "ui.help.card"), ("book", "ui.help.book"), ("exit", "ui.help.finish"),
+                ("bell", "ui.help.call"))
+    if layer == 0:
+        for icon, msg in pictures:
+            col.add_widget(_line(ctx, icon, ctx.t(msg), size=ctx.body))
+    else:
+        col.add_widget(Text(text=ctx.t(f"ui.help.layer{layer}"), font_size=ctx.body,
+                            color=rgba(ctx.theme.text), valign="top"))
+    col.add_widget(_spacer())
+    return col
+
+
+LANGUAGE_BUTTONS = (("language_kk", "flag_kk", "ui.lang.kk"), ("language_ru", "flag_ru", "ui.lang.ru"),
+                    ("language_en", "flag_en", "ui.lang.en"))
+
+
+def language(ctx: Ctx) -> Widget:
+    col = _column(ctx)
+    col.add_widget(_line(ctx, "flag_" + ctx.lang, ctx.t("ui.language.title"), size=ctx.title,
+                         bold=True))
+    col.add_widget(Text(text=ctx.t("ui.language.hint"), font_size=ctx.body,
+                        color=rgba(ctx.theme.text), size_hint_y=None, height=ctx.mm(14)))
+    # the three big language actions are added by the root (they are tappable)
+    col.add_widget(_spacer())
+    return col
+
+
+def out_of_order(ctx: Ctx) -> Widget:
+    col = _column(ctx)
+    col.add_widget(_line(ctx, "warning", ctx.t("ui.out_of_order.title"), size=ctx.title,
+                         bold=True, icon_color=rgba(ctx.theme.danger), height=ctx.mm(24)))
+    col.add_widget(_line(ctx, "bell", ctx.t("ui.out_of_order.staff"), size=ctx.body * 1.2,
+                         height=ctx.mm(22)))
+    col.add_widget(_spacer())
+    return col
+
+
+def maintenance(ctx: Ctx) -> Widget:
+    col = _column(ctx)
+    col.add_widget(_line(ctx, "person", ctx.t("ui.maintenance.title"), size=ctx.title, bold=True))
+    col.add_widget(_spacer())
+    return col
+
+
+BUILDERS: dict[str, Callable[[Ctx], Widget]] = {
+    "attract": attract,
+    "account": account,
+    "summary": summary,
+    "help": help_screen,
+    "language": language,
+    "out_of_order": out_of_order,
+    "maintenance": maintenance,
+}

@@ -1,0 +1,28 @@
+"""Screen text: message ids -> words in the displayed language (ui.po, plus the core's
+session/reason messages through kiosk.core.messages when it is there)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.core.domain import parse_ymd
+from kiosk.locale import tr
+
+
+def text(msg_id: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+    try:
+        from kiosk.core.messages import display_text
+    except ImportError:  # the core's renderer not there yet: plain lookup
+        return tr(msg_id, lang, **dict(params or {}))
+    return display_text(msg_id, params or {}, lang)
+
+
+def due_text(due: str, lang: str) -> str:
+    """YYYYMMDD -> '24 қараша' / '24 ноября' / '24 November': children read words better
+    than 24.11.2026. The pattern (and whether it shows the year) is the catalogue's."""
+    day = parse_ymd(due)
+    if day is None:
+        return due
+    month = tr(f"ui.month.{day.month}", lang)
+    return tr("ui.date", lang, day=day.day, month=month, year=day.year)

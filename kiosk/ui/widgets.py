@@ -1,0 +1,146 @@
+"""Building blocks: a tappable action (picture + words + focus ring), a text label in
+the kiosk font, a panel, a loan row. Every tappable widget carries a stable `tap_id`
+(contracts.md) so scripts and tests find it in the live widget tree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.graphics import Color, Line, RoundedRectangle
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui.fonts import FONT_BOLD, FONT_NAME
+from kiosk.ui.icons import Icon
+from kiosk.ui.theme import Theme
+
+
+def rgba(rgb: tuple[float, float, float], alpha: float = 1.0) -> tuple[float, float, float, float]:
+    return (rgb[0], rgb[1], rgb[2], alpha)
+
+
+class Text(Label):
+    """A wrapping label in the kiosk font; its height follows its text when `fit` is set."""
+
+    fit = BooleanProperty(False)
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("font_name", FONT_NAME)
+        kwargs.setdefault("halign", "left")
+        kwargs.setdefault("valign", "middle")
+        super().__init__(**kwargs)
+        self.bind(size=self._wrap, texture_size=self._fit_height)
+        self._wrap()
+
+    def _wrap(self, *_: object) -> None:
+        self.text_size = (max(1, self.width), None if self.fit else max(1, self.height))
+
+    def _fit_height(self, *_: object) -> None:
+        if self.fit:
+            self.height = self.texture_size[1]
+
+
+class Framed(Widget):
+    """Draws a filled rounded box with an edge, and a thick focus ring when focused."""
+
+    fill = ColorProperty((1, 1, 1, 1))
+    edge = ColorProperty((0, 0, 0, 1))
+    ring = ColorProperty((1, 0.5, 0, 1))
+    focused = BooleanProperty(False)
+    edge_width = NumericProperty(2)
+    ring_width = NumericProperty(6)
+    radius = NumericProperty(16)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.bind(pos=self._draw, size=self._draw, fill=self._draw, edge=self._draw,
+                  focused=self._draw, ring=self._draw)
+        self._draw()
+
+    def _draw(self, *_: object) -> None:
+        self.canvas.before.clear()
+        with self.canvas.before:
+            if self.focused:
+                gap = self.ring_width * 1.5
+                Color(*self.ring)
+                Line(rounded_rectangle=(self.x - gap, self.y - gap, self.width + 2 * gap,
+                                        self.height + 2 * gap, self.radius + gap),
+                     width=self.ring_width)
+            Color(*self.fill)
+            RoundedRectangle(pos=self.pos, size=self.size, radius=[self.radius])
+            if self.edge_width:
+                Color(*self.edge)
+                Line(rounded_rectangle=(self.x, self.y, self.width, self.height, self.radius),
+                     width=self.edge_width)
+
+
+class Panel(Framed, BoxLayout):
+    pass
+
+
+class Action(ButtonBehavior, Framed, BoxLayout):
+    """One thing a patron can do: a picture and a few words. Tap fires `on_tap(tap_id)`."""
+
+    tap_id = StringProperty("")
+    on_tap = ObjectProperty(None, allownone=True)
+
+    def on_release(self) -> None:
+        if self.on_tap is not None and self.tap_id:
+            self.on_tap(self.tap_id)
+
+
+def make_action(
+    tap_id: str,
+    icon: str,
+    words: str,
+    theme: Theme,
+    on_tap: Callable[[str], None] | None,
+    *,
+    style: str = "secondary",
+    font_size: float = 28,
+    vertical: bool = False,
+    ring_width: float = 6,
+    **kwargs: object,
+) -> Action:
+    fill, fg = {
+        "primary": (theme.primary, theme.primary_text),
+        "secondary": (theme.secondary, theme.secondary_text),
+        "panel": (theme.panel, theme.panel_text),
+    }[style]
+    action = Action(
+        tap_id=tap_id, on_tap=on_tap, fill=rgba(fill), edge=rgba(theme.edge),
+        ring=rgba(theme.focus), ring_width=ring_width, edge_width=3 if theme.name == "contrast" else 2,
+        orientation="vertical" if vertical else "horizontal",
+        padding=(font_size * 0.4,) * 4, spacing=font_size * 0.4, **kwargs,
+    )
+    picture = Icon(name=icon, color=rgba(fg), accent=rgba(fill), size_hint=(None, None))
+    label = Text(text=words, color=rgba(fg), font_name=FONT_BOLD, font_size=font_size,
+                 halign="center" if vertical else "left")
+    if vertical:
+        picture.size_hint = (1, 0.55)
+        label.size_hint = (1, 0.45)
+    else:
+
+        def square(*_: object) -> None:
+            side = action.height - 2 * font_size * 0.4
+            picture.size = (side, side)
+
+        action.bind(height=square)
+        square()
+    action.add_widget(picture)
+    action.add_widget(label)
+    return action
+
+
+def tappables(root: Widget) -> list[Action]:
+    """Every tappable widget under root, in tree order."""
+    return [w for w in root.walk(restrict=True) if isinstance(w, Action)]
