@@ -254,6 +254,12 @@ class Keys:
             led.blink(on_time=self.blink_s, off_time=self.blink_s, background=True)
 
     def close(self) -> None:
+        # Signal every hold thread first: each polls every 0.1 s, so closing them one by one
+        # would take 0.1 s per button.
+        for dev in self._devices:
+            hold_thread = getattr(dev, "_hold_thread", None)
+            if hold_thread is not None:
+                hold_thread.stopping.set()
         for dev in self._devices:
             try:
                 dev.close()

@@ -214,6 +214,26 @@ class SpeechSection:
 
 
 @dataclass
+class MaintenanceSection:
+    """The staff maintenance screen (kiosk/maintenance.py): a staff card, then a PIN.
+    staff = [{card = "...", pin = "pbkdf2_sha256$...", name = "..."}]; PINs are hashed
+    with `kiosk maintenance-pin`."""
+
+    staff: list[dict[str, str]] = field(default_factory=list)
+    max_attempts: int = 5  # wrong PINs in a row before the screen locks
+    lockout_s: float = 300.0  # how long it stays locked
+    idle_timeout_s: float = 120.0  # back to the attract screen when nobody touches it
+
+
+@dataclass
+class LoggingSection:
+    """Logs go to the journal (journalctl -u kiosk), redacted (kiosk/logging_setup.py)."""
+
+    level: str = "INFO"  # DEBUG | INFO | WARNING | ERROR
+    card_lengths: list[int] = field(default_factory=list)  # digits of a card; [] = 6 to 16
+
+
+@dataclass
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     gateway: GatewaySection = field(default_factory=GatewaySection)
@@ -224,8 +244,11 @@ class Config:
     staff: StaffSection = field(default_factory=StaffSection)
     hardware: HardwareSection = field(default_factory=HardwareSection)
     speech: SpeechSection = field(default_factory=SpeechSection)
+    maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
+    logging: LoggingSection = field(default_factory=LoggingSection)
     extra: dict[str, Any] = field(default_factory=dict)  # sections not (yet) typed
     source: str = "<defaults>"
+    warnings: list[str] = field(default_factory=list)  # problems the kiosk can live with (logged)
 
 
 def _fill(section: Any, values: dict[str, Any], name: str) -> None:
@@ -258,7 +281,26 @@ def config_from_dict(data: dict[str, Any], source: str = "<dict>") -> Config:
             _fill(section, values, name)
         else:
             cfg.extra[name] = values
+    validate_config(cfg)
     return cfg
+
+
+def validate_config(cfg: Config) -> Config:
+    """Semantic checks (kiosk/config_checks.py): raises ConfigError listing every problem,
+    each with the key, what is wrong and the fix; fills cfg.warnings."""
+    from kiosk.config_checks import validate
+
+    validate(cfg)
+    return cfg
+
+
+def check_gateway_reachable(cfg: Config, timeout_s: float | None = None) -> str | None:
+    """None when the gateway accepts a connection (or the embedded server is used), else a
+    one-line reason for staff. A valid config with an unreachable gateway still starts:
+    the app shows its out_of_order screen. See kiosk/config_checks.py."""
+    from kiosk.config_checks import check_gateway_reachable as check
+
+    return check(cfg, timeout_s)
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:

@@ -14,12 +14,13 @@ from kiosk.core.domain import parse_ymd
 from kiosk.core.view import FocusItem, LoanRow
 
 LANGUAGE_IDS: tuple[str, ...] = ("language_kk", "language_ru", "language_en")
-COMMON_TAIL: tuple[str, ...] = ("call_staff", "help", *LANGUAGE_IDS, "contrast")
+# "language" opens the language screen (a globe button); the three language_* ids switch
+# at once.
+COMMON_TAIL: tuple[str, ...] = ("call_staff", "help", *LANGUAGE_IDS, "language", "contrast")
 
 # Every fixed widget id the session can put in a focus list (loans come on top).
 WIDGET_IDS: tuple[str, ...] = (
-    "finish", "renew_all", "receipt_yes", "receipt_no", "done", "back", "language",
-    *COMMON_TAIL,
+    "finish", "renew_all", "receipt_yes", "receipt_no", "done", "back", *COMMON_TAIL,
 )
 
 
@@ -60,4 +61,4 @@ def focus_items(
     if screen == "language":
         return tuple(_item(i) for i in (*LANGUAGE_IDS, "back"))
     # attract (and any screen without its own list)
-    return tuple(_item(i) for i in ("help", *LANGUAGE_IDS, "contrast", "call_staff"))
+    return tuple(_item(i) for i in ("help", *LANGUAGE_IDS, "language", "contrast", "call_staff"))

@@ -523,9 +523,10 @@ class Session:
         self._say("receipt.printing")
 
     def _logout_to_attract(self, why: str) -> None:
+        lang = self.lang  # said in the patron's language, after the screen went back
         self._logout(why)
         self._to_attract(silent=True)
-        self._say("session.timeout" if why == "timeout" else "session.ended")
+        self.speaker.say("session.timeout" if why == "timeout" else "session.ended", lang)
 
     def _to_attract(self, silent: bool = False) -> None:
         self._summary_deadline.clear()

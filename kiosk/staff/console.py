@@ -115,6 +115,7 @@ class ConsoleApp:
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "kiosk-staff-console"
+    timeout = 30  # a client that stops sending mid-request frees its thread
     server: ConsoleServer
 
     @property
@@ -296,7 +297,9 @@ class ConsoleServer(ThreadingHTTPServer):
         super().__init__(address, Handler)
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="staff-console", daemon=True)
+        thread = threading.Thread(
+            target=self.serve_forever, args=(0.1,), name="staff-console", daemon=True
+        )
         thread.start()
         return thread
 

@@ -1,7 +1,8 @@
 """The Kivy application: one window, one KioskRoot. Call kivy_setup.configure_kivy first.
 
 The app draws what it is given (`show(view)`), reports taps and touches through the
-callbacks, and hands window key events to an optional KeyboardDevices (desktop).
+callbacks and hands window key events to `on_key_down(keycode, text, modifiers)` (the
+desktop's simulated devices). It keeps no patron data: the last View is all it has.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from kivy.core.window import Window
 
 from kiosk.core.view import View
 from kiosk.ui.fonts import register_fonts
-from kiosk.ui.keymap import KeyboardDevices
 from kiosk.ui.root import KioskRoot
 from kiosk.ui.theme import Metrics
+
+KeyHandler = Callable[[int, "str | None", Any], bool]
 
 
 class KioskApp(App):
@@ -24,16 +26,14 @@ class KioskApp(App):
 
     def __init__(self, metrics: Metrics, on_tap: Callable[[str], None],
                  on_activity: Callable[[], None] | None = None,
-                 keyboard: KeyboardDevices | None = None,
-                 on_started: Callable[[KioskApp], None] | None = None,
-                 on_stopped: Callable[[], None] | None = None, **kwargs: Any) -> None:
+                 on_key_down: KeyHandler | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metrics = metrics
         self._on_tap = on_tap
         self._on_activity = on_activity
-        self.keyboard = keyboard
-        self._on_started = on_started
-        self._on_stopped = on_stopped
+        self._on_key_down = on_key_down
+        self.on_started: Callable[[KioskApp], None] | None = None
+        self.on_stopped: Callable[[], None] | None = None
         self.kiosk: KioskRoot | None = None
         self._first_view: View | None = None
 
@@ -52,17 +52,15 @@ class KioskApp(App):
             self.kiosk.render(view)
 
     def on_start(self) -> None:
-        if self._on_started is not None:
-            self._on_started(self)
+        if self.on_started is not None:
+            self.on_started(self)
 
     def on_stop(self) -> None:
-        if self._on_stopped is not None:
-            self._on_stopped()
+        if self.on_stopped is not None:
+            self.on_stopped()
 
     def _key_down(self, _window: Any, keycode: int, _scancode: int, text: str | None,
-                  _modifiers: Any) -> bool:
-        if self.keyboard is None:
+                  modifiers: Any) -> bool:
+        if self._on_key_down is None:
             return False
-        if self._on_activity is not None:
-            self._on_activity()
-        return self.keyboard.key_down(keycode, text)
+        return bool(self._on_key_down(keycode, text, modifiers))

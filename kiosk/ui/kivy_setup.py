@@ -33,6 +33,8 @@ def configure_kivy(ui: UiSection, headless: bool = False) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # Kivy must leave Python logging and sys.stderr alone (its default mode wraps stderr)
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     if headless:
         os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     from kivy.config import Config

@@ -88,14 +88,14 @@ class Panel(Framed, BoxLayout):
 
 
 class Action(ButtonBehavior, Framed, BoxLayout):
-    """One thing a patron can do: a picture and a few words. Tap fires `on_tap(tap_id)`."""
+    """One thing a patron can do: a picture and a few words. Tap fires `tap_handler(tap_id)`."""
 
     tap_id = StringProperty("")
-    on_tap = ObjectProperty(None, allownone=True)
+    tap_handler = ObjectProperty(None, allownone=True)
 
     def on_release(self) -> None:
-        if self.on_tap is not None and self.tap_id:
-            self.on_tap(self.tap_id)
+        if self.tap_handler is not None and self.tap_id:
+            self.tap_handler(self.tap_id)
 
 
 def make_action(
@@ -117,7 +117,7 @@ def make_action(
         "panel": (theme.panel, theme.panel_text),
     }[style]
     action = Action(
-        tap_id=tap_id, on_tap=on_tap, fill=rgba(fill), edge=rgba(theme.edge),
+        tap_id=tap_id, tap_handler=on_tap, fill=rgba(fill), edge=rgba(theme.edge),
         ring=rgba(theme.focus), ring_width=ring_width, edge_width=3 if theme.name == "contrast" else 2,
         orientation="vertical" if vertical else "horizontal",
         padding=(font_size * 0.4,) * 4, spacing=font_size * 0.4, **kwargs,

@@ -40,17 +40,37 @@ def book(title: str, author: str, *copies: tuple[str, str, str]) -> Record:
     return rec
 
 
-@pytest.fixture
-def server(tmp_path):
-    handle = start_server(tmp_path, users={"kiosk1": "kiosk1", "desk": "desk"})
+def seeded(path):
+    handle = start_server(path, users={"kiosk1": "kiosk1", "desk": "desk"})
     with IrbisClient.from_url(handle.tcp_url, "desk", "desk") as c:
         c.write_record("RDR", reader("100101", "Сейітова", "000010005"))
         c.write_record("RDR", reader("100102", "Жұмабеков"))
         c.write_record("RDR", reader("100103", "Сейфуллин"))
         c.write_record("IBIS", book("Қара сөздер", "Құнанбаев", ("0", "10001", "000010001"), ("1", "10005", "000010005")))
         c.write_record("IBIS", book("Көшпенділер", "Есенберлин", ("4", "20001", "000020001"), ("0", "20002", "000020002")))
+    return handle
+
+
+@pytest.fixture
+def server(tmp_path):
+    handle = seeded(tmp_path)
     yield handle
     handle.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """For tests that only read."""
+    handle = seeded(tmp_path_factory.mktemp("irbis"))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture(params=["tcp", "http"])
+def reading_client(request, shared_server):
+    url = shared_server.tcp_url if request.param == "tcp" else shared_server.http_url
+    with IrbisClient.from_url(url, "kiosk1", "kiosk1") as c:
+        yield c
 
 
 @pytest.fixture(params=["tcp", "http"])
@@ -85,33 +105,33 @@ def test_wrong_password_is_refused(url):
         ('"H=000010005"', [1]),  # unreturned loan by barcode
     ],
 )
-def test_search_operators(client, expression, expected):
-    assert client.search("RDR", expression) == expected
+def test_search_operators(reading_client, expression, expected):
+    assert reading_client.search("RDR", expression) == expected
 
 
-def test_search_catalogue_by_inventory_number_excludes_lost_copies(client):
-    assert client.search("IBIS", '"IN=000010001"') == [1]
-    assert client.search("IBIS", '"IN=10001"') == [1]  # ^B as well as ^H
-    assert client.search("IBIS", '"IN=000020002"') == [2]
-    assert client.search("IBIS", '"IN=000020001"') == []  # ^A4 = lost
-    assert client.search("IBIS", '"T=СӨЗДЕР"') == [1]
+def test_search_catalogue_by_inventory_number_excludes_lost_copies(reading_client):
+    assert reading_client.search("IBIS", '"IN=000010001"') == [1]
+    assert reading_client.search("IBIS", '"IN=10001"') == [1]  # ^B as well as ^H
+    assert reading_client.search("IBIS", '"IN=000020002"') == [2]
+    assert reading_client.search("IBIS", '"IN=000020001"') == []  # ^A4 = lost
+    assert reading_client.search("IBIS", '"T=СӨЗДЕР"') == [1]
 
 
-def test_search_limit(client):
-    assert client.search("RDR", '"KAT=$"', limit=2) == [1, 2]
+def test_search_limit(reading_client):
+    assert reading_client.search("RDR", '"KAT=$"', limit=2) == [1, 2]
 
 
-def test_read_record_keeps_fields_in_order_with_guid_first(client):
-    rec = client.read_record("RDR", 1)
+def test_read_record_keeps_fields_in_order_with_guid_first(reading_client):
+    rec = reading_client.read_record("RDR", 1)
     assert rec.mfn == 1 and rec.database == "RDR" and rec.version >= 1
     assert rec.fields[0].tag == 2147483647 and rec.fields[0].text() == GUID
     assert [f.tag for f in rec.fields] == [2147483647, 10, 30, 50, 40]
     assert rec.first(40).get("H") == "000010005"
 
 
-def test_read_out_of_range(client):
+def test_read_out_of_range(reading_client):
     with pytest.raises(MfnOutOfRange):
-        client.read_record("RDR", 9999)
+        reading_client.read_record("RDR", 9999)
 
 
 def test_write_new_then_update_bumps_version_and_reindexes(client):
@@ -234,7 +254,7 @@ def test_concurrent_updates_lose_nothing(url, server):
     def worker(n):
         with IrbisClient.from_url(url, "kiosk1", "kiosk1") as c:
             for i in range(5):
-                c.update_records([("RDR", mfn)], lambda recs: [_with(recs[0], f"{n}-{i}")], attempts=50)
+                c.update_records([("RDR", mfn)], lambda recs, note=f"{n}-{i}": [_with(recs[0], note)], attempts=50)
 
     def _with(rec, note):
         rec.add(999, note)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kiosk.staff.alerts import AlertManager
@@ -62,3 +66,58 @@ def wait_for(predicate: Callable[[], Any], timeout_s: float = 10.0, pump: Callab
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.01)
+
+
+def console_users() -> dict[str, str]:
+    """Two staff accounts (few PBKDF2 rounds: the tests sign in often)."""
+    from kiosk.staff.users import hash_password
+
+    return {
+        "aigerim": hash_password("kitap-2024!", iterations=1000),
+        "dana": hash_password("oqu-zaly-7", iterations=1000),
+    }
+
+
+class CallpointProcess:
+    """`kiosk callpoint` in its own process (mock pins; `press` on stdin)."""
+
+    def __init__(self, tmp: Path, broker_url: str, kiosk_id: str, place: str, heartbeat_s: float = 1.0) -> None:
+        import subprocess
+        import sys
+
+        conf = tmp / f"{kiosk_id}.toml"
+        conf.write_text(
+            f'[kiosk]\nid = "{kiosk_id}"\nplace = "{place}"\n'
+            f'[staff]\nbroker_url = "{broker_url}"\nheartbeat_s = {heartbeat_s}\nescalate_after_s = 60\n',
+            encoding="utf-8",
+        )
+        env = dict(os.environ, GPIOZERO_PIN_FACTORY="mock", PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "callpoint", "--config", str(conf)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )
+        self.lines: list[dict[str, Any]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        wait_for(lambda: any(e.get("event") == "ready" for e in self.lines), timeout_s=20)
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(json.loads(line))
+
+    def press(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("press\n")
+        self.proc.stdin.flush()
+
+    def states(self) -> list[str]:
+        return [e["state"] for e in self.lines if e.get("event") == "alert"]
+
+    def alert_ids(self) -> list[str]:
+        return [e["id"] for e in self.lines if e.get("event") == "alert"]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)

@@ -31,6 +31,7 @@ DEFAULT_USERS = {"kiosk1": "kiosk1"}
 DB_FILE = "irbis.sqlite3"
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 HTTP_PATH = "/cgi-bin/irbis64r/WebToIrbisServer.exe"
+POLL_S = 0.05  # how soon stop() is noticed
 
 
 @dataclass
@@ -53,8 +54,12 @@ class ServerHandle:
         return f"tcp://{self.host}:{self.tcp_port}"
 
     def stop(self) -> None:
+        stoppers = [threading.Thread(target=srv.shutdown) for srv in self._servers]
+        for t in stoppers:
+            t.start()
+        for t in stoppers:
+            t.join()
         for srv in self._servers:
-            srv.shutdown()
             srv.server_close()
         for t in self._threads:
             t.join(timeout=5)
@@ -122,7 +127,7 @@ def start_server(
         raise
     handle = ServerHandle(host, tcp.server_address[1], http.server_address[1], data, engine, [tcp, http], [], tmp)
     for srv, name in ((tcp, "irbis-tcp"), (http, "irbis-http")):
-        t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=name, daemon=True)
+        t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": POLL_S}, name=name, daemon=True)
         t.start()
         handle._threads.append(t)
     return handle

@@ -1,0 +1,363 @@
+"""`kiosk script SCENARIO`: the real Kivy app in an offscreen window, driven by a scenario.
+
+Virtual clock, synchronous gateway calls, simulated devices (hardware.sim): `scan` goes
+through the scripted scanner's decoder, `key`/`call`/`headphones` through the real Keys
+on gpiozero's mock pins, `tap` through a touch dispatched at the widget's centre by
+Kivy's event loop (so a widget that is not on screen, or is covered, fails the tap).
+Each command runs after the previous one has been drawn.
+
+`gateway down|up` cuts the link by switching the circulation off: every request is then
+refused with gateway_unavailable, as the IRBIS adapter does when the server cannot be
+reached (the embedded server keeps running; its data is untouched).
+
+Without --gateway the embedded IRBIS server starts with the demo data in a fresh temp
+dir, dated for --today (default: today), so every run starts from the same state.
+
+--transcript FILE: the bus events as JSON lines (contracts.md).
+--screenshots DIR: a PNG whenever what is shown changes (screen, language, contrast,
+notice or timeout warning), named NNN-<screen>-<lang>[-contrast].png, each with a
+NNN-....json beside it: the texts on screen with their font files, and the tappable ids
+with their rectangles (for the glyph, privacy and touch-target checks).
+KIOSK_SCRIPT_STATS=FILE writes the scan -> screen times (gateway time excluded) as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+FRAME_TIMEOUT_S = 2.0
+
+
+def _fail(message: str) -> int:
+    print(f"kiosk script: {message}", file=sys.stderr)
+    return 1
+
+
+def main(args: argparse.Namespace) -> int:
+    from kiosk.config import ConfigError, load_config
+    from kiosk.core.clock import parse_today
+    from kiosk.core.scenario import ScenarioError, parse_scenario
+
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as e:
+        return _fail(str(e))
+    try:
+        commands = parse_scenario(Path(args.scenario).read_text(encoding="utf-8"))
+    except OSError as e:
+        return _fail(f"{args.scenario}: cannot read the scenario ({e.strerror})")
+    except ScenarioError as e:
+        return _fail(f"{args.scenario}: {e}")
+    try:
+        today = parse_today(args.today)
+    except ValueError as e:
+        return _fail(str(e))
+    shots = Path(args.screenshots) if args.screenshots else None
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    cfg.ui.maxfps = 0  # no frame pacing: every command waits for its own frame anyway
+    from kiosk.ui.kivy_setup import configure_kivy
+
+    configure_kivy(cfg.ui, headless=True)
+
+    from datetime import date
+
+    from kiosk.app import Kiosk
+    from kiosk.core.clock import VirtualClock
+    from kiosk.core.events import EventLog
+    from kiosk.core.executor import SyncExecutor
+
+    clock = VirtualClock(today=today or date.today())
+    data_dir = None if args.gateway else tempfile.mkdtemp(prefix="kiosk-script-")
+    kiosk = Kiosk(cfg, clock, SyncExecutor(), lambda fn: fn(), scripted=True,
+                  gateway_url=args.gateway, today=clock.today(), data_dir=data_dir,
+                  persistent=False)
+    events = EventLog()
+    kiosk.bus.subscribe(events)
+    transcript = open(args.transcript, "w", encoding="utf-8") if args.transcript else None  # noqa: SIM115
+    if transcript is not None:
+        def write(event: dict[str, Any]) -> None:
+            transcript.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+
+        kiosk.bus.subscribe(write)
+    runner = None
+    try:
+        kiosk.build()
+        runner = ScriptRunner(kiosk, commands, events, shots)
+        kiosk.app.on_started = runner.begin
+        kiosk.app.run()
+    except Exception as e:  # noqa: BLE001 - a broken run is a failure message, not a traceback
+        log.exception("kiosk script crashed")
+        return _fail(f"the app failed: {type(e).__name__}: {e}")
+    finally:
+        if transcript is not None:
+            transcript.close()
+        kiosk.close()
+        if data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    if runner is None:
+        return _fail("the app did not start")
+    runner.write_stats()
+    if runner.failures:
+        for failure in runner.failures:
+            print(f"kiosk script: {args.scenario}: {failure}", file=sys.stderr)
+        return 1
+    if not runner.finished:
+        return _fail("the scenario did not run to its end")
+    return 0
+
+
+class ScriptRunner:
+    """Runs the commands one per frame on Kivy's clock; screenshots after each frame."""
+
+    def __init__(self, kiosk: Any, commands: list[Any], events: Any, shots: Path | None) -> None:
+        from kiosk.core.harness import Expectations
+
+        self.kiosk = kiosk
+        self.commands = commands
+        self.events = events
+        self.expect = Expectations(events)
+        self.shots = shots
+        self.failures: list[str] = []
+        self.finished = False
+        self.latencies_ms: list[float] = []
+        self.render_ms: list[float] = []
+        self._index = 0
+        self._waiting_since: float | None = None
+        self._scan: tuple[float, float] | None = None  # (started, gateway busy_s before)
+        self._shot_key: Any = None
+        self._shot_n = 0
+        self._taps: list[str] = []
+
+    # ------------------------------------------------------------------- loop
+    def begin(self, app: Any) -> None:
+        from kivy.clock import Clock
+        from kivy.core.window import Window
+
+        root = app.kiosk
+        original = root._on_tap
+
+        def recording_tap(tap_id: str) -> None:
+            self._taps.append(tap_id)
+            original(tap_id)
+
+        root._on_tap = recording_tap
+        Window.bind(on_flip=self._flipped)
+        self._guard = Clock.schedule_interval(self._watch, 0.25)
+        self._run(self.kiosk.start)
+
+    def _run(self, action: Any) -> None:
+        from kivy.core.window import Window
+
+        try:
+            action()
+        except Exception as e:  # noqa: BLE001
+            log.exception("scenario command failed")
+            self.failures.append(f"internal error: {type(e).__name__}: {e}")
+        self._waiting_since = time.perf_counter()
+        Window.canvas.ask_update()
+
+    def _watch(self, _dt: float) -> None:
+        # a frame that never comes must not hang the run
+        if self._waiting_since is not None and \
+                time.perf_counter() - self._waiting_since > FRAME_TIMEOUT_S:
+            self._after_frame()
+
+    def _flipped(self, *_: Any) -> None:
+        if self._waiting_since is not None:
+            self._after_frame()
+
+    def _after_frame(self) -> None:
+        from kivy.clock import Clock
+
+        self._waiting_since = None
+        now = time.perf_counter()
+        if self._scan is not None:
+            started, busy_before = self._scan
+            gateway = self.kiosk.circulation.busy_s - busy_before
+            self.latencies_ms.append(max(0.0, (now - started - gateway) * 1000))
+            self._scan = None
+        self._maybe_screenshot()
+        Clock.schedule_once(self._step, 0)
+
+    def _step(self, _dt: float) -> None:
+        if self.failures or self._index >= len(self.commands):
+            self.finished = not self.failures
+            self._stop()
+            return
+        command = self.commands[self._index]
+        self._index += 1
+        self._run(lambda: self._apply(command))
+
+    def _stop(self) -> None:
+        from kivy.core.window import Window
+
+        Window.unbind(on_flip=self._flipped)
+        self._guard.cancel()
+        self.kiosk.app.stop()
+
+    # ------------------------------------------------------------------- commands
+    def _apply(self, command: Any) -> None:
+        from kiosk.core.harness import advance
+        from kiosk.core.scenario import (
+            Call,
+            ExpectEvent,
+            ExpectScreen,
+            Gateway,
+            Headphones,
+            Key,
+            Scan,
+            StaffAck,
+            Tap,
+            Wait,
+        )
+
+        k = self.kiosk
+        devices = k.devices
+        if not isinstance(command, ExpectScreen | ExpectEvent):
+            self.expect.action()
+        match command:
+            case Scan(code=code):
+                self._scan = (time.perf_counter(), k.circulation.busy_s)
+                devices.scanner.push(code)
+            case Key(name=name):
+                devices.keys.tap(name)
+            case Tap(widget_id=widget_id):
+                failure = self._tap(widget_id)
+                if failure:
+                    self.failures.append(f"line {command.line}: {failure}")
+            case Call():
+                devices.keys.tap("call_button")
+            case StaffAck():
+                k.staff_ack()
+            case Headphones(plugged=plugged):
+                devices.keys.headphones(plugged)
+            case Wait(seconds=seconds):
+                advance(k.session, k.clock, seconds)
+            case Gateway(up=up):
+                k.circulation.up = up
+            case ExpectScreen() | ExpectEvent():
+                failure = self.expect.check(command, self.shown.screen)
+                if failure:
+                    self.failures.append(failure)
+
+    @property
+    def shown(self) -> Any:
+        return self.kiosk.app.kiosk.view
+
+    def _tap(self, widget_id: str) -> str | None:
+        from kivy.base import EventLoop
+
+        root = self.kiosk.app.kiosk
+        widget = root.find(widget_id)
+        if widget is None:
+            ids = ", ".join(w.tap_id for w in _tappables(root)) or "none"
+            return (f"tap {widget_id}: no such widget on screen {self.shown.screen!r} "
+                    f"(tappable: {ids})")
+        x, y = widget.to_window(widget.center_x, widget.center_y)
+        touch = _Touch(x, y)
+        before = len(self._taps)
+        EventLoop.post_dispatch_input("begin", touch)
+        EventLoop.post_dispatch_input("end", touch)
+        if widget_id not in self._taps[before:]:
+            return f"tap {widget_id}: the widget did not get the touch (covered?)"
+        return None
+
+    # ------------------------------------------------------------------- output
+    def _maybe_screenshot(self) -> None:
+        if self.shots is None:
+            return
+        view = self.shown
+        notice = (view.notice.kind, view.notice.msg) if view.notice else None
+        key = (view.screen, view.lang, view.contrast, notice, view.warning_remaining_s is not None,
+               view.receipt_offered, view.help_layer)
+        if key == self._shot_key:
+            return
+        self._shot_key = key
+        self._shot_n += 1
+        from kivy.core.window import Window
+
+        stem = f"{self._shot_n:03d}-{view.screen}-{view.lang}" + ("-contrast" if view.contrast else "")
+        tmp = self.shots / f".{stem}.png"
+        written = Window.screenshot(name=str(tmp))
+        if written:
+            os.replace(written, self.shots / f"{stem}.png")
+        (self.shots / f"{stem}.json").write_text(
+            json.dumps(describe(self.kiosk.app.kiosk), ensure_ascii=False, indent=1),
+            encoding="utf-8")
+
+    def write_stats(self) -> None:
+        target = os.environ.get("KIOSK_SCRIPT_STATS")
+        if not target:
+            return
+        Path(target).write_text(json.dumps({"scan_to_screen_ms": self.latencies_ms}), encoding="utf-8")
+
+
+def _tappables(root: Any) -> list[Any]:
+    from kiosk.ui.widgets import tappables
+
+    return tappables(root)
+
+
+def describe(root: Any) -> dict[str, Any]:
+    """What is on screen: texts with font files, tappable ids with rectangles (window px)."""
+    from kivy.core.text import LabelBase
+    from kivy.uix.label import Label
+
+    fonts = getattr(LabelBase, "_fonts", {})
+    texts = []
+    for w in root.walk(restrict=True):
+        if isinstance(w, Label) and w.text:
+            files = fonts.get(w.font_name)
+            texts.append({"text": w.text, "font": files[0] if files else w.font_name})
+    taps = []
+    for w in _tappables(root):
+        x, y = w.to_window(w.x, w.y)
+        taps.append({"id": w.tap_id, "x": x, "y": y, "w": w.width, "h": w.height})
+    view = root.view
+    return {"screen": view.screen, "lang": view.lang, "contrast": view.contrast,
+            "window": [root.width, root.height], "px_per_mm": root.metrics.px_per_mm,
+            "bottom_margin_px": root.metrics.bottom_margin_px,
+            "focused": view.focused.id if view.focused else None,
+            "texts": texts, "tappables": taps}
+
+
+def _make_touch_class() -> Any:
+    from kivy.input.motionevent import MotionEvent
+
+    class Touch(MotionEvent):
+        """A finger at window pixel (x, y), delivered through Kivy's event loop."""
+
+        def __init__(self, x: float, y: float) -> None:
+            from kivy.core.window import Window
+
+            super().__init__("kiosk-script", id(self),
+                             {"x": x / max(1.0, Window.width - 1.0),
+                              "y": y / max(1.0, Window.height - 1.0)},
+                             is_touch=True, type_id="touch")
+
+        def depack(self, args: dict[str, float]) -> None:
+            self.is_touch = True
+            self.sx = args["x"]
+            self.sy = args["y"]
+            self.profile = ["pos"]
+            super().depack(args)
+
+    return Touch
+
+
+def _Touch(x: float, y: float) -> Any:  # noqa: N802 - reads like the class it builds
+    return _make_touch_class()(x, y)

@@ -1,0 +1,278 @@
+"""The speaker: turns session events into sound.
+
+    speaker = Speaker(config)            # config: Config or its SpeechSection (or None)
+    bus.subscribe(speaker.handle_event)  # say / cue / volume / logout / headphones
+    speaker.interrupt()                  # on every key, touch and scan
+    speaker.close()
+
+Events (contracts.md, plus two the core may add):
+    {"event":"say","lang","text","private","msg"}   stops current speech, then speaks;
+        "queue": true appends instead (several sentences of one message)
+    {"event":"cue","name":"move|success|error|attention|edge"}   queued behind what plays
+    {"event":"volume","level":N}    N = 1..len(volume_steps), clamped: never silent;
+        or "change": +1/-1 ("up"/"down")
+    {"event":"logout"}              volume back to default, private audio dropped
+    {"event":"headphones","state":"in"|"out"} (or "plugged": bool)
+
+Routing: headphones in -> everything to the headphones (the loudspeaker is muted; with
+headphones = "private_only" only private audio goes there); headphones out -> private
+audio is never played, whatever the session sends.
+
+Never blocks the caller and never raises into it: a missing espeak-ng or sound card is
+logged once and the kiosk keeps working with the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from kiosk.locale import LANGUAGES, catalogue
+from kiosk.speech.cues import CUE_NAMES, generate_cues
+from kiosk.speech.output import Sink, SinkError, open_sink
+from kiosk.speech.queue import AudioQueue, Item
+from kiosk.speech.synth import EspeakSynth, PromptLibrary, SynthUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _speech_section(config: Any) -> Any:
+    from kiosk.config import SpeechSection
+
+    if config is None:
+        return SpeechSection()
+    section = getattr(config, "speech", config)
+    if not isinstance(section, SpeechSection):
+        raise TypeError("Speaker(config): a Config or a SpeechSection")
+    for problem in section.problems():
+        log.warning("%s; using the default", problem)
+    if section.problems():
+        good = SpeechSection()
+        for name in ("enabled", "prompts_dir", "device", "headphones_device",
+                     "voice_kk", "voice_ru", "voice_en"):
+            setattr(good, name, getattr(section, name))
+        return good
+    return section
+
+
+class Speaker:
+    def __init__(
+        self,
+        config: Any = None,
+        sink: Sink | None = None,
+        headphones_sink: Sink | None = None,
+        synth: EspeakSynth | None = None,
+    ) -> None:
+        self.config = _speech_section(config)
+        c = self.config
+        self.volume_steps: list[float] = [float(v) for v in c.volume_steps]
+        self.default_level: int = c.default_volume_step
+        self._level = self.default_level
+        self._headphones = False
+        self._lock = threading.Lock()
+        self._warned: set[str] = set()
+        self._last_say: dict[str, Any] | None = None
+        self._loudspeaker: Sink | None = sink
+        # headphones_sink None with an injected sink = one output for both (jack switch)
+        self._headphone_sink: Sink | None = headphones_sink if sink is not None else None
+        self._injected = sink is not None
+        self.cues: dict[str, bytes] = {}
+        self.synth = synth or EspeakSynth(
+            {"kk": c.voice_kk, "ru": c.voice_ru, "en": c.voice_en}, rate_wpm=c.rate_wpm
+        )
+        self.prompts = PromptLibrary(c.prompts_dir or None)
+        self._ready = threading.Event()
+        self.queue = AudioQueue(self._route, self._gain, self._sink_failed, self._start)
+        self.queue.start()
+
+    # --- start-up on the audio thread (never on the caller's) ----------------------------
+    def _start(self) -> None:
+        try:
+            self.cues = generate_cues()
+            if not self._injected:
+                lead = self.config.buffer_ms / 1000
+                output = self.config.output if self.config.enabled else "null"
+                self._loudspeaker = open_sink(output, self.config.device, "loudspeaker", lead)
+                if self.config.headphones_device:
+                    self._headphone_sink = open_sink(
+                        output, self.config.headphones_device, "headphones", lead)
+            if not self.synth.available():
+                self._warn_once("synth", "espeak-ng not found (Debian package espeak-ng): "
+                                "cues only, no speech")
+            else:
+                threading.Thread(target=self.synth.prewarm, daemon=True).start()
+        finally:
+            self._ready.set()
+
+    def wait_ready(self, timeout: float = 5.0) -> bool:
+        return self._ready.wait(timeout)
+
+    # --- routing and volume (called by the audio thread per block) ---------------------
+    def _route(self, private: bool) -> Sink | None:
+        headphones = self._headphone_sink or self._loudspeaker
+        if self._headphones:
+            if private or self.config.headphones == "all":
+                return headphones
+            return self._loudspeaker
+        return None if private else self._loudspeaker
+
+    def _gain(self) -> float:
+        return self.volume_steps[self._level - 1]
+
+    def _sink_failed(self, sink: Sink, error: SinkError) -> None:
+        from kiosk.speech.output import NullSink
+
+        self._warn_once(f"sink:{sink.name}", f"sound output {sink.name} failed ({error}): "
+                        "continuing silently")
+        null = NullSink(sink.name, self.config.buffer_ms / 1000)
+        if sink is self._loudspeaker:
+            self._loudspeaker = null
+        if sink is self._headphone_sink:
+            self._headphone_sink = null
+
+    def _warn_once(self, key: str, message: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            log.warning(message)
+
+    # --- public API: any thread, never blocks, never raises ------------------------------
+    def handle_event(self, event: dict[str, Any]) -> None:
+        try:
+            kind = event.get("event")
+            if kind == "say":
+                self.say(str(event.get("text") or ""), str(event.get("lang") or "kk"),
+                         private=bool(event.get("private")), msg=str(event.get("msg") or ""),
+                         queue=bool(event.get("queue")))
+            elif kind == "cue":
+                self.cue(str(event.get("name") or ""))
+            elif kind == "volume":
+                if "level" in event:
+                    self.set_volume(int(event["level"]))
+                elif "change" in event:
+                    change = event["change"]
+                    step = {"up": 1, "down": -1}.get(change, change)
+                    self.set_volume(self._level + int(step))
+            elif kind == "logout":
+                self.end_session()
+            elif kind == "headphones":
+                state = event.get("state", event.get("plugged", event.get("in")))
+                self.set_headphones(state in (True, "in", "plugged", 1))
+        except Exception:  # noqa: BLE001 - speech must never break the session
+            log.exception("speech could not handle %s", event.get("event"))
+
+    def say(self, text: str, lang: str, private: bool = False, msg: str = "",
+            queue: bool = False) -> bool:
+        """Speak `text` (already worded, see wording.spoken_text). Returns False when it
+        will not be played (empty, or private with the headphones out)."""
+        text = text.strip()
+        if not text and not msg:
+            return False
+        if lang not in LANGUAGES:
+            lang = "kk"
+        if not queue:
+            self.queue.cancel(lambda item: item.kind == "speech")
+        if private and not self._headphones:
+            log.debug("private utterance not played: headphones out")
+            return False
+        with self._lock:
+            self._last_say = {"text": text, "lang": lang, "private": private, "msg": msg}
+        self.queue.add(Item("speech", private, lambda: self._open_speech(text, lang, msg),
+                            label=msg or "say"))
+        return True
+
+    def cue(self, name: str, private: bool = False) -> bool:
+        if name not in CUE_NAMES:
+            self._warn_once(f"cue:{name}", f"unknown cue {name!r}; cues are {', '.join(CUE_NAMES)}")
+            return False
+        self.queue.add(Item("cue", private, lambda: [self.cues.get(name, b"")], label=name))
+        return True
+
+    def repeat(self) -> bool:
+        """Say the last utterance again (if it may still be heard where it would go)."""
+        with self._lock:
+            last = dict(self._last_say) if self._last_say else None
+        if last is None:
+            return False
+        self.interrupt()
+        return self.say(last["text"], last["lang"], private=last["private"], msg=last["msg"])
+
+    def interrupt(self) -> None:
+        """Stop all sound now (any key, touch or scan). Paused speech is dropped too."""
+        self.queue.interrupt()
+        self.queue.resume()
+
+    def pause(self) -> None:
+        self.queue.pause()
+
+    def resume(self) -> None:
+        self.queue.resume()
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume speech; returns True when now paused."""
+        if self.queue.paused:
+            self.queue.resume()
+            return False
+        self.queue.pause()
+        return True
+
+    @property
+    def volume_level(self) -> int:
+        return self._level
+
+    def set_volume(self, level: int) -> int:
+        """Clamp to 1..len(volume_steps) (never silent); returns the level now in force."""
+        self._level = max(1, min(len(self.volume_steps), int(level)))
+        return self._level
+
+    def volume_up(self) -> tuple[int, bool]:
+        """(new level, True if it was already the loudest)."""
+        at_edge = self._level >= len(self.volume_steps)
+        return self.set_volume(self._level + 1), at_edge
+
+    def volume_down(self) -> tuple[int, bool]:
+        """(new level, True if it was already the quietest)."""
+        at_edge = self._level <= 1
+        return self.set_volume(self._level - 1), at_edge
+
+    def end_session(self) -> None:
+        """Session over: default volume, private audio dropped, no private repeat."""
+        self.set_volume(self.default_level)
+        self.queue.cancel(lambda item: item.private)
+        with self._lock:
+            if self._last_say and self._last_say["private"]:
+                self._last_say = None
+
+    @property
+    def headphones(self) -> bool:
+        return self._headphones
+
+    def set_headphones(self, plugged: bool) -> None:
+        self._headphones = bool(plugged)
+        if not plugged:
+            # Checked per block too; this also drops what is still queued.
+            self.queue.cancel(lambda item: item.private)
+
+    def close(self) -> None:
+        try:
+            self.queue.close()
+            self.synth.close()
+            for sink in {id(s): s for s in (self._loudspeaker, self._headphone_sink) if s}.values():
+                sink.close()
+        except Exception:  # noqa: BLE001
+            log.exception("closing speech failed")
+
+    # --- sources ---------------------------------------------------------------------------
+    def _open_speech(self, text: str, lang: str, msg: str) -> Iterable[bytes]:
+        if msg and "{" not in catalogue(lang).get(msg, ""):
+            clip = self.prompts.clip(lang, msg)
+            if clip is not None:
+                return [clip]
+        if not text:
+            return []
+        try:
+            return self.synth.stream(text, lang)
+        except SynthUnavailable as e:
+            self._warn_once("synth-run", f"speech synthesis unavailable ({e}): screen only")
+            return []

@@ -1,0 +1,131 @@
+"""`kiosk callpoint`: a Raspberry Pi with only a call button and a lamp (entrance, toilet...).
+
+The same alert software as a kiosk: AlertManager + the button's lamp + MQTT, under its own
+id from [kiosk] id (e.g. "callpoint-entrance") and place from [kiosk] place. Off a Pi the
+pins are gpiozero's mock pins and the button is pressed by typing `press` on stdin.
+Every alert change is printed as a JSON line (the call point's transcript).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from gpiozero import LED, Button, Device
+from gpiozero.exc import BadPinFactory
+from gpiozero.pins.mock import MockFactory
+
+from kiosk.staff.alerts import AlertManager
+from kiosk.staff.lamps import ButtonLampNotifier
+from kiosk.staff.mqtt import CommandInbox, MqttNotifier
+
+log = logging.getLogger(__name__)
+
+
+class MonotonicClock:
+    def now(self) -> float:
+        return time.monotonic()
+
+
+def open_pins(button_pin: int, lamp_pin: int) -> tuple[Button, LED, bool]:
+    """The real pins on a Pi; gpiozero's mock pins elsewhere. Returns (button, lamp, simulated)."""
+    factory = None
+    if not os.environ.get("GPIOZERO_PIN_FACTORY"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                Device.ensure_pin_factory()
+            except BadPinFactory:
+                factory = MockFactory()
+    button = Button(button_pin, pull_up=True, bounce_time=0.05, pin_factory=factory)
+    lamp = LED(lamp_pin, pin_factory=factory)
+    simulated = isinstance(button.pin_factory, MockFactory)
+    return button, lamp, simulated
+
+
+def _read_stdin(button: Button, actions: queue.SimpleQueue[str]) -> None:
+    for line in sys.stdin:
+        word = line.strip().lower()
+        if word == "press":
+            button.pin.drive_low()  # type: ignore[attr-defined]  # mock pin
+            time.sleep(0.06)
+            button.pin.drive_high()  # type: ignore[attr-defined]
+        elif word == "quit":
+            actions.put("quit")
+
+
+def main(args: argparse.Namespace) -> int:
+    from kiosk.config import ConfigError, load_config
+
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        cfg = load_config(args.config)
+        staff = cfg.staff
+        button, lamp, simulated = open_pins(staff.button_pin, staff.lamp_pin)
+        alerts = AlertManager(
+            MonotonicClock(), cfg.kiosk.id, cfg.kiosk.place, staff.escalate_after_s, staff.needs_staff
+        )
+    except (ConfigError, ValueError, OSError) as e:
+        print(f"kiosk callpoint: {e}", file=sys.stderr)
+        return 1
+
+    actions: queue.SimpleQueue[str] = queue.SimpleQueue()
+    inbox = CommandInbox()
+    inbox.wakeup = lambda: actions.put("command")
+
+    def transcript(event: dict[str, Any]) -> None:
+        print(json.dumps(event, ensure_ascii=False), flush=True)
+
+    alerts.on_change(transcript)
+    alerts.on_change(ButtonLampNotifier(lamp))
+    notifier: MqttNotifier | None = None
+    if staff.broker_url:
+        password = Path(staff.broker_password_file).read_text().strip() if staff.broker_password_file else ""
+        notifier = MqttNotifier(
+            staff.broker_url, cfg.kiosk.id, cfg.kiosk.place,
+            prefix=staff.topic_prefix, kind="callpoint", heartbeat_s=staff.heartbeat_s,
+            health=lambda: {"button": "ok", "lamp": "ok"}, on_command=inbox.put,
+            username=staff.broker_username, password=password,
+        )
+        alerts.on_change(notifier)
+        notifier.start()
+    else:
+        log.warning("no [staff] broker_url: the call point only lights its lamp")
+
+    button.when_pressed = lambda: actions.put("press")
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: actions.put("quit"))
+    if simulated:
+        threading.Thread(target=_read_stdin, args=(button, actions), daemon=True).start()
+    print(json.dumps({"event": "ready", "kiosk": cfg.kiosk.id, "simulated": simulated}), flush=True)
+
+    while True:
+        try:
+            action = actions.get(timeout=0.25)
+        except queue.Empty:
+            action = ""
+        if action == "quit":
+            break
+        if action == "press":
+            alerts.raise_alert()
+        inbox.apply(alerts)
+        alerts.tick()
+
+    if notifier is not None:
+        notifier.stop()
+    lamp.off()
+    button.close()
+    lamp.close()
+    return 0

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from kiosk.config import Config, config_from_dict
+from kiosk.core.harness import Harness
+from tests.core.fakes import FakeLibrary, demo_library
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def lib() -> FakeLibrary:
+    return demo_library()
+
+
+@pytest.fixture
+def make() -> Callable[..., Harness]:
+    """make(lib=None, **config sections) -> a started Harness on 2026-11-24."""
+
+    def factory(library: FakeLibrary | None = None, **sections: dict) -> Harness:
+        config = config_from_dict(sections) if sections else Config()
+        return Harness(library or demo_library(), config, today=TODAY)
+
+    return factory
+
+
+def says(h: Harness) -> list[str]:
+    return [e["msg"] for e in h.log.named("say")]
+
+
+def names(h: Harness, event: str) -> list[dict]:
+    return h.log.named(event)
