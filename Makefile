@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng sox \
+APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng alsa-utils sox \
 	mosquitto fonts-dejavu-core linux-libc-dev systemd \
 	chromium chromium-driver
 

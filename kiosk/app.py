@@ -276,9 +276,15 @@ class Kiosk:
 
     def touch(self) -> None:
         """A touch anywhere counts as activity (extends the inactivity warning)."""
+        if self.out_of_order or self.session is None:
+            return
         touch = getattr(self.session, "touch", None)
-        if touch is not None and not self.out_of_order:
+        if touch is not None:
             touch()
+        elif self.session.view.warning_remaining_s is not None:
+            # older session without touch(): count the touch as activity the same way
+            with self.session._input():
+                self.session._activity()
 
     def call(self) -> None:
         self.session.call()

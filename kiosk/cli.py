@@ -20,6 +20,7 @@ HANDLERS = {
     "staff-console": "kiosk.staff.console:main",
     "callpoint": "kiosk.staff.callpoint:main",
     "journal": "kiosk.journal.cli:main",
+    "maintenance-pin": "kiosk.maintenance:pin_main",
 }
 
 
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     journal = sub.add_parser("journal", help="the transaction journal")
     journal.add_argument("action", choices=["report", "replay"])
     journal.add_argument("--config")
+    sub.add_parser(
+        "maintenance-pin", help="hash a staff PIN for [maintenance] staff in kiosk.toml"
+    )
     return p
 
 

@@ -89,7 +89,7 @@ class UiSection:
 
 @dataclass
 class StaffSection:
-    """Staff call alerts (kiosk/staff): MQTT link, escalation, console sign-in, call point pins."""
+    """Staff call alerts (kiosk/staff): MQTT link, escalation, console sign-in."""
 
     broker_url: str = ""  # "mqtt://host:1883"; "" = no MQTT (desk lamp only)
     broker_username: str = ""
@@ -101,9 +101,27 @@ class StaffSection:
     users_file: str = ""  # console users: "name:pbkdf2_sha256$iterations$salt$hash" lines
     users: dict[str, str] = field(default_factory=dict)  # or inline: name = "pbkdf2_sha256$..."
     console_language: str = "kk"
-    button_pin: int = 17  # call point: the call button (BCM)
-    lamp_pin: int = 27  # call point: the lamp in/next to the button (BCM)
-    desk_lamp_pin: int = -1  # kiosk: a lamp or buzzer at the staff desk; -1 = none
+    # pins (kiosk and call point alike): [hardware] call_button_pin, call_lamp_pin, desk_lamp_pin
+
+    def problems(self) -> list[str]:
+        from kiosk.core.domain import REASONS
+
+        out = []
+        url = self.broker_url.strip()
+        if url and not url.startswith(("mqtt://", "tcp://")):
+            out.append(f"[staff] broker_url = {url!r}: expected mqtt://host:port, e.g. mqtt://192.0.2.10:1883")
+        if not self.topic_prefix or any(c in self.topic_prefix for c in "+#") or self.topic_prefix.endswith("/"):
+            out.append(f"[staff] topic_prefix = {self.topic_prefix!r}: a plain MQTT topic without + # or a trailing /, e.g. \"kiosk\"")
+        if self.escalate_after_s <= 0:
+            out.append(f"[staff] escalate_after_s = {self.escalate_after_s}: must be more than 0, e.g. 60")
+        if self.heartbeat_s <= 0:
+            out.append(f"[staff] heartbeat_s = {self.heartbeat_s}: must be more than 0, e.g. 30")
+        for reason in self.needs_staff:
+            if reason not in REASONS:
+                out.append(f"[staff] needs_staff: {reason!r} is not a reason code; use some of {', '.join(REASONS)}")
+        if self.console_language not in ("kk", "ru", "en"):
+            out.append(f"[staff] console_language = {self.console_language!r}: use kk, ru or en")
+        return out
 
 
 @dataclass
@@ -181,8 +199,11 @@ class SpeechSection:
 
     enabled: bool = True
     rate_wpm: int = 150  # espeak-ng speed, words per minute (80..450)
-    volume_steps: list[float] = field(default_factory=lambda: [0.2, 0.3, 0.45, 0.65, 0.85, 1.0])
-    default_volume_step: int = 4  # 1-based index into volume_steps; restored after each session
+    # gains of the volume levels 1..10 of the session's volume event (2.5 dB apart);
+    # set the loudest with alsamixer, level 1 is quiet but never silent
+    volume_steps: list[float] = field(default_factory=lambda: [
+        0.075, 0.1, 0.13, 0.18, 0.24, 0.32, 0.42, 0.56, 0.75, 1.0])
+    default_volume_step: int = 6  # 1-based index into volume_steps; restored after each session
     output: str = "auto"  # auto (aplay, silent if no sound card) | alsa (must work) | null
     device: str = "default"  # ALSA device of the loudspeaker (aplay -D)
     headphones_device: str = ""  # "" = the same output: the jack's switch cuts the loudspeaker

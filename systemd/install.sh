@@ -122,9 +122,16 @@ prefix_args() { ((REAL_SYSTEM)) || printf '%s\n' --prefix "$ROOT"; }
 owner_ids() {
     local user=$1 group=$2
     if ((!REAL_SYSTEM)) && [[ $(id -u) != 0 ]]; then return 0; fi
-    if [[ $user == root ]]; then printf '0:0'; return 0; fi
-    user_exists "$user" && group_exists "$group" || return 0
-    printf '%s:%s' "$(uid_of "$user")" "$(gid_of "$group")"
+    local uid=0 gid=0
+    if [[ $user != root ]]; then
+        user_exists "$user" || return 0
+        uid=$(uid_of "$user")
+    fi
+    if [[ $group != root ]]; then
+        group_exists "$group" || return 0
+        gid=$(gid_of "$group")
+    fi
+    printf '%s:%s' "$uid" "$gid"
 }
 
 # ---- files -------------------------------------------------------------------------------

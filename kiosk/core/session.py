@@ -13,6 +13,7 @@ Inputs (call them on one thread, the UI thread):
     key(name)             up, down, select, back, help, repeat, volume_up, volume_down, language
     tap(widget_id)        a touch on a widget of the current screen (ids: View.focus[i].id);
                           taps on ids not on the current screen are ignored
+    touch()               a touch anywhere else: counts as activity (ends a timeout warning)
     call()                the staff-call button
     staff_ack()           staff answered the alert (or alert_changed(state) from the staff layer)
     headphones(plugged)   the headphone-jack switch
@@ -104,6 +105,7 @@ class Session:
         self.inactivity = InactivityTimer(s.timeout_s, s.warning_s)
         self._summary_deadline = Deadline()
         self._hint_deadline = Deadline()
+        self._attract_idle = Deadline()  # attract left changed (help, language, notice)
         lang = config.kiosk.default_language
         self.default_lang = lang if lang in LANGUAGES else "kk"
         self._view_listeners: list[Callable[[View], None]] = []
@@ -134,7 +136,7 @@ class Session:
         self.receipt_offered = False
         self.focus_id: str | None = None
         self._edge = ("", 0)
-        self._last_scan: tuple[str, float] | None = None
+        self._recent: dict[str, float] = {}  # code -> time of its last accepted scan
 
     @property
     def screen(self) -> str:
@@ -212,6 +214,8 @@ class Session:
     def _activity(self) -> None:
         now = self.clock.now()
         self.inactivity.touch(now)
+        if self.reader is None and self.base == "attract":
+            self._attract_idle.set(now + self.inactivity.timeout_s)
         if self._summary_deadline.at is not None:
             self._summary_deadline.set(now + self.config.session.summary_timeout_s)
 
@@ -234,10 +238,11 @@ class Session:
         with self._input():
             self._activity()
             now = self.clock.now()
-            if self._last_scan and self._last_scan[0] == code and \
-                    now - self._last_scan[1] < self.config.session.double_scan_s:
+            window = self.config.session.double_scan_s
+            self._recent = {c: t for c, t in self._recent.items() if now - t < window}
+            if code in self._recent:
                 return  # the same code again at once: a double read, not a second request
-            self._last_scan = (code, now)
+            self._recent[code] = now
             self._do(("scan", code))
 
     def tap(self, widget_id: str) -> None:
@@ -249,6 +254,11 @@ class Session:
             self._activity()
             self.focus_id = widget_id
             self._activate(widget_id)
+
+    def touch(self) -> None:
+        """A touch anywhere on the screen (not on a widget): activity, nothing else."""
+        with self._input():
+            self._activity()
 
     def key(self, name: str) -> None:
         if name not in KEYS:
@@ -292,7 +302,7 @@ class Session:
 
     def next_deadline(self) -> float | None:
         times = [t for t in (self.inactivity.next_deadline(), self._summary_deadline.at,
-                             self._hint_deadline.at) if t is not None]
+                             self._hint_deadline.at, self._attract_idle.at) if t is not None]
         return min(times) if times else None
 
     def tick(self) -> None:
@@ -309,6 +319,10 @@ class Session:
                     self._say("timeout.warning", {"seconds": remaining})
             if self._summary_deadline.due(now):
                 self._to_attract(silent=True)
+            if self._attract_idle.due(now):
+                self._attract_idle.clear()
+                if self.reader is None and self.base == "attract" and not self._busy:
+                    self._to_attract(silent=True)  # the next patron finds the defaults
             if self._hint_deadline.due(now):
                 if self.headphones_in and self.screen == "attract":
                     self._say("attract.headphones")
@@ -374,7 +388,9 @@ class Session:
         elif result[0] == "login":
             self._login(result[1])
         elif result[0] == "new_card":
+            recent = {c: t for c, t in self._recent.items() if c == code}
             self._logout("new_card")
+            self._recent = recent  # still guard the new card against a double read
             self._login(result[1])
         elif result[0] == "new_card_refused":
             self._logout("new_card")
@@ -400,8 +416,9 @@ class Session:
 
     def _login(self, reader: Reader) -> None:
         now = self.clock.now()
+        recent = self._recent
         self._clear_patron()
-        self._last_scan = (reader.card, now)
+        self._recent = recent  # the double-read guard spans the login
         self.reader = reader
         self.loans = [LoanRow(x.barcode, x.title, x.due, x.overdue, x.renewals)
                       for x in reader.loans]
@@ -475,7 +492,7 @@ class Session:
         self._emit("logout", why=why)
         self.reader = None
         self.loans = []
-        self._last_scan = None
+        self._recent = {}
         self.inactivity.stop()
         self.speaker.forget()
 
@@ -530,7 +547,9 @@ class Session:
 
     def _to_attract(self, silent: bool = False) -> None:
         self._summary_deadline.clear()
+        self._attract_idle.clear()
         self._clear_patron()
+        self.speaker.forget()  # the summary speech named titles
         # the next patron starts with the defaults (EN 301 549 5.1.3.13 for the volume)
         self.lang = self.default_lang
         self.contrast = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import date
 from typing import Any
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace, circ: Any, today: date) -> dict[str, Any]:
 
 
 def main(args: argparse.Namespace) -> int:
+    # stdout is the JSON answer, stderr only real errors: library warnings stay quiet
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     try:
         cfg = load_config(args.config)
         today = _today(args.today)

@@ -25,6 +25,7 @@ from kiosk.irbis.record import Record
 from kiosk.irbis.transport import Transport, transport_for
 
 SEARCH_PAGE = 32000  # the most MFNs an IRBIS server returns for one search request
+ALL_FORMAT = "&uf('+0')"  # "all fields": the record's own lines
 READ_OK_CODES = frozenset({-603})  # logically deleted: the record still comes back
 
 
@@ -128,6 +129,20 @@ class IrbisClient:
             first += len(page)
             if not page or len(found) >= total or (limit > 0 and len(found) >= limit):
                 return found
+
+    def search_records(self, db: str, expression: str, limit: int = 0) -> list[Record]:
+        """Search and read in one request (command K with the ALL format): the matching
+        records, with MFN and version, as read_record would give them."""
+        params = [p.ansi(db), p.utf(expression), p.ansi(limit), b"1", p.ansi(ALL_FORMAT), b"0", b"0", b""]
+        answer = self._execute(p.SEARCH, params)
+        answer.number(0)
+        records = []
+        for i in range(1, len(answer.lines)):
+            parts = answer.text(i).split("\x1f")
+            if len(parts) < 3:
+                raise ProtocolError("search answer line without a record")
+            records.append(p.record_from_lines(parts[1:], db))
+        return records
 
     def read_record(self, db: str, mfn: int, lock: bool = False) -> Record:
         """Record `mfn` (command C); with lock=True the server locks it for us."""

@@ -39,8 +39,9 @@ class SinkError(OSError):
 class Sink(Protocol):
     name: str
 
-    def write(self, pcm: bytes) -> None:
-        """Hand one block to the device; returns when the device has taken it."""
+    def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
+        """Hand one block to the device; returns True when the device has taken it,
+        False when `abort` was set while waiting for room (the block is dropped)."""
         ...
 
     def close(self) -> None: ...
@@ -55,16 +56,22 @@ class Pacer:
         self._clock = clock
         self._end = 0.0  # when the audio written so far will have finished playing
 
-    def wait(self, n_samples: int) -> float:
+    def wait(self, n_samples: int, abort: threading.Event | None = None) -> bool:
+        """Wait for room for n_samples; False (nothing counted) when aborted meanwhile."""
         now = self._clock()
         if self._end < now:
             self._end = now  # the device ran dry (idle): start again from now
         ahead = self._end - now
         if ahead > self.lead_s:
-            time.sleep(ahead - self.lead_s)
-            now = self._clock()
+            if abort is not None:
+                if abort.wait(ahead - self.lead_s):
+                    return False
+            else:
+                time.sleep(ahead - self.lead_s)
+        if abort is not None and abort.is_set():
+            return False
         self._end += n_samples / RATE
-        return now
+        return True
 
     def queued_s(self) -> float:
         return max(0.0, self._end - self._clock())
@@ -77,8 +84,8 @@ class NullSink:
         self.name = name
         self._pacer = Pacer(lead_s)
 
-    def write(self, pcm: bytes) -> None:
-        self._pacer.wait(len(pcm) // SAMPLE_BYTES)
+    def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
+        return self._pacer.wait(len(pcm) // SAMPLE_BYTES, abort)
 
     def close(self) -> None:
         pass
@@ -99,12 +106,13 @@ class RecordingSink:
         self._cond = threading.Condition()
         self.closed = False
 
-    def write(self, pcm: bytes) -> None:
-        if self.realtime:
-            self._pacer.wait(len(pcm) // SAMPLE_BYTES)
+    def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
+        if self.realtime and not self._pacer.wait(len(pcm) // SAMPLE_BYTES, abort):
+            return False
         with self._cond:
             self.blocks.append((time.perf_counter(), pcm))
             self._cond.notify_all()
+        return True
 
     def close(self) -> None:
         self.closed = True
@@ -183,15 +191,17 @@ class AplaySink:
             self._proc.stderr.close()  # aplay -q writes nothing more we need
         return self
 
-    def write(self, pcm: bytes) -> None:
+    def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
         proc = self._proc
         if proc is None or proc.stdin is None or proc.poll() is not None:
             raise SinkError(f"aplay -D {self.device} is not running")
-        self._pacer.wait(len(pcm) // SAMPLE_BYTES)
+        if not self._pacer.wait(len(pcm) // SAMPLE_BYTES, abort):
+            return False
         try:
             proc.stdin.write(pcm)
         except (OSError, ValueError) as e:
             raise SinkError(f"aplay -D {self.device}: {e}") from e
+        return True
 
     def close(self) -> None:
         proc, self._proc = self._proc, None

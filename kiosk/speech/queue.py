@@ -32,9 +32,13 @@ class Item:
     private: bool
     open: Callable[[], Source]  # called on the player thread when the item's turn comes
     label: str = ""  # cue name or message id, for logs (never the text: it may be private)
-    cancelled: bool = False
     source: Any = None
     done: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=threading.Event)  # set = cancelled
+
+    @property
+    def cancelled(self) -> bool:
+        return self.stop.is_set()
 
 
 class AudioQueue:
@@ -64,7 +68,7 @@ class AudioQueue:
     def add(self, item: Item) -> Item:
         with self._cond:
             if self._closed:
-                item.cancelled = True
+                item.stop.set()
                 item.done.set()
             else:
                 self._items.append(item)
@@ -82,7 +86,7 @@ class AudioQueue:
             if self._current is not None and which(self._current):
                 stop.append(self._current)
             for item in stop:
-                item.cancelled = True
+                item.stop.set()
             self._cond.notify_all()
         for item in stop:
             _cancel_source(item.source)
@@ -167,7 +171,7 @@ class AudioQueue:
                     return
                 block = scale(chunk[i : i + BLOCK_BYTES], self._gain())
                 try:
-                    sink.write(block)
+                    sink.write(block, item.stop)
                 except SinkError as e:
                     if self._on_sink_error is None:
                         raise

@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kiosk.speech.pcm import PcmError, read_wav
@@ -36,9 +36,11 @@ class SynthUnavailable(RuntimeError):
 class Stream:
     """The PCM of one utterance, chunk by chunk. cancel() from any thread stops it."""
 
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes],
+                 on_first_chunk: Callable[[], None] | None = None) -> None:
         self._proc = proc
         self._cancelled = False
+        self._on_first_chunk = on_first_chunk
         self.first_chunk_while_running: bool | None = None  # for tests: was it streamed?
 
     def __iter__(self) -> Iterator[bytes]:
@@ -68,6 +70,8 @@ class Stream:
                 if data:
                     if self.first_chunk_while_running is None:
                         self.first_chunk_while_running = self._proc.poll() is None
+                        if self._on_first_chunk is not None:
+                            self._on_first_chunk()
                     yield data
         finally:
             self.close()
@@ -162,8 +166,6 @@ class EspeakSynth:
     def stream(self, text: str, lang: str) -> Stream:
         """Start saying `text`; raises SynthUnavailable when espeak-ng cannot run."""
         proc = self._take(lang) or self._spawn(lang)
-        if self._warm_enabled:
-            threading.Thread(target=self._refill, args=(lang,), daemon=True).start()
         line = " ".join(text.split()) + "\n"
         try:
             assert proc.stdin is not None
@@ -172,7 +174,11 @@ class EspeakSynth:
         except (OSError, ValueError) as e:
             _discard(proc)
             raise SynthUnavailable(f"espeak-ng did not take the text: {e}") from e
-        return Stream(proc)
+        # The replacement starts once the first audio is out, so that starting it does not
+        # compete with this utterance for the CPU.
+        refill = (lambda: threading.Thread(target=self._refill, args=(lang,), daemon=True).start()
+                  ) if self._warm_enabled else None
+        return Stream(proc, refill)
 
     def set_rate(self, rate_wpm: int) -> None:
         """Change the speech rate; the waiting processes are restarted with it."""

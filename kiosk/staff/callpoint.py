@@ -11,20 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import queue
 import signal
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
-from gpiozero import LED, Button, Device
-from gpiozero.exc import BadPinFactory
+from gpiozero import LED, Button
 from gpiozero.pins.mock import MockFactory
 
+from hardware.pinfactory import choose_factory_name, make_factory
 from kiosk.staff.alerts import AlertManager
 from kiosk.staff.lamps import ButtonLampNotifier
 from kiosk.staff.mqtt import CommandInbox, MqttNotifier
@@ -37,20 +35,16 @@ class MonotonicClock:
         return time.monotonic()
 
 
-def open_pins(button_pin: int, lamp_pin: int) -> tuple[Button, LED, bool]:
-    """The real pins on a Pi; gpiozero's mock pins elsewhere. Returns (button, lamp, simulated)."""
-    factory = None
-    if not os.environ.get("GPIOZERO_PIN_FACTORY"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                Device.ensure_pin_factory()
-            except BadPinFactory:
-                factory = MockFactory()
+def open_pins(button_pin: int, lamp_pin: int, factory_name: str = "auto") -> tuple[Button, LED | None, bool]:
+    """The call button and its lamp on this board's pins (gpiozero's mock pins off a Pi).
+
+    Returns (button, lamp or None when not fitted, simulated)."""
+    if button_pin < 0:
+        raise ValueError("a call point needs its button: set [hardware] call_button_pin (BCM), e.g. 17")
+    factory = make_factory(choose_factory_name(factory_name))
     button = Button(button_pin, pull_up=True, bounce_time=0.05, pin_factory=factory)
-    lamp = LED(lamp_pin, pin_factory=factory)
-    simulated = isinstance(button.pin_factory, MockFactory)
-    return button, lamp, simulated
+    lamp = LED(lamp_pin, pin_factory=factory) if lamp_pin >= 0 else None
+    return button, lamp, isinstance(factory, MockFactory)
 
 
 def _read_stdin(button: Button, actions: queue.SimpleQueue[str]) -> None:
@@ -73,7 +67,8 @@ def main(args: argparse.Namespace) -> int:
     try:
         cfg = load_config(args.config)
         staff = cfg.staff
-        button, lamp, simulated = open_pins(staff.button_pin, staff.lamp_pin)
+        hw = cfg.hardware
+        button, lamp, simulated = open_pins(hw.call_button_pin, hw.call_lamp_pin, hw.pin_factory)
         alerts = AlertManager(
             MonotonicClock(), cfg.kiosk.id, cfg.kiosk.place, staff.escalate_after_s, staff.needs_staff
         )
@@ -89,7 +84,8 @@ def main(args: argparse.Namespace) -> int:
         print(json.dumps(event, ensure_ascii=False), flush=True)
 
     alerts.on_change(transcript)
-    alerts.on_change(ButtonLampNotifier(lamp))
+    if lamp is not None:
+        alerts.on_change(ButtonLampNotifier(lamp))
     notifier: MqttNotifier | None = None
     if staff.broker_url:
         password = Path(staff.broker_password_file).read_text().strip() if staff.broker_password_file else ""
@@ -125,7 +121,8 @@ def main(args: argparse.Namespace) -> int:
 
     if notifier is not None:
         notifier.stop()
-    lamp.off()
     button.close()
-    lamp.close()
+    if lamp is not None:
+        lamp.off()
+        lamp.close()
     return 0

@@ -37,6 +37,7 @@ def configure_kivy(ui: UiSection, headless: bool = False) -> None:
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     if headless:
         os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+        os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
     from kivy.config import Config
 
     w, h = window_size(ui)

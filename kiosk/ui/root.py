@@ -82,14 +82,16 @@ class KioskRoot(FloatLayout):
         base = (view.lang, view.contrast, self.portrait, tuple(self.size))
         self._part("top", (base, view.screen, view.alert_state), force,
                    lambda: self._top_bar(ctx, geo["top"]))
+        side = geo["side"][3] > 0 and view.screen != "attract"
+        in_flow_notice = None if side else view.notice
         self._part("content", (base, view.screen, view.reader_name, view.loans, view.summary,
                                view.receipt_offered, view.busy, view.pending_scans,
-                               view.help_layer, self._focus_page(view)), force,
-                   lambda: self._content(ctx, geo["content"]))
+                               view.help_layer, in_flow_notice, self._focus_page(view)), force,
+                   lambda: self._content(ctx, geo["content"], not side))
+        self._part("notice", (base, view.screen, view.notice if side else None), force,
+                   lambda: self._side_notice(ctx, geo["side"]) if side else None)
         self._part("actions", (base, view.screen, view.receipt_offered), force,
                    lambda: self._actions(ctx, geo["actions"]))
-        self._part("notice", (base, view.notice), force,
-                   lambda: self._notice(ctx, geo["content"]))
         self._part("warning", (base, view.warning_remaining_s), force,
                    lambda: self._warning(ctx, geo["content"]))
         self._apply_focus(view)
@@ -114,6 +116,8 @@ class KioskRoot(FloatLayout):
             self.add_widget(widget)
 
     def _geometry(self, ctx: Ctx) -> dict[str, Rect]:
+        """Top bar, content, actions and the side notice. Only the actions and the top bar
+        are tappable; the actions stay above the bottom margin, content may use it."""
         m = self.metrics
         pad = m.mm(2.5)
         bottom = m.bottom_margin_px
@@ -122,17 +126,25 @@ class KioskRoot(FloatLayout):
         bar_h = bar_rows * m.mm(15) + (bar_rows + 1) * pad
         top: Rect = (pad, h - bar_h, w - 2 * pad, bar_h)
         specs = self._action_specs(ctx.view)
+        below_bar = h - bar_h
+        side: Rect = (0, 0, 0, 0)
         if self.portrait:
-            rows = math.ceil(len(specs) / 2) if specs else 0
+            cols = 2
+            rows = math.ceil(len(specs) / cols) if specs else 0
             act_h = rows * m.mm(22) + max(rows - 1, 0) * pad
             actions: Rect = (pad, bottom, w - 2 * pad, act_h)
-            cy = bottom + act_h + (pad if rows else 0)
-            content: Rect = (pad, cy, w - 2 * pad, h - bar_h - cy)
+            cy = bottom + act_h + pad if rows else pad
+            content: Rect = (pad, cy, w - 2 * pad, below_bar - cy)
         else:
             act_w = m.mm(62) if specs else 0
-            actions = (w - pad - act_w, bottom, act_w, h - bar_h - bottom - pad)
-            content = (pad, bottom, w - 3 * pad - act_w if specs else w - 2 * pad, h - bar_h - bottom - pad)
-        return {"top": top, "content": content, "actions": actions}
+            n = len(specs)
+            act_h = n * m.mm(22) + max(n - 1, 0) * pad * 1.5
+            actions = (w - pad - act_w, below_bar - pad - act_h, act_w, act_h)
+            content = (pad, pad, w - 3 * pad - act_w if specs else w - 2 * pad, below_bar - 2 * pad)
+            side_h = actions[1] - pad - bottom * 0.5
+            if specs and side_h > m.mm(30):
+                side = (actions[0], bottom * 0.5, act_w, side_h)
+        return {"top": top, "content": content, "actions": actions, "side": side}
 
     @staticmethod
     def _action_specs(view: View) -> list[ActionSpec]:
@@ -159,17 +171,23 @@ class KioskRoot(FloatLayout):
         items += [("contrast", "contrast", ctx.t("ui.action.contrast"), "secondary"),
                   ("help", "question", ctx.t("ui.action.help"), "secondary"),
                   ("call_staff", "bell", ctx.t(call_msg), "secondary")]
-        cols = math.ceil(len(items) / 2) if self.portrait else len(items)
-        grid = GridLayout(cols=cols, spacing=pad, padding=(0, pad, 0, pad))
-        for tap_id, icon, words, style in items:
-            grid.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap, style=style,
-                                        font_size=m.mm(3.6), ring_width=max(3.0, m.mm(1))))
-        return self._place(grid, rect)
+        weight = {"language_kk": 1.0, "language_ru": 1.0, "language_en": 1.0, "contrast": 1.05,
+                  "help": 0.9, "call_staff": 1.25}
+        rows = [items[: math.ceil(len(items) / 2)], items[math.ceil(len(items) / 2):]] \
+            if self.portrait else [items]
+        bar = BoxLayout(orientation="vertical", spacing=pad, padding=(0, pad, 0, pad))
+        for row_items in rows:
+            row = BoxLayout(orientation="horizontal", spacing=pad)
+            for tap_id, icon, words, style in row_items:
+                row.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap, style=style,
+                                           font_size=m.mm(3.6), ring_width=max(3.0, m.mm(1)),
+                                           size_hint_x=weight.get(tap_id, 1.0)))
+            bar.add_widget(row)
+        return self._place(bar, rect)
 
-    def _content(self, ctx: Ctx, rect: Rect) -> Widget:
-        rows = max(1, int((rect[3] - self.metrics.mm(50)) // self.metrics.mm(17)))
+    def _content(self, ctx: Ctx, rect: Rect, notice_in_flow: bool) -> Widget:
         ctx = Ctx(view=ctx.view, theme=ctx.theme, metrics=ctx.metrics, portrait=ctx.portrait,
-                  max_rows=rows)
+                  height=rect[3], notice_in_flow=notice_in_flow)
         build = screens.BUILDERS.get(ctx.view.screen, screens.attract)
         return self._place(build(ctx), rect)
 
@@ -192,26 +210,12 @@ class KioskRoot(FloatLayout):
             box.add_widget(Widget())  # keep the buttons at the top of the column
         return self._place(box, rect)
 
-    def _notice(self, ctx: Ctx, rect: Rect) -> Widget | None:
-        notice = ctx.view.notice
-        if notice is None:
+    def _side_notice(self, ctx: Ctx, rect: Rect) -> Widget | None:
+        """Landscape: the notice under the action buttons, picture above the words."""
+        panel = screens.notice_panel(ctx, vertical=True)
+        if panel is None:
             return None
-        th = ctx.theme
-        kind = notice.kind
-        fill, fg, icon = {
-            "refused": (th.danger, th.danger_text, "cross"),
-            "success": (th.success, th.success_text, "check"),
-        }.get(kind, (th.secondary, th.secondary_text, "question"))
-        h = min(rect[3] * 0.5, self.metrics.mm(55))
-        panel = Panel(orientation="horizontal", fill=rgba(fill), edge=rgba(th.edge),
-                      edge_width=4, padding=(self.metrics.mm(4),) * 4, spacing=self.metrics.mm(4))
-        panel.notice_kind = kind
-        panel.add_widget(Icon(name=icon, color=rgba(fg), accent=rgba(fill), size_hint=(None, 1),
-                              width=min(h * 0.6, self.metrics.mm(28))))
-        panel.add_widget(Text(text=ctx.t(notice.msg, **notice.params), font_size=self.metrics.mm(5.2),
-                              color=rgba(fg), font_name=FONT_BOLD))
-        m = self.metrics.mm(3)
-        return self._place(panel, (rect[0] + m, rect[1] + rect[3] - h - m, rect[2] - 2 * m, h))
+        return self._place(panel, rect)
 
     def _warning(self, ctx: Ctx, rect: Rect) -> Widget | None:
         remaining = ctx.view.warning_remaining_s

@@ -33,7 +33,8 @@ class Ctx:
     theme: Theme
     metrics: Metrics
     portrait: bool
-    max_rows: int = 6
+    height: float = 600.0  # of the content area, px
+    notice_in_flow: bool = True  # False: the root shows the notice beside the content
 
     @property
     def lang(self) -> str:
@@ -91,8 +92,26 @@ def _line(ctx: Ctx, icon: str, words: str, *, size: float | None = None, bold: b
     return row
 
 
+GAP_MM = 2.0
+
+
 def _column(ctx: Ctx) -> BoxLayout:
-    return BoxLayout(orientation="vertical", spacing=ctx.mm(3), padding=(ctx.mm(3),) * 4)
+    return BoxLayout(orientation="vertical", spacing=ctx.mm(GAP_MM), padding=(ctx.mm(GAP_MM),) * 4)
+
+
+def _room(ctx: Ctx, col: BoxLayout, row_h: float, reserve: float = 0.0) -> int:
+    """How many rows of height row_h still fit under what `col` holds (at least 1)."""
+    gap = ctx.mm(GAP_MM)
+    used = sum(w.height for w in col.children) + gap * (len(col.children) + 2) + reserve
+    return max(1, int((ctx.height - used + gap) // (row_h + gap)))
+
+
+def _shown(rows: tuple, room: int) -> tuple[tuple, int]:
+    """Rows that fit in `room` slots, one slot kept for '...and N more' when they do not."""
+    if len(rows) <= room:
+        return rows, 0
+    keep = max(room - 1, 1)
+    return rows[:keep], len(rows) - keep
 
 
 def _busy(ctx: Ctx) -> Widget:
@@ -106,6 +125,37 @@ def _spacer() -> Widget:
     return Widget()
 
 
+def notice_panel(ctx: Ctx, vertical: bool = False) -> Widget | None:
+    """A refusal or confirmation after a scan: picture + words, in the content flow (it
+    never covers a button). Refusals are red with a cross, confirmations green with a tick."""
+    notice = ctx.view.notice
+    if notice is None:
+        return None
+    th = ctx.theme
+    fill, fg, icon = {
+        "refused": (th.danger, th.danger_text, "cross"),
+        "success": (th.success, th.success_text, "check"),
+    }.get(notice.kind, (th.secondary, th.secondary_text, "question"))
+    h = ctx.mm(26)
+    panel = Panel(orientation="vertical" if vertical else "horizontal", size_hint_y=None,
+                  height=h, fill=rgba(fill), edge=rgba(th.edge), edge_width=3,
+                  padding=(ctx.mm(3),) * 4, spacing=ctx.mm(2))
+    panel.notice_kind = notice.kind
+    picture = Icon(name=icon, color=rgba(fg), accent=rgba(fill))
+    if vertical:
+        picture.size_hint = (1, None)
+        picture.height = ctx.mm(18)
+    else:
+        picture.size_hint = (None, 1)
+        picture.width = h * 0.75
+    panel.add_widget(picture)
+    panel.add_widget(Text(text=ctx.t(notice.msg, **notice.params), font_size=ctx.body * 1.1,
+                          color=rgba(fg), font_name=FONT_BOLD,
+                          halign="center" if vertical else "left",
+                          valign="top" if vertical else "middle", fill_box=True))
+    return panel
+
+
 # --- screens --------------------------------------------------------------------------
 
 
@@ -113,6 +163,9 @@ def attract(ctx: Ctx) -> Widget:
     col = _column(ctx)
     col.add_widget(_line(ctx, "card", ctx.t("ui.attract.title"), size=ctx.title, bold=True,
                          height=ctx.mm(22)))
+    notice = notice_panel(ctx) if ctx.notice_in_flow else None
+    if notice is not None:
+        col.add_widget(notice)
     steps = BoxLayout(orientation="vertical" if ctx.portrait else "horizontal",
                       spacing=ctx.mm(4))
     for n, (icon, msg) in enumerate((("card", "ui.attract.step1"), ("book", "ui.attract.step2"),
@@ -177,16 +230,16 @@ def loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Framed:
     return row
 
 
-def _visible_rows(rows: tuple, focus_id: str, limit: int) -> tuple[tuple, int]:
-    """At most `limit` rows, keeping the focused one on screen; and how many are hidden."""
-    if len(rows) <= limit:
+def _visible_rows(rows: tuple, focus_id: str, room: int) -> tuple[tuple, int]:
+    """The rows that fit, keeping the focused loan on screen; and how many are hidden."""
+    if len(rows) <= room:
         return rows, 0
-    start = 0
+    keep = max(room - 1, 1)
     ids = [f"loan:{r.barcode}" for r in rows]
+    start = 0
     if focus_id in ids:
-        start = max(0, min(ids.index(focus_id) - limit + 2, len(rows) - limit + 1))
-    shown = rows[start:start + limit - 1]
-    return shown, len(rows) - len(shown)
+        start = min(max(ids.index(focus_id) - keep + 1, 0), len(rows) - keep)
+    return rows[start:start + keep], len(rows) - keep
 
 
 def account(ctx: Ctx) -> Widget:
@@ -195,16 +248,20 @@ def account(ctx: Ctx) -> Widget:
     hello = ctx.t("ui.account.hello", name=v.reader_name) if v.reader_name else ctx.t("ui.account.hello_anon")
     col.add_widget(_line(ctx, "person", hello, size=ctx.title * 0.9, bold=True))
     col.add_widget(_line(ctx, "scan", ctx.t("ui.account.scan_book"), size=ctx.body))
+    notice = notice_panel(ctx) if ctx.notice_in_flow else None
+    if notice is not None:
+        col.add_widget(notice)
     heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans else ctx.t("ui.account.no_loans")
     col.add_widget(_line(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10)))
     focused = v.focused.id if v.focused else ""
-    row_h = ctx.mm(15)
-    shown, hidden = _visible_rows(v.loans, focused, ctx.max_rows)
+    row_h = ctx.mm(14)
+    room = _room(ctx, col, row_h, ctx.mm(12) if v.busy else 0.0)
+    shown, hidden = _visible_rows(v.loans, focused, room)
     for loan in shown:
         col.add_widget(loan_row(ctx, loan, row_h))
     if hidden:
-        col.add_widget(Text(text=ctx.t("ui.account.more", n=hidden), font_size=ctx.small,
-                            color=rgba(th.text), size_hint_y=None, height=ctx.mm(8)))
+        col.add_widget(Text(text=ctx.t("ui.account.more", n=hidden), font_size=ctx.body,
+                            color=rgba(th.text), size_hint_y=None, height=ctx.mm(9)))
     if v.busy:
         col.add_widget(_busy(ctx))
     col.add_widget(_spacer())
@@ -243,11 +300,13 @@ def summary(ctx: Ctx) -> Widget:
     col.add_widget(_line(ctx, "check", ctx.t("ui.summary.title"), size=ctx.title * 0.9, bold=True))
     if not v.summary:
         col.add_widget(_line(ctx, "book", ctx.t("ui.summary.nothing"), size=ctx.body))
-    shown = v.summary[: ctx.max_rows]
+    row_h = ctx.mm(13)
+    room = _room(ctx, col, row_h, ctx.mm(14) if v.receipt_offered else 0.0)
+    shown, hidden = _shown(v.summary, room)
     for line in shown:
-        col.add_widget(_summary_line(ctx, line, ctx.mm(14)))
-    if len(v.summary) > len(shown):
-        col.add_widget(Text(text=ctx.t("ui.account.more", n=len(v.summary) - len(shown)),
+        col.add_widget(_summary_line(ctx, line, row_h))
+    if hidden:
+        col.add_widget(Text(text=ctx.t("ui.account.more", n=hidden),
                             font_size=ctx.small, color=rgba(ctx.theme.text),
                             size_hint_y=None, height=ctx.mm(8)))
     if v.receipt_offered:
@@ -263,14 +322,14 @@ HELP_LAYERS = 3
 def help_screen(ctx: Ctx) -> Widget:
     col = _column(ctx)
     col.add_widget(_line(ctx, "question", ctx.t("ui.help.title"), size=ctx.title, bold=True))
-    layer = min(max(ctx.view.help_layer, 0), HELP_LAYERS - 1)
+    layer = min(max(ctx.view.help_layer, 1), HELP_LAYERS)  # the session counts from 1
     pictures = (("card", "ui.help.card"), ("book", "ui.help.book"), ("exit", "ui.help.finish"),
                 ("bell", "ui.help.call"))
-    if layer == 0:
+    if layer == 1:
         for icon, msg in pictures:
             col.add_widget(_line(ctx, icon, ctx.t(msg), size=ctx.body))
     else:
-        col.add_widget(Text(text=ctx.t(f"ui.help.layer{layer}"), font_size=ctx.body,
+        col.add_widget(Text(text=ctx.t(f"ui.help.layer{layer - 1}"), font_size=ctx.body,
                             color=rgba(ctx.theme.text), valign="top"))
     col.add_widget(_spacer())
     return col

@@ -4,6 +4,7 @@ session/reason messages through kiosk.core.messages when it is there)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from kiosk.core.domain import parse_ymd
@@ -11,11 +12,22 @@ from kiosk.locale import tr
 
 
 def text(msg_id: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+    """The words of a message on screen; dates (datetime.date or YYYYMMDD in a `due`
+    param) are shown as '9 желтоқсан', the same as in the loans list."""
+    params = {k: _screen_value(k, v, lang) for k, v in (params or {}).items()}
     try:
         from kiosk.core.messages import display_text
     except ImportError:  # the core's renderer not there yet: plain lookup
         return tr(msg_id, lang, **dict(params or {}))
     return display_text(msg_id, params or {}, lang)
+
+
+def _screen_value(key: str, value: Any, lang: str) -> Any:
+    if isinstance(value, date):
+        return due_text(value.strftime("%Y%m%d"), lang)
+    if key == "due" and isinstance(value, str) and parse_ymd(value):
+        return due_text(value, lang)
+    return value
 
 
 def due_text(due: str, lang: str) -> str:

@@ -29,24 +29,58 @@ def rgba(rgb: tuple[float, float, float], alpha: float = 1.0) -> tuple[float, fl
 
 
 class Text(Label):
-    """A wrapping label in the kiosk font; its height follows its text when `fit` is set."""
+    """A wrapping label in the kiosk font; its height follows its text when `fit` is set.
+    With `whole_words` the font shrinks until the widest word fits the width, so a word is
+    never broken in the middle (Kivy breaks a word that is wider than the label)."""
 
     fit = BooleanProperty(False)
+    whole_words = BooleanProperty(True)
+    fill_box = BooleanProperty(False)  # shrink the font until the text fits the height
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("font_name", FONT_NAME)
         kwargs.setdefault("halign", "left")
         kwargs.setdefault("valign", "middle")
         super().__init__(**kwargs)
+        self._base_font = self.font_size
         self.bind(size=self._wrap, texture_size=self._fit_height)
         self._wrap()
 
     def _wrap(self, *_: object) -> None:
+        if self.whole_words and self.width > 1:
+            self.font_size = fitting_font_size(self.text, self.font_name, self._base_font,
+                                               self.width - self.padding[0] - self.padding[2])
+        if self.fill_box and self.width > 1 and self.height > 1:
+            self._shrink_to_height()
         self.text_size = (max(1, self.width), None if self.fit else max(1, self.height))
+
+    def _shrink_to_height(self) -> None:
+        self.text_size = (self.width, None)
+        for _ in range(12):
+            self.texture_update()
+            if self.texture_size[1] <= self.height or self.font_size <= 10:
+                return
+            self.font_size = max(10.0, self.font_size * 0.9)
+            self.text_size = (self.width, None)
 
     def _fit_height(self, *_: object) -> None:
         if self.fit:
             self.height = self.texture_size[1]
+
+
+def fitting_font_size(text: str, font_name: str, size: float, width: float) -> float:
+    """The largest size <= `size` at which every word of `text` fits in `width` pixels."""
+    from kivy.core.text import Label as CoreLabel
+
+    words = text.split()
+    if not words or width <= 0:
+        return size
+    measure = CoreLabel(font_size=size, font_name=font_name)
+    widest = max(measure.get_extents(w)[0] for w in words)
+    room = width * 0.9  # Kivy's line breaking needs a little more than the measured extent
+    if widest <= room:
+        return size
+    return max(8.0, size * room / widest)
 
 
 class Framed(Widget):

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.config import Config, config_from_dict
+from kiosk.config import Config
 from kiosk.core.harness import Harness
 from tests.core.fakes import FakeLibrary, demo_library
 
@@ -22,7 +22,10 @@ def make() -> Callable[..., Harness]:
     """make(lib=None, **config sections) -> a started Harness on 2026-11-24."""
 
     def factory(library: FakeLibrary | None = None, **sections: dict) -> Harness:
-        config = config_from_dict(sections) if sections else Config()
+        config = Config()
+        for section, values in sections.items():
+            for key, value in values.items():
+                setattr(getattr(config, section), key, value)
         return Harness(library or demo_library(), config, today=TODAY)
 
     return factory

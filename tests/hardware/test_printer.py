@@ -134,17 +134,14 @@ def test_bad_input_and_failing_callback_never_raise() -> None:
     assert printer.print_lines_wait(["still works"]).ok
 
 
-def test_missing_font_is_an_error_result() -> None:
-    printer = MemoryPrinter(font_path="/nonexistent.ttf")
-    printer.font_path = "/nonexistent.ttf"
-    from hardware import receipt
+def test_font_problems_are_clear(tmp_path) -> None:
+    import pytest
 
-    saved = receipt.FONT_CANDIDATES
-    try:
-        receipt.FONT_CANDIDATES = ()
-        result = printer.print_lines_wait(["x"])
-    finally:
-        receipt.FONT_CANDIDATES = saved
-    # find_font's default argument was bound at import; a configured-but-missing font
-    # still falls back to DejaVu when it is installed
-    assert result.ok or result.reason == "error"
+    from hardware.receipt import ReceiptRenderError, find_font
+
+    with pytest.raises(ReceiptRenderError, match="fonts-dejavu-core"):
+        find_font("/nonexistent.ttf", candidates=())
+    not_a_font = tmp_path / "broken.ttf"
+    not_a_font.write_text("not a font")
+    result = MemoryPrinter(font_path=str(not_a_font)).print_lines_wait(["x"])
+    assert result.ok is False and result.reason == "error"

@@ -27,15 +27,15 @@ _stoppers: list[threading.Thread] = []
 class Library:
     """A fresh embedded server with the demo data, and helpers to look at its records."""
 
-    def __init__(self, tmp: Path) -> None:
-        self.server = start_server(tmp, loads=write_demo(tmp / "demo", TODAY), users={"kiosk1": "kiosk1"})
+    def __init__(self, tmp: Path, demo: dict[str, list[Path]]) -> None:
+        self.server = start_server(tmp, loads=demo, users={"kiosk1": "kiosk1"})
         self.cfg = Config()
         self.clients: list[IrbisClient] = []
-        self.circ = self.circulation()
-        self.peek = self.client()
+        self.circ = self.circulation()  # the kiosk's way: the HTTP tunnel
+        self.peek = self.client(self.server.tcp_url)  # the checker's way: TCP
 
-    def client(self) -> IrbisClient:
-        c = IrbisClient.from_url(self.server.http_url, "kiosk1", "kiosk1")
+    def client(self, url: str = "") -> IrbisClient:
+        c = IrbisClient.from_url(url or self.server.http_url, "kiosk1", "kiosk1")
         self.clients.append(c)
         return c
 
@@ -75,9 +75,14 @@ class Library:
         _stoppers.append(t)
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    return write_demo(tmp_path_factory.mktemp("demo"), TODAY)
+
+
 @pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path)
+def lib(tmp_path: Path, demo: dict[str, list[Path]]) -> Iterator[Library]:
+    library = Library(tmp_path, demo)
     yield library
     library.close()
 

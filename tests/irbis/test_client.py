@@ -295,3 +295,11 @@ def test_max_mfn_and_nop(client):
     assert saved.mfn == before
     assert client.max_mfn("RDR") == before + 1
     client.nop()
+
+
+def test_search_records_reads_in_the_same_request(reading_client):
+    found = reading_client.search_records("RDR", '"A=СЕЙ$"')
+    assert [r.mfn for r in found] == [1, 3]
+    one = reading_client.read_record("RDR", 1)
+    assert (found[0].version, found[0].content(), found[0].database) == (one.version, one.content(), "RDR")
+    assert reading_client.search_records("RDR", '"RI=none"') == []

@@ -88,7 +88,8 @@ class CallpointProcess:
         conf = tmp / f"{kiosk_id}.toml"
         conf.write_text(
             f'[kiosk]\nid = "{kiosk_id}"\nplace = "{place}"\n'
-            f'[staff]\nbroker_url = "{broker_url}"\nheartbeat_s = {heartbeat_s}\nescalate_after_s = 60\n',
+            f'[staff]\nbroker_url = "{broker_url}"\nheartbeat_s = {heartbeat_s}\nescalate_after_s = 60\n'
+            '[hardware]\ncall_button_pin = 17\ncall_lamp_pin = 27\npin_factory = "mock"\n',
             encoding="utf-8",
         )
         env = dict(os.environ, GPIOZERO_PIN_FACTORY="mock", PYTHONUNBUFFERED="1")
@@ -116,6 +117,35 @@ class CallpointProcess:
 
     def alert_ids(self) -> list[str]:
         return [e["id"] for e in self.lines if e.get("event") == "alert"]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+class ConsoleProcess:
+    """`kiosk staff-console` in its own process, on a free loopback port."""
+
+    def __init__(self, tmp: Path, broker_url: str) -> None:
+        import subprocess
+        import sys
+
+        users = tmp / "staff-users"
+        users.write_text("".join(f"{n}:{h}\n" for n, h in console_users().items()), encoding="utf-8")
+        conf = tmp / "console.toml"
+        conf.write_text(f'[staff]\nbroker_url = "{broker_url}"\nusers_file = "{users}"\n', encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "staff-console", "--config", str(conf),
+             "--host", "127.0.0.1", "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line.startswith("ready "):
+            self.proc.kill()
+            raise AssertionError(f"staff-console did not start: {line!r}")
+        self.url = line.split()[1]
 
     def stop(self) -> None:
         if self.proc.poll() is None:

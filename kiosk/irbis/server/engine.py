@@ -200,11 +200,12 @@ class Engine:
         return OK, lines
 
     def _formatted(self, db: str, mfn: int, fmt: str) -> str:
-        """Only the "all fields" format (&uf('+0')) is understood: the record's lines."""
+        """Only the "all fields" format (&uf('+0')) is understood: `MFN#` then the record's
+        lines, each after a 0x1F (what search-and-read clients split on)."""
         stored = self.storage.get(db, mfn)
         if stored is None or "+0" not in fmt:
             return f"{mfn}#"
-        return f"{mfn}#" + p.DELIMITER.join(p.record_lines(stored.record(db)))
+        return f"{mfn}#" + "".join("\x1f" + line for line in p.record_lines(stored.record(db)))
 
     def write_record(self, req: p.Request) -> tuple[int, list[bytes]]:
         db = self._db(req.param(0))

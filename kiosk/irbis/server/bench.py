@@ -1,0 +1,111 @@
+"""Latency of the IRBIS round trips the kiosk makes, against the embedded server on loopback.
+
+    python -m kiosk.irbis.server.bench [runs]     -> one JSON object (milliseconds)
+
+`checkout_http`: identify the reader (search RI=, read), look up the copy (search IN=,
+read), save both records in one command 6, through the HTTP tunnel with IrbisClient.
+`search_read_write_http`: search + read + write of one record. `checkout_tcp_pythonirbis`:
+the same checkout done by cbsvibpyirbis over TCP (when installed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from kiosk.irbis.client import IrbisClient
+from kiosk.irbis.record import Field, Record
+from kiosk.irbis.server import start_server
+
+
+def _seed(client: IrbisClient) -> None:
+    rdr = Record(database="RDR")
+    rdr.add(2147483647, "{9536F775-026A-56EA-AF29-ED901F9D7E53}")
+    rdr.add(10, "Сейітова")
+    rdr.add(30, "100101")
+    book = Record(database="IBIS")
+    book.add(200, "^AҚара сөздер")
+    book.add(910, "^A0^B10001^H000010001^DАБ")
+    client.write_records([rdr, book])
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "runs": len(samples),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+def _time(runs: int, op: Callable[[int], None]) -> dict[str, float]:
+    for i in range(min(20, runs)):  # warm up connections and caches
+        op(i)
+    samples = []
+    for i in range(runs):
+        start = time.perf_counter()
+        op(i)
+        samples.append(time.perf_counter() - start)
+    return _stats(samples)
+
+
+def _toggle(rdr: Record, book: Record, i: int) -> None:
+    copy = book.first(910)
+    if i % 2 == 0:
+        rdr.append(Field.of(40, G="IBIS", H="000010001", D="20261110", E="20261124", F="******"))
+        copy.set("A", "1")
+    else:
+        rdr.fields = [f for f in rdr.fields if not (f.tag == 40 and f.get("H") == "000010001")]
+        copy.set("A", "0")
+
+
+def measure(runs: int = 500) -> dict[str, dict[str, float]]:
+    results: dict[str, dict[str, float]] = {}
+    with start_server(None) as server:
+        with IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1") as c:
+            _seed(c)
+
+            def checkout(i: int) -> None:
+                rdr = c.read_record("RDR", c.search("RDR", '"RI=100101"')[0])
+                book = c.read_record("IBIS", c.search("IBIS", '"IN=000010001"')[0])
+                _toggle(rdr, book, i)
+                c.write_records([rdr, book])
+
+            def search_read_write(i: int) -> None:
+                rdr = c.read_record("RDR", c.search("RDR", '"RI=100101"')[0])
+                rdr.remove(32)
+                rdr.add(32, f"r{i}@example.kz")
+                c.write_record("RDR", rdr)
+
+            results["checkout_http"] = _time(runs, checkout)
+            results["search_read_write_http"] = _time(runs, search_read_write)
+        try:
+            import cbsvibpyirbis as pi
+        except ImportError:
+            return results
+        conn = pi.Connection(host="127.0.0.1", port=server.tcp_port, username="kiosk1", password="kiosk1", database="RDR")
+        conn.connect()
+
+        def pi_checkout(i: int) -> None:
+            conn.database = "RDR"
+            rdr = conn.read_record(conn.search('"RI=100101"')[0])
+            rdr.database = "RDR"
+            conn.database = "IBIS"
+            book = conn.read_record(conn.search('"IN=000010001"')[0])
+            book.database = "IBIS"
+            conn.write_records([rdr, book])
+
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints on every write
+            results["checkout_tcp_pythonirbis"] = _time(runs, pi_checkout)
+        conn.disconnect()
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 500)))
