@@ -71,6 +71,9 @@ class Dropped:
 
 def _unpack(event: Any) -> tuple[int, int, int, float | None]:
     """(type, code, value, timestamp) from an evdev InputEvent or a plain triple."""
+    inner = getattr(event, "event", None)  # evdev.categorize() wrappers (KeyEvent, SynEvent)
+    if inner is not None and hasattr(inner, "type"):
+        event = inner
     if hasattr(event, "type") and hasattr(event, "code") and hasattr(event, "value"):
         ts = event.timestamp() if hasattr(event, "timestamp") else None
         return int(event.type), int(event.code), int(event.value), ts

@@ -115,6 +115,7 @@ class Keys:
         call_lamp_pin: int | None = None,
         headphone_pin: int | None = None,
         headphone_closed_means_inserted: bool = True,
+        headphone_settle_s: float = 0.05,
         desk_lamp_pin: int | None = None,
         debounce_s: float = 0.05,
         hold_time_s: float = 2.0,
@@ -191,8 +192,13 @@ class Keys:
             self._lamps["desk"] = lamp(desk_lamp_pin, "desk lamp")
         self._jack = None
         self._jack_inserted_when_active = headphone_closed_means_inserted
+        self._jack_settle_s = headphone_settle_s
+        self._jack_timer: threading.Timer | None = None
+        self._jack_lock = threading.Lock()
+        self._jack_reported: bool | None = None
         if _fitted(headphone_pin):
             self._jack = button(headphone_pin, "headphone switch")
+            self._jack_reported = self.headphones_in
             self._jack.when_activated = self._jack_changed
             self._jack.when_deactivated = self._jack_changed
 
@@ -214,8 +220,25 @@ class Keys:
             cb(name)
 
     def _jack_changed(self) -> None:
+        # A plug going in makes the contact chatter: report once the state has settled.
+        if self._jack_settle_s <= 0:
+            self._report_jack()
+            return
+        with self._jack_lock:
+            if self._jack_timer is not None:
+                self._jack_timer.cancel()
+            self._jack_timer = threading.Timer(self._jack_settle_s, self._report_jack)
+            self._jack_timer.daemon = True
+            self._jack_timer.start()
+
+    def _report_jack(self) -> None:
+        inserted = self.headphones_in
+        with self._jack_lock:
+            if inserted == self._jack_reported:
+                return
+            self._jack_reported = inserted
         if self.on_headphones is not None:
-            _safe(lambda: self.on_headphones(self.headphones_in))  # type: ignore[misc]
+            _safe(lambda: self.on_headphones(inserted))  # type: ignore[misc]
 
     @property
     def fitted_keys(self) -> list[str]:
@@ -254,6 +277,9 @@ class Keys:
             led.blink(on_time=self.blink_s, off_time=self.blink_s, background=True)
 
     def close(self) -> None:
+        timer = getattr(self, "_jack_timer", None)
+        if timer is not None:
+            timer.cancel()
         # Signal every hold thread first: each polls every 0.1 s, so closing them one by one
         # would take 0.1 s per button.
         for dev in self._devices:

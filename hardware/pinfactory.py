@@ -89,23 +89,38 @@ def make_factory(name: str) -> Any:
     raise ValueError(f"unknown pin factory {name!r}; use one of {', '.join(FACTORY_NAMES)} or auto")
 
 
-def gpio_chips(dev_dir: str = "/dev", sys_dir: str = "/sys/bus/gpio/devices") -> list[str]:
+# struct gpiochip_info { char name[32]; char label[32]; __u32 lines; }
+# GPIO_GET_CHIPINFO_IOCTL = _IOR(0xB4, 0x01, struct gpiochip_info)
+_CHIPINFO_IOCTL = 0x8044B401
+
+
+def chip_info(path: str) -> tuple[str, int] | None:
+    """(label, number of lines) of a GPIO character device, via GPIO_GET_CHIPINFO_IOCTL."""
+    import fcntl
+    import struct
+
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        buf = fcntl.ioctl(fd, _CHIPINFO_IOCTL, bytes(68))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    _name, label, lines = struct.unpack("32s32sI", buf)
+    return label.split(b"\0", 1)[0].decode("ascii", "replace"), lines
+
+
+def gpio_chips(dev_dir: str = "/dev") -> list[str]:
     """"gpiochip0 (pinctrl-bcm2711, 58 lines)" for each GPIO character device found."""
     chips = []
     for node in sorted(Path(dev_dir).glob("gpiochip*")):
-        label, lines = "", ""
-        base = Path(sys_dir) / node.name
-        try:
-            label = (base / "label").read_text().strip()
-        except OSError:
-            try:
-                label = Path(f"/sys/class/gpio/{node.name}/label").read_text().strip()
-            except OSError:
-                pass
-        try:
-            lines = (base / "ngpio").read_text().strip()
-        except OSError:
-            pass
-        detail = ", ".join(x for x in (label, f"{lines} lines" if lines else "") if x)
-        chips.append(f"{node.name} ({detail})" if detail else node.name)
+        info = chip_info(str(node))
+        if info is None:
+            why = "no chip info" if os.access(node, os.R_OK) else "not readable: add the user to group gpio"
+            chips.append(f"{node.name} ({why})")
+        else:
+            chips.append(f"{node.name} ({info[0]}, {info[1]} lines)")
     return chips

@@ -120,6 +120,7 @@ class ReceiptPrinter:
                 result = self._print_now(lines)
             finally:
                 self._busy.release()
+            watchdog.cancel()
             report(result)
 
         watchdog = threading.Timer(self.timeout_s, lambda: report(PrintResult(False, "timeout", "job took too long")))

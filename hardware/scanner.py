@@ -16,6 +16,7 @@ import logging
 import os
 import select
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from hardware.decoder import Decoder, Dropped, decode_events
@@ -30,6 +31,8 @@ from hardware.inputdevs import (
 __all__ = ["Decoder", "Dropped", "ScannerReader", "Scanners", "decode_events", "parse_selector"]
 
 log = logging.getLogger(__name__)
+
+SETTLE_S = 5.0  # keep looking this long after /dev/input changed
 
 OnCode = Callable[[str, str], None]
 OnDropped = Callable[[str], None]
@@ -235,16 +238,15 @@ class Scanners:
 
     def wait_attached(self, count: int = 1, timeout: float = 3.0) -> bool:
         """Block until `count` scanners are attached and grabbed (tests, start-up checks)."""
-        deadline = threading.Event()
-        waited = 0.0
-        while waited < timeout:
+        deadline = time.monotonic() + timeout
+        while True:
             with self._lock:
                 ready = [r for r, _ in self.readers.values() if r.alive and r.ready.is_set()]
             if len(ready) >= count:
                 return True
-            deadline.wait(0.05)
-            waited += 0.05
-        return False
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
 
     def _start_udev_monitor(self) -> None:
         try:
@@ -269,34 +271,41 @@ class Scanners:
 
     def _watch(self) -> None:
         last: tuple[str, ...] | None = None
+        # udev sets a new node's group a moment after it appears, so a first open can fail:
+        # keep rescanning for a few seconds after every change.
+        settle_until = 0.0
         while not self._stop.is_set():
             listing = self._listing()
+            now = time.monotonic()
             with self._lock:
                 dead = [p for p, (r, _) in self.readers.items() if not r.alive]
                 for p in dead:
                     reader, _ = self.readers.pop(p)
                     reader.stop(0)
-                    if reader.error:  # e.g. no permission: retry when /dev/input changes
+                    if reader.error and p not in self._failed:
                         log.warning("scanner %s: %s", p, reader.error)
+                    if reader.error:
                         self._failed.add(p)
-            if listing != last or dead or self._kick.is_set():
+            if listing != last:
+                self._failed.clear()
+                settle_until = now + SETTLE_S
+            if listing != last or dead or self._kick.is_set() or now < settle_until:
                 self._kick.clear()
-                if listing != last:
-                    self._failed.clear()
                 last = listing
                 try:
-                    self._rescan()
+                    self._rescan(retry_failed=now < settle_until)
                 except Exception:
                     log.exception("scanner rescan failed")
             self._kick.wait(self.rescan_s)
 
-    def _rescan(self) -> None:
+    def _rescan(self, retry_failed: bool = False) -> None:
         devices = list_input_devices(self.input_dir)
         claims = assign(self.specs, devices)
         names = {d.path: d for d in devices}
         for path, spec in claims.items():
             with self._lock:
-                if path in self.readers or path in self._failed or self._stop.is_set():
+                skip_failed = path in self._failed and not retry_failed
+                if path in self.readers or skip_failed or self._stop.is_set():
                     continue
                 reader = ScannerReader(
                     path,

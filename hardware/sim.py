@@ -216,6 +216,7 @@ def sim_keys(pins: Mapping[str, int] | None = None, **kwargs: Any) -> MockKeys:
 
     pins = dict(SUGGESTED_PINS if pins is None else pins)
     special = {"call_button", "call_lamp", "headphone_switch", "desk_lamp"}
+    kwargs.setdefault("headphone_settle_s", 0.0)  # mock contacts do not chatter
     keys = Keys(
         {k: v for k, v in pins.items() if k not in special},
         call_button_pin=pins.get("call_button"),
@@ -233,16 +234,22 @@ class MemoryPrinter(ReceiptPrinter):
     """Prints into memory: `output` is the ESC/POS byte stream, `jobs` the printed lines."""
 
     def __init__(self, **kwargs: Any) -> None:
-        from escpos.printer import Dummy
-
-        self.dummy = Dummy()
+        self._dummy: Any = None  # created on first use: importing escpos takes ~0.6 s
         self.jobs: list[list[str]] = []
         kwargs.setdefault("timeout_s", 5.0)
         super().__init__(lambda: self.dummy, **kwargs)
 
     @property
+    def dummy(self) -> Any:
+        if self._dummy is None:
+            from escpos.printer import Dummy
+
+            self._dummy = Dummy()
+        return self._dummy
+
+    @property
     def output(self) -> bytes:
-        return self.dummy.output
+        return self._dummy.output if self._dummy is not None else b""
 
     def _print_now(self, lines: list[str]) -> PrintResult:
         result = super()._print_now(lines)

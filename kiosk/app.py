@@ -27,13 +27,16 @@ from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import Clock
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
-from kiosk.core.view import View
+from kiosk.core.view import FocusItem, View
 from kiosk.ui.theme import Metrics
 
 log = logging.getLogger(__name__)
 
 Post = Callable[[Callable[[], None]], None]
 PROBE_RETRY_S = 30.0
+# Out of order the screen still speaks the patron's language and offers the contrast theme.
+OUT_OF_ORDER_TAPS = ("language_kk", "language_ru", "language_en", "contrast")
+OUT_OF_ORDER_FOCUS = tuple(FocusItem(i, f"focus.{i}") for i in OUT_OF_ORDER_TAPS)
 
 
 def kiosk_metrics(cfg: Config) -> Metrics:
@@ -108,7 +111,7 @@ class Kiosk:
         self.alerts: Any = None
         self.out_of_order = False
         self.out_of_order_view = View(screen="out_of_order", lang=cfg.kiosk.default_language,
-                                      contrast=cfg.ui.contrast)
+                                      contrast=cfg.ui.contrast, focus=OUT_OF_ORDER_FOCUS)
         self.devices = Devices()
         self.speech: Any = None
         self.app: Any = None
@@ -256,7 +259,7 @@ class Kiosk:
     def _show(self, view: View) -> None:
         if self.out_of_order:
             view = View(screen="out_of_order", lang=view.lang, contrast=view.contrast,
-                        alert_state=view.alert_state)
+                        alert_state=view.alert_state, focus=OUT_OF_ORDER_FOCUS)
         if self.app is not None:
             self.app.show(view)
 
@@ -270,7 +273,7 @@ class Kiosk:
             self.session.key(name)
 
     def tap(self, widget_id: str) -> None:
-        if self.out_of_order:
+        if self.out_of_order and widget_id not in OUT_OF_ORDER_TAPS:
             return
         self.session.tap(widget_id)
 

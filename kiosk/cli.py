@@ -36,7 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--tcp-port", type=int, default=6666)
     sim.add_argument("--http-port", type=int, default=8080)
     sim.add_argument("--data", metavar="DIR")
-    sim.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD")
+    sim.add_argument(
+        "--user", action="append", default=[], metavar="NAME:PASSWORD",
+        help="a user allowed to register (repeatable; default kiosk1:kiosk1)",
+    )
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--demo", action="store_true", help="load the demo data into empty databases")
 

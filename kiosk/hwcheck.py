@@ -13,7 +13,8 @@ import re
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +36,8 @@ class Report:
 
     def miss(self, what: str, text: str) -> None:
         self.missing.append(what)
-        self.out(f"  MISSING: {text}")
+        label = "CONFIG PROBLEM" if what == "config" else "MISSING"
+        self.out(f"  {label}: {text}")
 
 
 def check_scanners(hw: HardwareSection, rep: Report, input_dir: str = "/dev/input") -> None:
@@ -211,20 +213,53 @@ def check_gateway(cfg: Config, rep: Report, timeout: float = 2.0) -> None:
     if not host or port is None:
         rep.miss("gateway", f"{url}: not a http://, https:// or tcp:// URL")
         return
+    where = f"{parts.scheme}://{host}:{port}"
+    if parts.scheme in ("http", "https"):
+        status, problem = _http_probe(url, timeout, cfg.gateway.ca_file)
+        if problem:
+            rep.miss("gateway", f"{where} {problem}")
+        else:
+            rep.item(f"{where} reachable (HTTP {status} for {parts.path or '/'})")
+        return
     try:
         with socket.create_connection((host, port), timeout=timeout):
             pass
     except OSError as e:
         reason = e.strerror or type(e).__name__
-        rep.miss("gateway", f"{parts.scheme}://{host}:{port} unreachable ({reason})")
+        rep.miss("gateway", f"{where} unreachable ({reason})")
         return
-    rep.item(f"{parts.scheme}://{host}:{port} reachable (TCP connect)")
+    rep.item(f"{where} accepts connections (TCP connect; no login tried)")
 
 
-def run_checks(cfg: Config, out: Callable[[str], None] = print) -> int:
+def _http_probe(url: str, timeout: float, ca_file: str = "") -> tuple[int, str]:
+    """(HTTP status, problem or ""): one short GET, no proxy (the gateway is on the LAN)."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    handlers: list[Any] = [urllib.request.ProxyHandler({})]
+    if url.startswith("https:"):
+        context = ssl.create_default_context(cafile=ca_file or None)
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
+    try:
+        with opener.open(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
+            status = resp.status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        reason = getattr(e, "reason", None) or e
+        return 0, f"unreachable ({reason})"
+    if status == 404:
+        return status, "answers, but the path is not there (HTTP 404): check the URL's path"
+    return status, ""
+
+
+def run_checks(cfg: Config, out: Callable[[str], None] = print,
+               config_problems: Sequence[str] = ()) -> int:
     rep = Report(out)
     rep.line(f"kiosk hw-check (config: {cfg.source})")
-    for problem in cfg.hardware.problems():
+    for problem in [*config_problems, *cfg.hardware.problems()]:
         rep.miss("config", problem)
     checks: list[tuple[str, Callable[[], None]]] = [
         ("scanners", lambda: check_scanners(cfg.hardware, rep)),
@@ -250,10 +285,60 @@ def run_checks(cfg: Config, out: Callable[[str], None] = print) -> int:
     return 0
 
 
-def main(args: Any) -> int:
+def _lenient_config(path: str) -> Config | None:
+    """The config with every key that has the right type, skipping the semantic checks
+    (a missing password file must not stop a hardware check). None if unreadable."""
+    from dataclasses import is_dataclass
+
+    from kiosk import config as config_module
+
     try:
-        cfg = load_config(getattr(args, "config", None))
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    cfg = Config(source=path)
+    for name, values in data.items():
+        section = getattr(cfg, name, None)
+        if is_dataclass(section) and isinstance(values, dict):
+            for key, value in values.items():
+                try:
+                    config_module._fill(section, {key: value}, name)
+                except ConfigError:
+                    pass  # already reported; the default stays
+    return cfg
+
+
+def main(args: Any) -> int:
+    path = getattr(args, "config", None)
+    try:
+        cfg = load_config(path)
     except ConfigError as e:
         print(f"kiosk hw-check: {e}", file=sys.stderr)
-        return 1
+        lenient = _lenient_config(path) if path else None
+        if lenient is None:
+            return 1
+        problems = getattr(e, "problems", None) or [str(e)]
+        return max(1, run_checks(lenient, config_problems=problems))
     return run_checks(cfg)
+
+
+def device_checks(cfg: Config) -> dict[str, Callable[[], str | None]]:
+    """Checks for the maintenance screen (kiosk.maintenance.MaintenanceActions
+    device_checks): each returns None when fine, else one line saying what is missing."""
+
+    def run_one(check: Callable[[Report], None]) -> str | None:
+        lines: list[str] = []
+        rep = Report(lines.append)
+        try:
+            check(rep)
+        except Exception as e:
+            return f"check failed: {type(e).__name__}"
+        problems = [ln.strip().removeprefix("MISSING: ") for ln in lines if "MISSING:" in ln]
+        return "; ".join(problems) or None
+
+    hw = cfg.hardware
+    return {
+        "scanner": lambda: run_one(lambda rep: check_scanners(hw, rep)),
+        "gpio": lambda: run_one(lambda rep: check_gpio(hw, rep)),
+        "printer": lambda: run_one(lambda rep: check_printer(hw, rep)),
+    }

@@ -204,8 +204,8 @@ def setup_logging(
             root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level if isinstance(level, int) else level.upper())
-    # handlers others installed (Kivy's) get the same filter
-    for other in root.handlers:
+    # handlers others installed (Kivy's, on the root or the "kivy" logger) get the filter
+    for other in [*root.handlers, *logging.getLogger("kivy").handlers]:
         if other is not handler and not any(isinstance(f, RedactingFilter) for f in other.filters):
             other.addFilter(RedactingFilter(REDACTOR))
     return handler

@@ -135,6 +135,8 @@ class ScriptRunner:
         self.finished = False
         self.latencies_ms: list[float] = []
         self.render_ms: list[float] = []
+        self.missed_frames = 0
+        self.started = time.perf_counter()
         self._index = 0
         self._waiting_since: float | None = None
         self._scan: tuple[float, float] | None = None  # (started, gateway busy_s before)
@@ -174,6 +176,7 @@ class ScriptRunner:
         # a frame that never comes must not hang the run
         if self._waiting_since is not None and \
                 time.perf_counter() - self._waiting_since > FRAME_TIMEOUT_S:
+            self.missed_frames += 1
             self._after_frame()
 
     def _flipped(self, *_: Any) -> None:
@@ -283,18 +286,14 @@ class ScriptRunner:
         view = self.shown
         notice = (view.notice.kind, view.notice.msg) if view.notice else None
         key = (view.screen, view.lang, view.contrast, notice, view.warning_remaining_s is not None,
-               view.receipt_offered, view.help_layer)
+               view.receipt_offered, view.help_layer, view.focused.id if view.focused else None)
         if key == self._shot_key:
             return
         self._shot_key = key
         self._shot_n += 1
-        from kivy.core.window import Window
 
         stem = f"{self._shot_n:03d}-{view.screen}-{view.lang}" + ("-contrast" if view.contrast else "")
-        tmp = self.shots / f".{stem}.png"
-        written = Window.screenshot(name=str(tmp))
-        if written:
-            os.replace(written, self.shots / f"{stem}.png")
+        save_screenshot(self.shots / f"{stem}.png")
         (self.shots / f"{stem}.json").write_text(
             json.dumps(describe(self.kiosk.app.kiosk), ensure_ascii=False, indent=1),
             encoding="utf-8")
@@ -303,7 +302,23 @@ class ScriptRunner:
         target = os.environ.get("KIOSK_SCRIPT_STATS")
         if not target:
             return
-        Path(target).write_text(json.dumps({"scan_to_screen_ms": self.latencies_ms}), encoding="utf-8")
+        Path(target).write_text(json.dumps({
+            "scan_to_screen_ms": self.latencies_ms, "missed_frames": self.missed_frames,
+            "commands": self._index, "seconds": time.perf_counter() - self.started,
+        }), encoding="utf-8")
+
+
+def save_screenshot(path: Path) -> None:
+    """The frame just drawn, as PNG. Called from on_flip (earlier the buffer is empty);
+    Pillow with light compression is ~10x faster than Kivy's own Window.screenshot."""
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+
+    width, height = (int(v) for v in Window.size)
+    data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+    image = Image.frombytes("RGB", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    image.save(path, compress_level=1)
 
 
 def _tappables(root: Any) -> list[Any]:
@@ -327,8 +342,15 @@ def describe(root: Any) -> dict[str, Any]:
     for w in _tappables(root):
         x, y = w.to_window(w.x, w.y)
         taps.append({"id": w.tap_id, "x": x, "y": y, "w": w.width, "h": w.height})
+    from kiosk.ui.icons import Icon
+
+    icons = sorted({w.name for w in root.walk(restrict=True) if isinstance(w, Icon)})
     view = root.view
     return {"screen": view.screen, "lang": view.lang, "contrast": view.contrast,
+            "icons": icons, "reader_name": view.reader_name,
+            "loan_titles": [loan.title for loan in view.loans],
+            "notice": view.notice.msg if view.notice else None,
+            "warning": view.warning_remaining_s,
             "window": [root.width, root.height], "px_per_mm": root.metrics.px_per_mm,
             "bottom_margin_px": root.metrics.bottom_margin_px,
             "focused": view.focused.id if view.focused else None,

@@ -14,13 +14,11 @@ from kiosk.core.domain import parse_ymd
 from kiosk.core.view import FocusItem, LoanRow
 
 LANGUAGE_IDS: tuple[str, ...] = ("language_kk", "language_ru", "language_en")
-# "language" opens the language screen (a globe button); the three language_* ids switch
-# at once.
-COMMON_TAIL: tuple[str, ...] = ("call_staff", "help", *LANGUAGE_IDS, "language", "contrast")
+COMMON_TAIL: tuple[str, ...] = ("call_staff", "help", *LANGUAGE_IDS, "contrast")
 
 # Every fixed widget id the session can put in a focus list (loans come on top).
 WIDGET_IDS: tuple[str, ...] = (
-    "finish", "renew_all", "receipt_yes", "receipt_no", "done", "back", *COMMON_TAIL,
+    "finish", "renew_all", "receipt_yes", "receipt_no", "done", "back", "language", *COMMON_TAIL,
 )
 
 
@@ -45,20 +43,27 @@ def focus_items(
     loans: Sequence[LoanRow] = (),
     headphones: bool = False,
     receipt_offered: bool = False,
+    language_screen: bool = False,
 ) -> tuple[FocusItem, ...]:
+    """`language_screen`: also offer "language" (a globe button opening the language
+    screen) after the three language_* buttons, which switch at once."""
+    tail = list(COMMON_TAIL)
+    if language_screen:
+        tail.insert(tail.index("language_en") + 1, "language")
     if screen == "account":
         ids: list[str] = ["finish"]
         if loans:
             ids.append("renew_all")
         items = [_item(i) for i in ids]
         items += [loan_item(r, n, len(loans), headphones) for n, r in enumerate(loans, 1)]
-        return tuple(items + [_item(i) for i in COMMON_TAIL])
+        return tuple(items + [_item(i) for i in tail])
     if screen == "summary":
         ids = ["receipt_yes", "receipt_no"] if receipt_offered else []
-        return tuple(_item(i) for i in [*ids, "done", *COMMON_TAIL])
+        return tuple(_item(i) for i in [*ids, "done", *tail])
     if screen == "help":
         return tuple(_item(i) for i in ("back", "help", "call_staff"))
     if screen == "language":
         return tuple(_item(i) for i in (*LANGUAGE_IDS, "back"))
     # attract (and any screen without its own list)
-    return tuple(_item(i) for i in ("help", *LANGUAGE_IDS, "language", "contrast", "call_staff"))
+    head = ["help", *LANGUAGE_IDS] + (["language"] if language_screen else [])
+    return tuple(_item(i) for i in (*head, "contrast", "call_staff"))

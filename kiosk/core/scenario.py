@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-KEY_NAMES: tuple[str, ...] = ("up", "down", "select", "back", "help", "repeat", "volume_up",
-                              "volume_down", "language")
+from kiosk.core.navigation import KEYS as KEY_NAMES
 
 
 class ScenarioError(ValueError):

@@ -5,11 +5,13 @@ API (for the UI, speech, staff layer and the script runner)
     session = Session(circulation, config, clock, bus, executor=SyncExecutor(),
                       render_speech=None)      # None = kiosk.core.messages.default_render_speech
     session.start()                            # publishes the first screen (attract)
-    session.on_view(listener)                  # listener(View) after every change
+    session.on_view(listener)                  # listener(View) after every change; returns
+                                               # a function that removes the listener
     session.view                               # the current View snapshot (kiosk.core.view)
 
-Inputs (call them on one thread, the UI thread):
-    scan(code)            a scanned code (card or book)
+Inputs (call them on one thread, the UI thread; none of them blocks on the gateway):
+    scan(code)            a scanned code (card or book); the same code again within
+                          [session] double_scan_s is a double read and ignored
     key(name)             up, down, select, back, help, repeat, volume_up, volume_down, language
     tap(widget_id)        a touch on a widget of the current screen (ids: View.focus[i].id);
                           taps on ids not on the current screen are ignored
@@ -22,15 +24,29 @@ Inputs (call them on one thread, the UI thread):
                           at every deadline so events carry their exact times)
     next_deadline()       the next session-clock time something is due (or None)
 
-Outputs: events on the bus (contracts.md transcript, plus {"event":"volume","level":n}).
-`say` events: {"event":"say","lang","text","private","msg"}; text comes from
-render_speech(msg_id, params, lang). The speech layer stops speaking on any new say/cue.
+Outputs: events on the bus (contracts.md transcript, plus {"event":"volume","level":n},
+levels 1..10, 6 at start and again after every session). `say` events:
+{"event":"say","lang","text","private","msg"}; text = render_speech(msg_id, params, lang),
+params with dates as datetime.date and counts as int (nested "<x>_msg" ids already turned
+into text). private=true only in headphones; on the loudspeaker the session says a
+variant without the name or titles (e.g. "checkout.ok.public").
 
-Screens: attract, account, summary, help (overlay), language (overlay). View.focus is the
-ordered focus list of the screen; widget labels are message ids "label.<id>" and what speech
-says on focus is "focus.<id>". A refusal or confirmation is View.notice
-(msg "reason.<code>" or "checkout.ok"/"renew.ok"..., params with dates as datetime.date;
-show it with kiosk.core.messages.display_text).
+Screens: attract, account, summary, help (overlay), language (overlay: opened by the
+"language" id, offered only when session.offer_language_screen is True; choosing a
+language closes it). View.focus is the ordered focus list of
+the screen; "label.<id>" is a short button text and "focus.<id>" what speech says on focus
+(loans: "loan:<barcode>"; select or tap on one renews it). A refusal or confirmation is
+View.notice (msg "reason.<code>", "checkout.ok", "renew.ok", "renew_all.done"; params with
+dates as datetime.date): show it with kiosk.core.messages.display_text(msg, params, lang).
+View.notice stays until the next scan, `back`, or a screen change.
+
+Session rules: a book on attract is refused card_first; a card during a session logs out
+(new_card) and in; a book already on the reader's loans is renewed; finish -> summary
+(logout user; the summary keeps only this visit's titles and dates) -> attract after
+[session] summary_timeout_s or `done`; inactivity logs out after timeout_s with a warning
+event warning_s before (any input extends it; open dialogs do not stop it); attract left
+in another language, with help or a notice open, is reset after timeout_s. While a
+request is in flight, scans/renew/finish queue in order (View.busy, View.pending_scans).
 
 Staff alerts: by default the session keeps the alert state itself (call -> raised,
 staff_ack -> acknowledged). An external AlertManager takes over with
@@ -46,46 +62,44 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import Any
 
 from kiosk.config import Config
 from kiosk.core.clock import Clock
 from kiosk.core.domain import (
     Circulation,
-    LoanResult,
     Reader,
-    Refused,
-    RenewAllResult,
     format_ymd,
     parse_ymd,
 )
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor, SyncExecutor
-from kiosk.core.focus import LANGUAGE_IDS, focus_items
+from kiosk.core.focus import focus_items
 from kiosk.core.messages import RenderSpeech, default_render_speech
+from kiosk.core.navigation import EDGE_LAYERS, HELP_LAYERS, KEYS, VOLUME_DEFAULT, Navigation
+from kiosk.core.outcomes import Action, CirculationOutcomes
 from kiosk.core.receipt import receipt_lines
 from kiosk.core.speaker import Speaker
 from kiosk.core.timers import Deadline, InactivityTimer
 from kiosk.core.view import LoanRow, Notice, SummaryLine, View
-from kiosk.locale import LANGUAGES, next_language
+from kiosk.locale import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-KEYS: tuple[str, ...] = ("up", "down", "select", "back", "help", "repeat", "volume_up",
-                         "volume_down", "language")
-VOLUME_MIN, VOLUME_MAX, VOLUME_DEFAULT = 1, 10, 6
-HELP_LAYERS = 3
-EDGE_LAYERS = 3
 HEADPHONE_HINT_EVERY_S = 15.0
 ALERT_STATES = ("raised", "acknowledged", "escalated", "resolved")
-
-# An action waiting for the gateway: ("scan", code) | ("renew_all",) | ("renew", barcode)
-# | ("finish",).
-Action = tuple[str, ...]
+__all__ = ["ALERT_STATES", "EDGE_LAYERS", "HELP_LAYERS", "KEYS", "Session"]
 
 
-class Session:
+class Session(CirculationOutcomes, Navigation):
+    """The state machine. Its parts: kiosk.core.focus (what each screen offers),
+    navigation (keys and activation), outcomes (circulation requests and results),
+    timers (deadlines), speaker (say events), receipt (printed lines)."""
+
+    # True when the UI draws a "language" button that opens the language screen; the
+    # three language_* buttons are always offered and switch at once.
+    offer_language_screen = False
+
     def __init__(
         self,
         circulation: Circulation,
@@ -144,7 +158,8 @@ class Session:
 
     def _focus(self) -> tuple:
         return focus_items(self.screen, loans=self.loans, headphones=self.headphones_in,
-                           receipt_offered=self.receipt_offered)
+                           receipt_offered=self.receipt_offered,
+                           language_screen=self.offer_language_screen)
 
     def _build_view(self) -> View:
         focus = self._focus()
@@ -218,6 +233,8 @@ class Session:
             self._attract_idle.set(now + self.inactivity.timeout_s)
         if self._summary_deadline.at is not None:
             self._summary_deadline.set(now + self.config.session.summary_timeout_s)
+        if self._hint_deadline.at is not None:  # never talk over what the patron asked for
+            self._hint_deadline.set(now + HEADPHONE_HINT_EVERY_S)
 
     # ---------------------------------------------------------------- public API
     def on_view(self, listener: Callable[[View], None]) -> Callable[[], None]:
@@ -324,165 +341,12 @@ class Session:
                 if self.reader is None and self.base == "attract" and not self._busy:
                     self._to_attract(silent=True)  # the next patron finds the defaults
             if self._hint_deadline.due(now):
-                if self.headphones_in and self.screen == "attract":
-                    self._say("attract.headphones")
-                    self._hint_deadline.set(now + HEADPHONE_HINT_EVERY_S)
-                else:
+                if not self.headphones_in or self.base != "attract" or self.reader is not None:
                     self._hint_deadline.clear()
-
-    # ---------------------------------------------------------------- circulation
-    def _do(self, action: Action) -> None:
-        """Run an action now, or queue it behind the request in flight (never dropped)."""
-        if self._busy:
-            self._pending.append(action)
-            return
-        self._start(action)
-
-    def _start(self, action: Action) -> None:
-        today = self.clock.today()
-        kind = action[0]
-        if kind == "finish":
-            self._finish()
-            self._next_pending()
-            return
-        self.overlay = None
-        self._show()
-        self.notice = None
-        reader = self.reader
-        job: Callable[[], Any]
-        if kind == "scan" and reader is None:
-            job = partial(_identify_or_card_first, self.circ, action[1], today)
-        elif kind == "scan" and reader is not None:
-            own = frozenset(r.barcode for r in self.loans)
-            job = partial(_session_scan, self.circ, reader.card, own, action[1], today)
-        elif kind == "renew" and reader is not None:
-            job = partial(_tagged, "loan", self.circ.renew, reader.card, action[1], today)
-        elif kind == "renew_all" and reader is not None:
-            job = partial(_tagged, "renew_all", self.circ.renew_all, reader.card, today)
-        else:
-            self._next_pending()
-            return
-        self._busy = True
-        self.executor.submit(job, partial(self._done, action))
-
-    def _done(self, action: Action, result: Any) -> None:
-        with self._input():
-            self._busy = False
-            try:
-                self._outcome(action, result)
-            finally:
-                self._next_pending()
-
-    def _next_pending(self) -> None:
-        if self._pending and not self._busy:
-            self._start(self._pending.popleft())
-
-    def _outcome(self, action: Action, result: Any) -> None:
-        code = action[1] if len(action) > 1 else ""
-        if isinstance(result, Refused):
-            self._refused(result.reason, result.code or code)
-        elif isinstance(result, BaseException):
-            # A bug or a broken link in the gateway: never a crash, never raw text.
-            log.warning("circulation request failed: %s", type(result).__name__)
-            self._refused("gateway_unavailable", code)
-        elif result[0] == "login":
-            self._login(result[1])
-        elif result[0] == "new_card":
-            recent = {c: t for c, t in self._recent.items() if c == code}
-            self._logout("new_card")
-            self._recent = recent  # still guard the new card against a double read
-            self._login(result[1])
-        elif result[0] == "new_card_refused":
-            self._logout("new_card")
-            self._to_attract(silent=True)
-            self._refused(result[1].reason, result[1].code or code)
-        elif result[0] == "same_card":
-            self._say("account.same_card")
-        elif result[0] == "loan":
-            self._loan_ok(result[1])
-        elif result[0] == "renew_all":
-            self._renew_all_done(result[1])
-
-    def _refused(self, reason: str, code: str) -> None:
-        self._emit("refused", code=code, reason=reason)
-        is_card = self.reader is None or reason in ("unknown_card", "registration_expired",
-                                                    "reader_blocked")
-        self.notice = Notice(kind="refused", msg=f"reason.{reason}", code="" if is_card else code)
-        if self.reader is not None and not is_card:
-            title = next((r.title for r in self.loans if r.barcode == code), "")
-            self.summary.append(SummaryLine("refused", code, title, reason=reason))
-        self._cue("error")
-        self._say(f"reason.{reason}")
-
-    def _login(self, reader: Reader) -> None:
-        now = self.clock.now()
-        recent = self._recent
-        self._clear_patron()
-        self._recent = recent  # the double-read guard spans the login
-        self.reader = reader
-        self.loans = [LoanRow(x.barcode, x.title, x.due, x.overdue, x.renewals)
-                      for x in reader.loans]
-        self.inactivity.start(now)
-        self._hint_deadline.clear()
-        self._summary_deadline.clear()
-        self._emit("login", reader=reader.card)
-        self._show(base="account")
-        self._cue("success")
-        self._say_personal("account.greeting", {"name": reader.first_name},
-                           "account.greeting.public")
-        if self.headphones_in:
-            self._say("account.loans.count", {"count": len(self.loans)}, private=True)
-            for n, row in enumerate(self.loans, 1):
-                item = focus_items("account", loans=[row], headphones=True)[2]
-                self._say(item.msg, {**item.params, "n": n, "count": len(self.loans)},
-                          private=True)
-        self._say("account.hint")
-
-    def _loan_ok(self, r: LoanResult) -> None:
-        due = parse_ymd(r.due) or r.due
-        index = next((i for i, row in enumerate(self.loans) if row.barcode == r.barcode), None)
-        if r.renewed or index is not None:
-            if index is not None:
-                old = self.loans[index]
-                self.loans[index] = LoanRow(old.barcode, r.title or old.title, r.due, False,
-                                            old.renewals + 1, "renewed")
-            else:
-                self.loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 1, "renewed"))
-            self.summary.append(SummaryLine("renew", r.barcode, r.title, r.due))
-            self._emit("renew", barcode=r.barcode, due=r.due, ok=True)
-            msg = "renew.ok"
-        else:
-            self.loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 0, "new"))
-            self.summary.append(SummaryLine("checkout", r.barcode, r.title, r.due))
-            self._emit("checkout", barcode=r.barcode, due=r.due, ok=True)
-            msg = "checkout.ok"
-        self.notice = Notice(kind="success", msg=msg, params={"title": r.title, "due": due},
-                             code=r.barcode)
-        self._cue("success")
-        self._say_personal(msg, {"title": r.title, "due": due}, f"{msg}.public", {"due": due})
-
-    def _renew_all_done(self, result: RenewAllResult) -> None:
-        for r in result.renewed:
-            index = next((i for i, x in enumerate(self.loans) if x.barcode == r.barcode), None)
-            if index is not None:
-                old = self.loans[index]
-                self.loans[index] = LoanRow(old.barcode, old.title, r.due, False,
-                                            old.renewals + 1, "renewed")
-            self.summary.append(SummaryLine("renew", r.barcode, r.title, r.due))
-            self._emit("renew", barcode=r.barcode, due=r.due, ok=True)
-        for refusal in result.refused:
-            self._emit("refused", code=refusal.code, reason=refusal.reason)
-            title = next((x.title for x in self.loans if x.barcode == refusal.code), "")
-            self.summary.append(SummaryLine("refused", refusal.code, title,
-                                            reason=refusal.reason))
-        params = {"renewed": len(result.renewed), "refused": len(result.refused)}
-        kind = "success" if result.renewed else "refused"
-        self.notice = Notice(kind=kind, msg="renew_all.done", params=params)
-        self._cue("success" if result.renewed else "error")
-        self._say("renew_all.done", params)
-        reasons = sorted({r.reason for r in result.refused})
-        for reason in reasons:
-            self._say(f"reason.{reason}")
+                else:
+                    if self.overlay is None:  # not over help or the language screen
+                        self._say("attract.headphones")
+                    self._hint_deadline.set(now + HEADPHONE_HINT_EVERY_S)
 
     # ---------------------------------------------------------------- session ends
     def _logout(self, why: str) -> None:
@@ -562,179 +426,3 @@ class Session:
             self._hint_deadline.set(self.clock.now() + HEADPHONE_HINT_EVERY_S)
         if not silent:
             self._say("attract.prompt")
-
-    # ---------------------------------------------------------------- activation
-    def _activate(self, widget_id: str) -> None:
-        if widget_id.startswith("loan:"):
-            self._do(("renew", widget_id[5:]))
-        elif widget_id in LANGUAGE_IDS:
-            self._set_language(widget_id.removeprefix("language_"))
-        else:
-            getattr(self, f"_act_{widget_id}")()
-
-    def _act_finish(self) -> None:
-        self._do(("finish",))
-
-    def _act_renew_all(self) -> None:
-        if not self.loans:
-            self._say("renew_all.none")
-            return
-        self._do(("renew_all",))
-
-    def _act_call_staff(self) -> None:
-        self._call_staff()
-
-    def _act_help(self) -> None:
-        self._key_help()
-
-    def _act_back(self) -> None:
-        self._key_back()
-
-    def _act_language(self) -> None:
-        self._show(overlay="language")
-        self._say("language.prompt")
-
-    def _act_contrast(self) -> None:
-        self.contrast = not self.contrast
-        self._say("contrast.on" if self.contrast else "contrast.off")
-
-    def _act_receipt_yes(self) -> None:
-        if self.receipt_offered:
-            self.receipt_offered = False
-            self.focus_id = "done"
-            self._print_receipt()
-
-    def _act_receipt_no(self) -> None:
-        if self.receipt_offered:
-            self.receipt_offered = False
-            self.focus_id = "done"
-            self._say("receipt.none")
-
-    def _act_done(self) -> None:
-        self._say("summary.bye")
-        self._to_attract(silent=True)
-
-    def _set_language(self, lang: str) -> None:
-        if lang in LANGUAGES:
-            self.lang = lang
-            self._say("language.current")
-
-    def _call_staff(self) -> None:
-        if self._alert_handler is not None:
-            self._alert_handler()
-        elif self.alert_state in ("raised", "escalated"):
-            self._cue("attention")
-            self._say("staff.raised")
-        else:
-            self.alert_changed("raised")
-
-    # ---------------------------------------------------------------- keys
-    def _move(self, step: int) -> None:
-        focus = self._focus()
-        ids = [f.id for f in focus]
-        if not focus:
-            self._cue("edge")
-            return
-        index = ids.index(self.focus_id) if self.focus_id in ids else -1
-        target = 0 if index == -1 else index + step
-        if 0 <= target < len(focus):
-            self._edge = ("", 0)
-            self.focus_id = ids[target]
-            self._cue("move")
-            item = focus[target]
-            self._say(item.msg, item.params, item.private)
-            return
-        side = "top" if step < 0 else "bottom"
-        count = self._edge[1] + 1 if self._edge[0] == side else 1
-        self._edge = (side, count)
-        self._cue("edge")
-        self._say(f"edge.{side}.{min(count, EDGE_LAYERS)}")
-
-    def _key_up(self) -> None:
-        self._move(-1)
-
-    def _key_down(self) -> None:
-        self._move(+1)
-
-    def _key_select(self) -> None:
-        focused = self.focus_id if self.focus_id in [f.id for f in self._focus()] else None
-        if focused is None:
-            self._say("nav.nothing_focused")
-            return
-        self._activate(focused)
-
-    def _key_back(self) -> None:
-        if self.overlay is not None:
-            self._show(overlay=None)
-            self.help_layer = 0
-            self._say(f"screen.{self.base}")
-        elif self.notice is not None:
-            self.notice = None
-            self._say("notice.closed")
-        elif self.base == "account":
-            self._do(("finish",))
-        elif self.base == "summary":
-            self._act_done()
-        else:
-            self._say("attract.prompt")
-
-    def _key_help(self) -> None:
-        if self.overlay == "help":
-            self.help_layer = self.help_layer % HELP_LAYERS + 1
-        else:
-            self.help_layer = 1
-            self._show(overlay="help")
-        self._say(f"help.{self.base}.{self.help_layer}")
-
-    def _key_repeat(self) -> None:
-        if not self.speaker.repeat(self.lang, self.headphones_in):
-            self._say(f"screen.{self.screen}")
-
-    def _key_volume_up(self) -> None:
-        self._volume(+1)
-
-    def _key_volume_down(self) -> None:
-        self._volume(-1)
-
-    def _volume(self, step: int) -> None:
-        level = min(VOLUME_MAX, max(VOLUME_MIN, self.volume + step))
-        if level != self.volume:
-            self.volume = level
-            self._emit("volume", level=level)
-        if level == VOLUME_MAX:
-            self._say("volume.loudest")
-        elif level == VOLUME_MIN:
-            self._say("volume.quietest")
-        else:
-            self._say("volume.louder" if step > 0 else "volume.quieter")
-
-    def _key_language(self) -> None:
-        self._set_language(next_language(self.lang))
-
-
-# -------------------------------------------------------------------- jobs (worker thread)
-def _tagged(tag: str, fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
-    return (tag, fn(*args))
-
-
-def _identify_or_card_first(circ: Circulation, code: str, today: Any) -> tuple[str, Any]:
-    try:
-        return ("login", circ.identify(code, today))
-    except Refused as e:
-        if e.reason == "unknown_card" and circ.is_item(code):
-            raise Refused("card_first", code) from None
-        raise
-
-
-def _session_scan(circ: Circulation, card: str, own: frozenset[str], code: str,
-                  today: Any) -> tuple[str, Any]:
-    if code == card:
-        return ("same_card", None)
-    if code in own:
-        return ("loan", circ.renew(card, code, today))
-    if circ.is_reader(code):
-        try:
-            return ("new_card", circ.identify(code, today))
-        except Refused as e:
-            return ("new_card_refused", e)
-    return ("loan", circ.checkout(card, code, today))

@@ -27,7 +27,13 @@ from kiosk.core.domain import (
 )
 from kiosk.irbis import rules
 from kiosk.irbis.client import IrbisClient
-from kiosk.irbis.errors import GatewayUnavailable, IrbisError, ProtocolError
+from kiosk.irbis.errors import (
+    GatewayUnavailable,
+    IrbisError,
+    ProtocolError,
+    RecordLocked,
+    VersionConflict,
+)
 from kiosk.irbis.record import Field, Record
 
 log = logging.getLogger(__name__)
@@ -119,7 +125,7 @@ class IrbisCirculation:
                     rules.close_request(req, today)
                 return [fresh_reader, book, *reqs]
 
-            self.client.update_records(keys, lend)
+            self._update(keys, [reader, copy.record, *own], lend)
             log.info("checkout saved (reader mfn %s, copy mfn %s)", reader.mfn, copy.record.mfn)
             return result[0]
 
@@ -165,7 +171,7 @@ class IrbisCirculation:
                         changed.append(code)
                 return [fresh] if changed else []
 
-            self.client.update_records([(self.readers_db, reader.mfn)], renew_each)
+            self._update([(self.readers_db, reader.mfn)], [reader], renew_each)
             return RenewAllResult(tuple(renewed), tuple(refused))
 
     def return_item(self, barcode: str, today: date) -> ReturnResult:
@@ -184,8 +190,10 @@ class IrbisCirculation:
             db = loan.get("G") or self.catalog_db
             copy = self._copy(code, db)
             keys = [(self.readers_db, reader.mfn)]
+            first = [reader]
             if copy is not None:
                 keys.append((copy.record.database or db, copy.record.mfn))
+                first.append(copy.record)
             now = self._now()
 
             def give_back(records: list[Record]) -> list[Record]:
@@ -200,7 +208,7 @@ class IrbisCirculation:
                         rules.release_copy(fresh_copy.field)
                 return [fresh_reader, *books]
 
-            self.client.update_records(keys, give_back)
+            self._update(keys, first, give_back)
             return ReturnResult(code, loan.get("C"))
 
     # ------------------------------------------------------------------ helpers
@@ -230,8 +238,27 @@ class IrbisCirculation:
             rules.renew_loan(fresh_loan, due, today)
             return [fresh]
 
-        self.client.update_records([(self.readers_db, reader.mfn)], extend)
+        self._update([(self.readers_db, reader.mfn)], [reader], extend)
         return result[0]
+
+    def _update(
+        self,
+        keys: list[tuple[str, int]],
+        first: list[Record],
+        mutate: Callable[[list[Record]], list[Record]],
+    ) -> None:
+        """Save `mutate`'s edits atomically (command 6). The first attempt edits the records
+        just read (the server refuses it with -608 if any changed since); after a lock or
+        version conflict, IrbisClient.update_records re-reads and retries, and `mutate`
+        checks the rules again on the fresh records."""
+        try:
+            to_save = mutate([rec.copy() for rec in first])
+            if to_save:
+                self.client.write_records(to_save)
+            return
+        except (RecordLocked, VersionConflict):
+            log.info("save conflict: re-reading and retrying")
+        self.client.update_records(keys, mutate)
 
     def _reader(self, card: str) -> Record | None:
         """The reader whose field 30 is exactly `card` (None when there is none)."""

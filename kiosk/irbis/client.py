@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from kiosk.irbis import protocol as p
 from kiosk.irbis.errors import (
     AlreadyRegistered,
+    GatewayUnavailable,
     IrbisError,
     ProtocolError,
     RecordLocked,
@@ -50,6 +51,7 @@ class IrbisClient:
         self.server_version = ""
         self.last_request_at = 0.0
         self._lock = threading.RLock()
+        self._closing = threading.Event()
 
     @classmethod
     def from_url(
@@ -93,6 +95,7 @@ class IrbisClient:
 
     def close(self) -> None:
         """Unregister (best effort) and release the transport."""
+        self._closing.set()
         with self._lock:
             if self.connected:
                 self.connected = False
@@ -109,9 +112,22 @@ class IrbisClient:
     def keepalive(self) -> bool:
         """Send N if nothing was sent for `keepalive_s` seconds; call it from a timer."""
         if self.connected and time.monotonic() - self.last_request_at > self.keepalive_s:
-            self.nop()
+            try:
+                self.nop()
+            except (IrbisError, ProtocolError, GatewayUnavailable):
+                return False  # the next real request reports (or repairs) the problem
             return True
         return False
+
+    def start_keepalive(self) -> threading.Thread:
+        """A daemon thread calling keepalive() until close()."""
+        def loop() -> None:
+            while not self._closing.wait(max(0.05, self.keepalive_s / 4)):
+                self.keepalive()
+
+        t = threading.Thread(target=loop, name="irbis-keepalive", daemon=True)
+        t.start()
+        return t
 
     # ------------------------------------------------------------------ commands
 
@@ -208,7 +224,7 @@ class IrbisClient:
     def _mfn(line: str) -> int:
         head = line.partition("#")[0].strip()
         if not head.isdigit():
-            raise ProtocolError(f"search answer line is not an MFN: {line[:20]!r}")
+            raise ProtocolError("search answer line is not an MFN")
         return int(head)
 
     def _execute(self, command: str, params: list[bytes], allow: frozenset[int] = frozenset()) -> p.Answer:

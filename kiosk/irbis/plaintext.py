@@ -25,7 +25,8 @@ class PlainTextError(ValueError):
     def __init__(self, line_no: int, line: str, why: str = "not a '#<tag>: <text>' line") -> None:
         self.line_no = line_no
         self.line = line
-        super().__init__(f"line {line_no}: {why}: {line[:60]!r}")
+        # the text stays out of the message: it may hold a reader's name
+        super().__init__(f"line {line_no}: {why}")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,9 @@ class HttpTransport:
         self._last = 0.0
         self.session = requests.Session()
         self.session.verify = verify
+        # The gateway is on the library's network: no proxy or .netrc from the environment
+        # (and no per-request lookup of them, which is a good part of requests' overhead).
+        self.session.trust_env = False
         self.session.headers.update({"User-Agent": "GPNTB/Irbis64", "Accept": "*/*", "Content-Type": "text/plain"})
 
     def exchange(self, body: bytes) -> bytes:

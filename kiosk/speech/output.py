@@ -169,6 +169,7 @@ class AplaySink:
             f"--start-delay={self.PERIOD_US}",
         ]
         self._proc: subprocess.Popen[bytes] | None = None
+        self.underruns = 0  # expected after every silence; many during speech = raise buffer_ms
 
     def open(self, probe_s: float = 0.25) -> AplaySink:
         """Start aplay; raises SinkError when it is missing or cannot open the device."""
@@ -187,9 +188,19 @@ class AplaySink:
                 last = err.strip().splitlines()[-1] if err.strip() else f"exit {self._proc.returncode}"
                 raise SinkError(f"aplay -D {self.device}: {last}")
             time.sleep(0.01)
-        if self._proc.stderr:
-            self._proc.stderr.close()  # aplay -q writes nothing more we need
+        # aplay reports every underrun on stderr (each time the kiosk falls silent): keep
+        # reading it, or a full pipe would stall aplay.
+        threading.Thread(target=self._drain_stderr, args=(self._proc,), daemon=True).start()
         return self
+
+    def _drain_stderr(self, proc: subprocess.Popen[bytes]) -> None:
+        if proc.stderr is None:
+            return
+        for line in proc.stderr:
+            if b"underrun" in line:
+                self.underruns += 1
+            else:
+                log.debug("aplay: %s", line.decode(errors="replace").strip())
 
     def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
         proc = self._proc

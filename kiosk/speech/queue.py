@@ -155,12 +155,31 @@ class AudioQueue:
                     item.done.set()
                     self._cond.notify_all()
 
+    def _prefetch_next(self) -> None:
+        """Start the speech queued behind a cue now (espeak-ng then synthesises while the
+        cue plays), so that it follows the cue without a gap."""
+        with self._cond:
+            nxt = self._items[0] if self._items else None
+        if nxt is None or nxt.kind != "speech" or nxt.source is not None or nxt.cancelled:
+            return
+        source = nxt.open()
+        with self._cond:
+            if nxt.cancelled or nxt.source is not None:
+                stale = True
+            else:
+                nxt.source, stale = source, False
+        if stale:
+            _cancel_source(source)
+
     def _play(self, item: Item) -> None:
         if item.cancelled:
             return
-        item.source = item.open()
+        if item.source is None:
+            item.source = item.open()
         if item.cancelled:  # cancelled while the source was opening
             return
+        if item.kind == "cue":
+            self._prefetch_next()
         for chunk in _iterate(item.source):
             for i in range(0, len(chunk), BLOCK_BYTES):
                 if not self._wait_unpaused(item):

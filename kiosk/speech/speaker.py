@@ -6,13 +6,19 @@
     speaker.close()
 
 Events (contracts.md, plus two the core may add):
-    {"event":"say","lang","text","private","msg"}   stops current speech, then speaks;
-        "queue": true appends instead (several sentences of one message)
-    {"event":"cue","name":"move|success|error|attention|edge"}   queued behind what plays
-    {"event":"volume","level":N}    N = 1..len(volume_steps), clamped: never silent;
-        or "change": +1/-1 ("up"/"down")
+    {"event":"say","lang","text","private","msg"}   speak (see "Groups")
+    {"event":"cue","name":"move|success|error|attention|edge"}
+    {"event":"volume","level":N}    N = 1..len(volume_steps) (the session's 1..10), clamped:
+        never silent; or "change": +1/-1 ("up"/"down")
     {"event":"logout"}              volume back to default, private audio dropped
-    {"event":"headphones","state":"in"|"out"} (or "plugged": bool)
+    {"event":"headphones","state":"in"|"out"} (or "plugged": bool); the session's own
+        "headphones.in" / "headphones.out" announcements set the state as well
+
+Groups: the session answers one input with a burst of events (a cue, then several says).
+A say or cue arriving more than GROUP_GAP_S after the previous one starts a new group and
+stops the speech still playing or queued (cues are short and finish); events within a
+burst are queued in order. "queue": true on a say always appends. interrupt() (the app
+calls it on every key, touch and scan) stops everything at once.
 
 Routing: headphones in -> everything to the headphones (the loudspeaker is muted; with
 headphones = "private_only" only private audio goes there); headphones out -> private
@@ -26,16 +32,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from kiosk.locale import LANGUAGES, catalogue
 from kiosk.speech.cues import CUE_NAMES, generate_cues
-from kiosk.speech.output import Sink, SinkError, open_sink
+from kiosk.speech.output import AplaySink, NullSink, Sink, SinkError, open_sink
 from kiosk.speech.queue import AudioQueue, Item
 from kiosk.speech.synth import EspeakSynth, PromptLibrary, SynthUnavailable
 
 log = logging.getLogger(__name__)
+
+GROUP_GAP_S = 0.1
+# The session's spoken announcements of the headphone jack: they carry its state.
+HEADPHONE_MESSAGES = {"headphones.in": True, "headphones.out": False}
 
 
 def _speech_section(config: Any) -> Any:
@@ -64,6 +75,7 @@ class Speaker:
         sink: Sink | None = None,
         headphones_sink: Sink | None = None,
         synth: EspeakSynth | None = None,
+        warm: bool = True,
     ) -> None:
         self.config = _speech_section(config)
         c = self.config
@@ -74,13 +86,16 @@ class Speaker:
         self._lock = threading.Lock()
         self._warned: set[str] = set()
         self._last_say: dict[str, Any] | None = None
+        self._last_sound_event = 0.0
+        self._failed: set[str] = set()  # outputs replaced by silence after a failure
         self._loudspeaker: Sink | None = sink
         # headphones_sink None with an injected sink = one output for both (jack switch)
         self._headphone_sink: Sink | None = headphones_sink if sink is not None else None
         self._injected = sink is not None
         self.cues: dict[str, bytes] = {}
         self.synth = synth or EspeakSynth(
-            {"kk": c.voice_kk, "ru": c.voice_ru, "en": c.voice_en}, rate_wpm=c.rate_wpm
+            {"kk": c.voice_kk, "ru": c.voice_ru, "en": c.voice_en}, rate_wpm=c.rate_wpm,
+            warm=warm,
         )
         self.prompts = PromptLibrary(c.prompts_dir or None)
         self._ready = threading.Event()
@@ -122,15 +137,37 @@ class Speaker:
         return self.volume_steps[self._level - 1]
 
     def _sink_failed(self, sink: Sink, error: SinkError) -> None:
-        from kiosk.speech.output import NullSink
-
         self._warn_once(f"sink:{sink.name}", f"sound output {sink.name} failed ({error}): "
-                        "continuing silently")
+                        "continuing silently; retried after each session")
         null = NullSink(sink.name, self.config.buffer_ms / 1000)
         if sink is self._loudspeaker:
             self._loudspeaker = null
+            self._failed.add("loudspeaker")
         if sink is self._headphone_sink:
             self._headphone_sink = null
+            self._failed.add("headphones")
+        try:
+            sink.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _reopen_failed(self) -> None:
+        """A sound card that failed (USB unplugged, aplay died) is tried again."""
+        if self._injected:
+            return
+        for role in sorted(self._failed):
+            device = self.config.device if role == "loudspeaker" else self.config.headphones_device
+            try:
+                sink = AplaySink(device, role, self.config.buffer_ms / 1000).open()
+            except SinkError:
+                continue
+            if role == "loudspeaker":
+                self._loudspeaker = sink
+            else:
+                self._headphone_sink = sink
+            self._failed.discard(role)
+            self._warned.discard(f"sink:{role}")
+            log.info("sound output %s is back", role)
 
     def _warn_once(self, key: str, message: str) -> None:
         if key not in self._warned:
@@ -142,10 +179,16 @@ class Speaker:
         try:
             kind = event.get("event")
             if kind == "say":
+                msg = str(event.get("msg") or "")
+                if msg in HEADPHONE_MESSAGES:
+                    self.set_headphones(HEADPHONE_MESSAGES[msg])
+                new_group = self._starts_group()
                 self.say(str(event.get("text") or ""), str(event.get("lang") or "kk"),
-                         private=bool(event.get("private")), msg=str(event.get("msg") or ""),
-                         queue=bool(event.get("queue")))
+                         private=bool(event.get("private")), msg=msg,
+                         queue=bool(event.get("queue")) or not new_group)
             elif kind == "cue":
+                if self._starts_group():
+                    self.queue.cancel(lambda item: item.kind == "speech")
                 self.cue(str(event.get("name") or ""))
             elif kind == "volume":
                 if "level" in event:
@@ -162,10 +205,18 @@ class Speaker:
         except Exception:  # noqa: BLE001 - speech must never break the session
             log.exception("speech could not handle %s", event.get("event"))
 
+    def _starts_group(self) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            new = now - self._last_sound_event > GROUP_GAP_S
+            self._last_sound_event = now
+        return new
+
     def say(self, text: str, lang: str, private: bool = False, msg: str = "",
             queue: bool = False) -> bool:
-        """Speak `text` (already worded, see wording.spoken_text). Returns False when it
-        will not be played (empty, or private with the headphones out)."""
+        """Speak `text` (already worded, see wording.spoken_text), stopping other speech
+        unless `queue`. Returns False when it will not be played (empty, or private with
+        the headphones out)."""
         text = text.strip()
         if not text and not msg:
             return False
@@ -240,6 +291,8 @@ class Speaker:
         """Session over: default volume, private audio dropped, no private repeat."""
         self.set_volume(self.default_level)
         self.queue.cancel(lambda item: item.private)
+        if self._failed and not self._injected:
+            threading.Thread(target=self._reopen_failed, daemon=True).start()
         with self._lock:
             if self._last_say and self._last_say["private"]:
                 self._last_say = None
@@ -265,6 +318,8 @@ class Speaker:
 
     # --- sources ---------------------------------------------------------------------------
     def _open_speech(self, text: str, lang: str, msg: str) -> Iterable[bytes]:
+        if not self.config.enabled:
+            return []
         if msg and "{" not in catalogue(lang).get(msg, ""):
             clip = self.prompts.clip(lang, msg)
             if clip is not None:

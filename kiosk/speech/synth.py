@@ -34,18 +34,27 @@ class SynthUnavailable(RuntimeError):
 
 
 class Stream:
-    """The PCM of one utterance, chunk by chunk. cancel() from any thread stops it."""
+    """The PCM of one utterance, chunk by chunk. cancel() from any thread stops it.
+
+    Iterate it once. The pipe is closed by the reading thread when it finishes, or by
+    cancel() when reading never started (so no descriptor is closed under a reader)."""
 
     def __init__(self, proc: subprocess.Popen[bytes],
                  on_first_chunk: Callable[[], None] | None = None) -> None:
         self._proc = proc
         self._cancelled = False
         self._on_first_chunk = on_first_chunk
+        self._lock = threading.Lock()
+        self._state = "new"  # new | reading | closed
         self.first_chunk_while_running: bool | None = None  # for tests: was it streamed?
 
     def __iter__(self) -> Iterator[bytes]:
-        fd = self._proc.stdout.fileno() if self._proc.stdout else -1
-        header = b""
+        with self._lock:
+            if self._state != "new" or self._proc.stdout is None:
+                return
+            self._state = "reading"
+        fd = self._proc.stdout.fileno()
+        header: bytes | None = b""
         odd = b""
         try:
             while not self._cancelled:
@@ -74,22 +83,34 @@ class Stream:
                             self._on_first_chunk()
                     yield data
         finally:
-            self.close()
+            self._kill()
+            with self._lock:
+                self._state = "closed"
+            self._release()
 
-    def cancel(self) -> None:
-        self._cancelled = True
+    def _kill(self) -> None:
         if self._proc.poll() is None:
             try:
                 self._proc.kill()
             except OSError:
                 pass
 
-    def close(self) -> None:
-        self.cancel()
+    def _release(self) -> None:
         if self._proc.stdout:
             self._proc.stdout.close()
         # Reap without blocking the caller: a killed espeak exits at once.
         threading.Thread(target=self._proc.wait, daemon=True).start()
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self._kill()
+        with self._lock:
+            never_read, self._state = self._state == "new", (
+                "closed" if self._state == "new" else self._state)
+        if never_read:
+            self._release()
+
+    close = cancel
 
     @property
     def pid(self) -> int:

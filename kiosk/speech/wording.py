@@ -26,6 +26,8 @@ from kiosk.locale import catalogue, tr
 YEAR_WINDOW_DAYS = 180
 MAX_WORDED = 999_999_999  # larger numbers (barcodes) are read digit by digit
 DATE_KEYS = ("due", "date", "today")
+CODE_KEYS = ("barcode", "code", "card", "inventory")  # read character by character
+LONG_DIGITS = 7  # longer digit runs in free text are codes: read digit by digit
 
 MONTHS: dict[str, tuple[str, ...]] = {
     "kk": ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
@@ -280,6 +282,12 @@ def say_digits(digits: str, lang: str) -> str:
     return " ".join(say_number(int(d), lang) for d in digits if d.isdigit())
 
 
+def say_code(code: str, lang: str) -> str:
+    """A barcode or inventory number character by character: "AB12" -> "A B бір екі"."""
+    return " ".join(say_number(int(c), lang) if c.isdigit() else c for c in str(code)
+                    if not c.isspace())
+
+
 def _as_date(value: date | str) -> date | None:
     if isinstance(value, date):
         return value
@@ -371,16 +379,16 @@ class SpokenNumber:
         self.lang = lang
 
     def __format__(self, spec: str) -> str:
-        if spec:
+        if spec and f"speech.noun.{spec}" in catalogue(_lang(self.lang)):
             return say_count(self.value, spec, self.lang)
-        return say_number(self.value, self.lang)
+        return say_number(self.value, self.lang)  # "{n:d}" and the like: just the words
 
     def __str__(self) -> str:
         return say_number(self.value, self.lang)
 
 
 _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
-_NUMBER = re.compile(r"(?<![\w.])(\d+)(?![\w])")
+_NUMBER = re.compile(r"(\d+)")
 
 
 def normalise_text(text: str, lang: str, today: date | None = None) -> str:
@@ -391,11 +399,17 @@ def normalise_text(text: str, lang: str, today: date | None = None) -> str:
 
     def number_words(m: re.Match[str]) -> str:
         digits = m.group(1)
-        if len(digits) > 1 and digits.startswith("0"):
-            return say_digits(digits, lang)
-        return say_number(int(digits), lang)
+        if len(digits) >= LONG_DIGITS or (len(digits) > 1 and digits.startswith("0")):
+            words = say_digits(digits, lang)
+        else:
+            words = say_number(int(digits), lang)
+        # "Том2", "A4": keep the words apart from the letters they were glued to
+        before = " " if m.start() > 0 and m.string[m.start() - 1].isalpha() else ""
+        after = " " if m.end() < len(m.string) and m.string[m.end()].isalpha() else ""
+        return before + words + after
 
-    return _NUMBER.sub(number_words, _DOTTED_DATE.sub(date_words, text))
+    text = _DOTTED_DATE.sub(date_words, text)
+    return _NUMBER.sub(number_words, text)
 
 
 def _is_date_key(key: str) -> bool:
@@ -411,6 +425,8 @@ def speakable_params(
     for key, value in params.items():
         if isinstance(value, bool):
             out[key] = value
+        elif key in CODE_KEYS and isinstance(value, (str, int)):
+            out[key] = say_code(str(value), lang)
         elif isinstance(value, date):
             out[key] = say_date(value, lang, today)
         elif isinstance(value, int):

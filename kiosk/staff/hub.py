@@ -142,8 +142,7 @@ class ConsoleHub:
             alert["pending"] = action
             alert["pending_by"] = by
             self._changed()
-        payload = json.dumps({"action": action, "id": alert_id, "by": by}, ensure_ascii=False)
-        self.client.publish(topic(self.prefix, kiosk, "ack"), payload, qos=1)
+        self._publish_command(kiosk, alert_id, action, by)
         return {"id": alert_id, "kiosk": kiosk, "action": action}
 
     # -- paho callbacks ----------------------------------------------------------------
@@ -179,14 +178,32 @@ class ConsoleHub:
             if msg.payload:
                 log.warning("ignored a malformed message on %s", msg.topic)
             return
+        resend: list[tuple[str, str, str]] = []
         with self._lock:
             if kind == "status":
                 self._status(kiosk_id, data)
+                if data.get("state") == "online":
+                    resend = self._pending_for(kiosk_id)
             elif kind == "alert":
                 self._alert(kiosk_id, data)
             else:
                 return
             self._changed()
+        for alert_id, action, by in resend:
+            # the kiosk is (back) online: repeat what it has not confirmed yet, in case the
+            # broker lost it (a broker without persistence); the kiosk ignores repeats
+            self._publish_command(kiosk_id, alert_id, action, by)
+
+    def _pending_for(self, kiosk_id: str) -> list[tuple[str, str, str]]:
+        return [
+            (a["id"], str(a["pending"]), str(a.get("pending_by", "")))
+            for a in self._alerts.values()
+            if a.get("kiosk") == kiosk_id and a.get("pending") and a.get("state") in OPEN_STATES
+        ]
+
+    def _publish_command(self, kiosk_id: str, alert_id: str, action: str, by: str) -> None:
+        payload = json.dumps({"action": action, "id": alert_id, "by": by}, ensure_ascii=False)
+        self.client.publish(topic(self.prefix, kiosk_id, "ack"), payload, qos=1)
 
     def _status(self, kiosk_id: str, data: dict[str, Any]) -> None:
         k = self._kiosks.setdefault(kiosk_id, {"kiosk": kiosk_id, "health": {}})
@@ -217,5 +234,11 @@ class ConsoleHub:
             if not (old["pending"] == "ack" and new["state"] == "acknowledged"):
                 new["pending"], new["pending_by"] = old["pending"], old.get("pending_by", "")
         self._alerts[alert_id] = new
+        today = _day(self.wall())
+        for old_id in [
+            i for i, a in self._alerts.items()
+            if a.get("state") == "resolved" and _day(float(a.get("raised_at", 0))) != today
+        ]:
+            del self._alerts[old_id]  # yesterday's closed alerts: no longer shown
         k = self._kiosks.setdefault(kiosk_id, {"kiosk": kiosk_id, "health": {}, "state": "unknown"})
         k.setdefault("place", data.get("place", ""))

@@ -67,3 +67,19 @@ def DeskLampNotifier(lamp: Lamp) -> LampNotifier:  # noqa: N802 - reads as a cla
 def ButtonLampNotifier(lamp: Lamp) -> LampNotifier:  # noqa: N802 - reads as a class
     """The lamp in the patron's call button."""
     return LampNotifier(lamp, BUTTON_PATTERN)
+
+
+class KeysLamp:
+    """A `Lamp` over hardware.keys.Keys' named lamps ("desk" or "call")."""
+
+    def __init__(self, keys: Any, which: str = "desk") -> None:
+        self._set = keys.desk_lamp if which == "desk" else keys.call_lamp
+
+    def on(self) -> None:
+        self._set("steady")
+
+    def off(self) -> None:
+        self._set("off")
+
+    def blink(self, on_time: float = 1.0, off_time: float = 1.0) -> None:
+        self._set("blinking")  # Keys blinks at its own configured rate

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle, Triangle
 from kivy.properties import BooleanProperty, ColorProperty, StringProperty
 from kivy.uix.widget import Widget
@@ -223,8 +224,8 @@ class Icon(Widget):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, name=self._redraw, color=self._redraw,
-                  accent=self._redraw)
+        trigger = Clock.create_trigger(self._redraw, -1)  # once per frame
+        self.bind(pos=trigger, size=trigger, name=trigger, color=trigger, accent=trigger)
         self._redraw()
 
     def _redraw(self, *_: object) -> None:

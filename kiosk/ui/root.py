@@ -30,6 +30,8 @@ from kiosk.ui.theme import Metrics, theme_for
 from kiosk.ui.widgets import Action, Framed, Panel, Text, make_action, rgba
 
 Rect = tuple[float, float, float, float]
+TOP_WEIGHTS = {"language_kk": 1.0, "language_ru": 1.0, "language_en": 1.0, "contrast": 1.05,
+               "help": 0.9, "call_staff": 1.25}
 
 
 class KioskRoot(FloatLayout):
@@ -80,9 +82,10 @@ class KioskRoot(FloatLayout):
         ctx = Ctx(view=view, theme=theme, metrics=self.metrics, portrait=self.portrait)
         geo = self._geometry(ctx)
         base = (view.lang, view.contrast, self.portrait, tuple(self.size))
-        self._part("top", (base, view.screen, view.alert_state), force,
+        offered = tuple(f.id for f in view.focus if not f.id.startswith("loan:"))
+        self._part("top", (base, view.screen, view.alert_state, offered), force,
                    lambda: self._top_bar(ctx, geo["top"]))
-        side = geo["side"][3] > 0 and view.screen != "attract"
+        side = geo["side"][3] > 0 and view.screen in ("account", "summary")
         in_flow_notice = None if side else view.notice
         self._part("content", (base, view.screen, view.reader_name, view.loans, view.summary,
                                view.receipt_offered, view.busy, view.pending_scans,
@@ -90,7 +93,7 @@ class KioskRoot(FloatLayout):
                    lambda: self._content(ctx, geo["content"], not side))
         self._part("notice", (base, view.screen, view.notice if side else None), force,
                    lambda: self._side_notice(ctx, geo["side"]) if side else None)
-        self._part("actions", (base, view.screen, view.receipt_offered), force,
+        self._part("actions", (base, view.screen, view.receipt_offered, offered), force,
                    lambda: self._actions(ctx, geo["actions"]))
         self._part("warning", (base, view.warning_remaining_s), force,
                    lambda: self._warning(ctx, geo["content"]))
@@ -151,7 +154,7 @@ class KioskRoot(FloatLayout):
         specs = screens.actions_for(view)
         if view.screen == "language":
             specs = [ActionSpec(i, icon, msg, "panel") for i, icon, msg in screens.LANGUAGE_BUTTONS] + specs
-        return specs
+        return [s for s in specs if _offered(view, s.tap_id)]
 
     @staticmethod
     def _place(widget: Widget, rect: Rect) -> Widget:
@@ -171,17 +174,31 @@ class KioskRoot(FloatLayout):
         items += [("contrast", "contrast", ctx.t("ui.action.contrast"), "secondary"),
                   ("help", "question", ctx.t("ui.action.help"), "secondary"),
                   ("call_staff", "bell", ctx.t(call_msg), "secondary")]
-        weight = {"language_kk": 1.0, "language_ru": 1.0, "language_en": 1.0, "contrast": 1.05,
-                  "help": 0.9, "call_staff": 1.25}
-        rows = [items[: math.ceil(len(items) / 2)], items[math.ceil(len(items) / 2):]] \
-            if self.portrait else [items]
+        items = [item for item in items if _offered(view, item[0])]
+        if not items:
+            return Widget(size_hint=(None, None), size=(0, 0))
+        # every button keeps the width it has in the full bar: languages on the left, the
+        # tools on the right, so a button is always in the same place
+        langs = [i for i in items if i[0].startswith("language_")]
+        tools = [i for i in items if not i[0].startswith("language_")]
+        rows = [(langs, []), ([], tools)] if self.portrait else [(langs, tools)]
+        lang_w = sum(v for k, v in TOP_WEIGHTS.items() if k.startswith("language_"))
+        tool_w = sum(TOP_WEIGHTS.values()) - lang_w
+        if self.portrait:
+            unit = (rect[2] - pad * 2) / max(lang_w, tool_w)
+        else:
+            unit = (rect[2] - pad * (len(TOP_WEIGHTS) - 1)) / (lang_w + tool_w)
         bar = BoxLayout(orientation="vertical", spacing=pad, padding=(0, pad, 0, pad))
-        for row_items in rows:
+        for left, right in rows:
             row = BoxLayout(orientation="horizontal", spacing=pad)
-            for tap_id, icon, words, style in row_items:
-                row.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap, style=style,
-                                           font_size=m.mm(3.6), ring_width=max(3.0, m.mm(1)),
-                                           size_hint_x=weight.get(tap_id, 1.0)))
+            for group in (left, right):
+                if group is right:
+                    row.add_widget(Widget())  # pushes the tools to the right edge
+                for tap_id, icon, words, style in group:
+                    row.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap,
+                                               style=style, font_size=m.mm(3.6),
+                                               ring_width=max(3.0, m.mm(1)), size_hint_x=None,
+                                               width=unit * TOP_WEIGHTS.get(tap_id, 1.0)))
             bar.add_widget(row)
         return self._place(bar, rect)
 
@@ -225,11 +242,14 @@ class KioskRoot(FloatLayout):
         panel = Panel(orientation="vertical", fill=rgba(th.panel), edge=rgba(th.focus),
                       edge_width=max(4.0, self.metrics.mm(1.2)), padding=(self.metrics.mm(4),) * 4,
                       spacing=self.metrics.mm(2))
-        panel.add_widget(self._icon_line(ctx, "clock", ctx.t("ui.warning.title"), th.panel_text,
-                                         self.metrics.mm(7)))
+        title = self._icon_line(ctx, "clock", ctx.t("ui.warning.title"), th.panel_text,
+                                self.metrics.mm(7))
+        title.size_hint_y = None
+        title.height = self.metrics.mm(16)
+        panel.add_widget(title)
         panel.add_widget(Text(text=ctx.t("ui.warning.body", n=remaining), font_size=self.metrics.mm(5),
                               color=rgba(th.panel_text)))
-        h = min(rect[3] * 0.8, self.metrics.mm(70))
+        h = min(rect[3] * 0.8, self.metrics.mm(56))
         m = self.metrics.mm(6)
         return self._place(panel, (rect[0] + m, rect[1] + (rect[3] - h) / 2, rect[2] - 2 * m, h))
 
@@ -258,3 +278,9 @@ class KioskRoot(FloatLayout):
 
     def visible_texts(self) -> list[str]:
         return [w.text for w in self.walk(restrict=True) if isinstance(w, Text) and w.text]
+
+
+def _offered(view: View, tap_id: str) -> bool:
+    """A button is drawn only when the session offers it on this screen (its focus list):
+    a tap on anything drawn then always does something."""
+    return any(f.id == tap_id for f in view.focus)

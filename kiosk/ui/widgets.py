@@ -5,7 +5,9 @@ the kiosk font, a panel, a loan row. Every tappable widget carries a stable `tap
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.properties import (
     BooleanProperty,
@@ -68,15 +70,19 @@ class Text(Label):
             self.height = self.texture_size[1]
 
 
-def fitting_font_size(text: str, font_name: str, size: float, width: float) -> float:
-    """The largest size <= `size` at which every word of `text` fits in `width` pixels."""
+@lru_cache(maxsize=4096)
+def _word_width(word: str, font_name: str, size: float) -> float:
     from kivy.core.text import Label as CoreLabel
 
+    return CoreLabel(font_size=size, font_name=font_name).get_extents(word)[0]
+
+
+def fitting_font_size(text: str, font_name: str, size: float, width: float) -> float:
+    """The largest size <= `size` at which every word of `text` fits in `width` pixels."""
     words = text.split()
     if not words or width <= 0:
         return size
-    measure = CoreLabel(font_size=size, font_name=font_name)
-    widest = max(measure.get_extents(w)[0] for w in words)
+    widest = max(_word_width(w, font_name, size) for w in words)
     room = width * 0.9  # Kivy's line breaking needs a little more than the measured extent
     if widest <= room:
         return size
@@ -96,8 +102,10 @@ class Framed(Widget):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.bind(pos=self._draw, size=self._draw, fill=self._draw, edge=self._draw,
-                  focused=self._draw, ring=self._draw)
+        # one redraw per frame however often layout moves the widget
+        self._trigger_draw = Clock.create_trigger(self._draw, -1)
+        self.bind(pos=self._trigger_draw, size=self._trigger_draw, fill=self._trigger_draw,
+                  edge=self._trigger_draw, focused=self._trigger_draw, ring=self._trigger_draw)
         self._draw()
 
     def _draw(self, *_: object) -> None:

@@ -21,12 +21,15 @@ def lib() -> FakeLibrary:
 def make() -> Callable[..., Harness]:
     """make(lib=None, **config sections) -> a started Harness on 2026-11-24."""
 
-    def factory(library: FakeLibrary | None = None, **sections: dict) -> Harness:
+    def factory(library: FakeLibrary | None = None, language_screen: bool = False,
+                **sections: dict) -> Harness:
         config = Config()
         for section, values in sections.items():
             for key, value in values.items():
                 setattr(getattr(config, section), key, value)
-        return Harness(library or demo_library(), config, today=TODAY)
+        h = Harness(library or demo_library(), config, today=TODAY)
+        h.session.offer_language_screen = language_screen
+        return h
 
     return factory
 

@@ -45,7 +45,7 @@ def walkthrough_ids(make) -> set[str]:
     """Ids actually said or shown by a long session touching every feature."""
     used: set[str] = set()
     for headphones in ("in", "out"):
-        h = make()
+        h = make(language_screen=True)
         h.session.on_view(lambda v, used=used: used.add(v.notice.msg) if v.notice else None)
         h.run(f"""headphones {headphones}
             key up\nkey up\nkey up\nkey select\nkey help\nkey help\nkey back\nscan B001

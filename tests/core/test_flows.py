@@ -191,3 +191,13 @@ def test_view_listeners_see_every_change(make):
     h.session.on_view(lambda v: seen.append(v.screen))
     h.run("scan R001\ntap finish\ntap done")
     assert seen[0] == "account" and "summary" in seen and seen[-1] == "attract"
+
+
+def test_bench_measures_every_scan(lib):
+    from kiosk.core.bench import measure_scans
+    from tests.core.conftest import TODAY
+
+    lib.max_items = 100
+    result = measure_scans(lib, "R001", ["B001", "B002", "B003"], repeats=3, today=TODAY)
+    assert result["n"] == 12 and 0 <= result["median_ms"] <= result["p95_ms"] <= result["max_ms"]
+    assert lib.items["B003"].loaned_to == "R001" and lib.items["B003"].renewals == 2

@@ -18,9 +18,10 @@ def focus_to(h: Harness, widget_id: str) -> None:
     raise AssertionError(f"{widget_id} not reachable with up/down on {h.session.view.screen}")
 
 
-def test_keys_only_checkout_renew_finish_receipt(make, lib):
+@pytest.mark.parametrize("presses,lang", [(0, "kk"), (1, "ru"), (2, "en")])
+def test_keys_only_checkout_renew_finish_receipt(make, lib, presses, lang):
     h = make(lib)
-    r = h.run("""
+    r = h.run("key language\n" * presses + """
         scan R001
         scan B001
         expect event {"event":"checkout","barcode":"B001"}
@@ -47,6 +48,9 @@ def test_keys_only_checkout_renew_finish_receipt(make, lib):
     """)
     assert r.ok, r.failures
     assert [f.id for f in h.session.view.focus][0] == "help"
+    spoken = [e for e in names(h, "say") if e["t"] == 0 and e["msg"] != "language.current"]
+    assert {e["lang"] for e in spoken} == {lang}
+    assert all(e["text"] and e["text"] != e["msg"] for e in spoken)
 
 
 def test_focus_speech_matches_the_focused_item(make):
@@ -113,7 +117,7 @@ def test_help_screen_is_usable_by_select_alone(make):
 
 @pytest.mark.parametrize("start", ["", "scan R001\n", "scan R001\ntap finish\n"])
 def test_back_is_never_a_trap(make, start):
-    h = make()
+    h = make(language_screen=True)
     h.run(start + "tap language")
     assert h.session.view.screen == "language"
     for _ in range(4):
@@ -151,13 +155,15 @@ def test_language_key_cycles_and_speaks_in_the_new_language(make):
 
 
 def test_language_buttons_and_screen(make):
-    h = make()
+    h = make(language_screen=True)
     h.run("scan R001\ntap language_en")
     assert h.session.view.lang == "en"
     h.run("tap language")
     assert h.session.view.screen == "language"
     focus_to(h, "language_ru")
-    h.run("key select\nkey back")
+    h.run("key select")
+    assert h.session.view.lang == "ru" and h.session.view.screen == "account"
+    h.run("tap language\nkey back")
     assert h.session.view.lang == "ru" and h.session.view.screen == "account"
 
 
@@ -206,14 +212,25 @@ def _states():
 @pytest.mark.parametrize("screen", list(_states()))
 def test_every_item_of_every_screen_is_reachable_and_does_something(make, screen):
     """Checklist 1: every function works from the keys alone."""
-    probe = make()
+    probe = make(language_screen=True)
     probe.run(_states()[screen])
     ids = [f.id for f in probe.session.view.focus]
     assert ids
     for widget_id in ids:
-        h = make()
+        h = make(language_screen=True)
         h.run(_states()[screen])
         focus_to(h, widget_id)
         before = len(h.log.events)
         h.run("key select")
         assert len(h.log.events) > before, f"select on {widget_id} did nothing"
+
+
+def test_language_screen_opener_is_offered_only_when_the_ui_draws_it(make):
+    h = make()
+    h.run("scan R001")
+    assert "language" not in [f.id for f in h.session.view.focus]
+    h.run("tap language")
+    assert h.session.view.screen == "account"
+    h.session.offer_language_screen = True
+    h.run("tap language")
+    assert h.session.view.screen == "language"

@@ -112,3 +112,16 @@ def test_hint_pauses_during_a_session_and_resumes_after(make):
     assert [e["msg"] for e in names(h, "say")].count("attract.headphones") == 1
     h.run("tap finish\ntap done\nwait 15")
     assert [e["msg"] for e in names(h, "say")].count("attract.headphones") == 2
+
+
+def test_headphone_hint_never_talks_over_the_patron(make):
+    h = make()
+    h.run("headphones in\nwait 10\nkey help\nwait 10")
+    hints = [e["t"] for e in names(h, "say") if e["msg"] == "attract.headphones"]
+    assert hints == [0.0]
+    h.run("wait 20")  # help stays open: no hint over it
+    hints = [e["t"] for e in names(h, "say") if e["msg"] == "attract.headphones"]
+    assert hints == [0.0]
+    h.run("key back\nwait 15")
+    hints = [e["t"] for e in names(h, "say") if e["msg"] == "attract.headphones"]
+    assert hints == [0.0, 55.0]

@@ -94,3 +94,20 @@ def test_sync_executor_hands_exceptions_to_on_done():
     got: list = []
     SyncExecutor().submit(lambda: 1 / 0, got.append)
     assert isinstance(got[0], ZeroDivisionError)
+
+
+def test_events_from_a_worker_thread_are_delivered_on_the_bus_thread():
+    from kiosk.core.clock import VirtualClock
+    from kiosk.core.events import EventBus
+
+    posted: queue.Queue = queue.Queue()
+    bus = EventBus(VirtualClock(), post=posted.put)
+    seen: list[tuple[str, str]] = []
+    bus.subscribe(lambda e: seen.append((e["event"], threading.current_thread().name)))
+    worker = threading.Thread(target=lambda: bus.publish({"event": "queued"}), name="w")
+    worker.start()
+    worker.join()
+    assert seen == []  # not delivered on the worker
+    posted.get(timeout=5)()
+    bus.publish({"event": "synced"})
+    assert seen == [("queued", "MainThread"), ("synced", "MainThread")]

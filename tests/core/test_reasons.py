@@ -99,3 +99,11 @@ def test_gateway_down_at_login_then_up_again(make):
         expect screen account
     """)
     assert r.ok, r.failures
+
+
+def test_a_malformed_gateway_answer_is_refused_not_a_crash(make, lib):
+    lib.identify = lambda card, today: None  # type: ignore[method-assign]
+    h = make(lib)
+    r = h.run('scan R001\nexpect event {"event":"refused","reason":"gateway_unavailable"}')
+    assert r.ok, r.failures
+    assert h.session.view.screen == "attract" and h.session.view.reader_name == ""

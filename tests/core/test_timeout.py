@@ -65,7 +65,7 @@ def test_any_activity_extends_at_least_ten_times(make, activity):
                                     "scan B200", "scan B001"])
 def test_timeout_fires_with_a_dialog_open(make, dialog):
     """Koha bug 32921: the timeout did not fire while a dialog was open."""
-    h = make()
+    h = make(language_screen=True)
     h.run("scan R001\ntap language_en\n" + dialog)
     assert h.session.view.screen in ("help", "language") or h.session.view.notice is not None
     r = h.run("""
@@ -105,3 +105,31 @@ def test_timeout_speaks_in_the_patrons_language_then_resets(make):
     assert last["msg"] == "session.timeout" and last["lang"] == "ru"
     assert h.session.view.lang == "kk"
     assert "timeout.warning" in says(h)
+
+
+def test_attract_left_changed_returns_to_defaults_for_the_next_patron(make):
+    h = make()
+    r = h.run("""
+        tap language_ru
+        tap contrast
+        scan B001
+        tap help
+        wait 59
+        expect screen help
+        wait 1
+        expect screen attract
+        expect no event {"event":"say"}
+    """)
+    assert r.ok, r.failures
+    v = h.session.view
+    assert (v.lang, v.contrast, v.notice, v.help_layer) == ("kk", False, None, 0)
+
+
+def test_touch_anywhere_extends_the_session(make):
+    h = make()
+    h.run("scan R001\nwait 45")
+    assert h.session.view.warning_remaining_s == 15
+    h.session.touch()
+    assert h.session.view.warning_remaining_s is None
+    h.run("wait 59")
+    assert names(h, "logout") == []

@@ -28,6 +28,7 @@ class FakeDeviceState:
         self.queue: deque = deque()
         self.present = True
         self.grabbed_by: object | None = None
+        self.fail_opens = 0  # the next N opens fail with EACCES (udev not done yet)
         self.lock = threading.Lock()
 
     def send(self, events) -> None:
@@ -68,6 +69,9 @@ class FakeBus:
         state = self.devices.get(str(path))
         if state is None or not state.present:
             raise OSError(errno.ENOENT, "No such file or directory")
+        if state.fail_opens > 0:
+            state.fail_opens -= 1
+            raise PermissionError(errno.EACCES, "Permission denied")
         return FakeInputDevice(state)
 
 

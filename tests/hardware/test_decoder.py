@@ -157,3 +157,29 @@ def test_decoder_pending_and_reset() -> None:
 def test_decoder_rejects_bad_max_length(bad: int) -> None:
     with pytest.raises(ValueError):
         Decoder(max_length=bad)
+
+
+def test_modules_load_without_evdev_gpiozero_or_escpos() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "for m in ('evdev', 'gpiozero', 'escpos', 'usb', 'RPi', 'lgpio'): sys.modules[m] = None\n"
+        "import hardware.scanner, hardware.sim, hardware.keys, hardware.printer, hardware.assemble\n"
+        "import kiosk.hwcheck\n"
+        "from hardware.scanner import decode_events\n"
+        "print(decode_events([(1, 2, 1), (1, 2, 0), (1, 96, 1)]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "['1']"
+
+
+def test_categorized_key_events_are_accepted_too() -> None:
+    from evdev import categorize
+
+    raw = [InputEvent(1, i, t, c, v) for i, (t, c, v) in enumerate(typed("Zz9\n"))]
+    assert decode_events(categorize(e) for e in raw) == ["Zz9"]

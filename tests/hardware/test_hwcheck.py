@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import http.server
+import re
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 from kiosk.config import config_from_dict
 from kiosk.hwcheck import Report, check_scanners, run_checks
@@ -21,8 +26,6 @@ def hw_check(*args: str) -> subprocess.CompletedProcess:
 
 def test_no_devices_default_config_says_so_and_exits_0() -> None:
     if Path("/dev/input").exists():
-        import pytest
-
         pytest.skip("this machine has input devices")
     r = hw_check()
     assert r.returncode == 0, r.stdout + r.stderr
@@ -41,16 +44,25 @@ def test_configured_scanner_missing_exits_1(tmp_path) -> None:
     assert "Traceback" not in r.stderr
 
 
-def test_invalid_config_is_a_message_not_a_traceback(tmp_path) -> None:
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    """The real `kiosk` command line, in this process (faster than a subprocess)."""
+    from kiosk.cli import main
+
+    code = main(["hw-check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_invalid_config_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text("[hardware]\ndebounce_s = 'fast'\n", encoding="utf-8")
-    r = hw_check("--config", str(cfg))
-    assert r.returncode == 1 and "debounce_s" in r.stderr and "Traceback" not in r.stderr
+    code, out, err = cli(capsys, "--config", str(cfg))
+    assert code == 1 and "debounce_s" in err
     cfg.write_text("[hardware]\ndebounce_s = 0.9\n", encoding="utf-8")
-    r = hw_check("--config", str(cfg))
-    assert r.returncode == 1 and "debounce_s = 0.9" in r.stderr and "Traceback" not in r.stderr
-    r = hw_check("--config", str(tmp_path / "nope.toml"))
-    assert r.returncode == 1 and "no such file" in r.stderr
+    code, out, err = cli(capsys, "--config", str(cfg))
+    assert code == 1 and "debounce_s = 0.9" in err
+    code, out, err = cli(capsys, "--config", str(tmp_path / "nope.toml"))
+    assert code == 1 and "no such file" in err
 
 
 def run(data: dict) -> tuple[int, str]:
@@ -74,15 +86,62 @@ def test_mock_pins_by_request_are_not_missing() -> None:
     assert "mock pins by request" in out
 
 
-def test_gateway_reachable_and_unreachable() -> None:
-    with socket.socket() as srv:
-        srv.bind(("127.0.0.1", 0))
-        srv.listen()
-        port = srv.getsockname()[1]
-        code, out = run({"gateway": {"url": f"http://127.0.0.1:{port}/cgi-bin/irbis64r/WebToIrbisServer.exe"}})
-        assert code == 0 and f"http://127.0.0.1:{port} reachable" in out
-    code, out = run({"gateway": {"url": f"tcp://127.0.0.1:{port}"}})
-    assert code == 1 and "unreachable" in out
+@pytest.fixture(scope="module")
+def embedded_server():
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()
+        m = re.match(r"ready tcp=(\d+) http=(\d+)", line)
+        assert m, line
+        yield int(m.group(1)), int(m.group(2))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_gateway_http_tunnel_of_the_embedded_server_is_reachable(embedded_server) -> None:
+    tcp, http = embedded_server
+    code, out = run({"gateway": {"url": f"http://127.0.0.1:{http}/cgi-bin/irbis64r/WebToIrbisServer.exe"}})
+    assert code == 0, out
+    assert f"http://127.0.0.1:{http} reachable (HTTP" in out
+    code, out = run({"gateway": {"url": f"tcp://127.0.0.1:{tcp}"}})
+    assert code == 0 and "accepts connections" in out
+
+
+def test_gateway_wrong_path_and_closed_port_are_reported() -> None:
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_error(404)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), NotFound)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    try:
+        code, out = run({"gateway": {"url": f"http://127.0.0.1:{port}/wrong/WebToIrbisServer.exe"}})
+        assert code == 1 and "HTTP 404" in out
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    for url in (f"tcp://127.0.0.1:{closed}", f"http://127.0.0.1:{closed}/x"):
+        code, out = run({"gateway": {"url": url}})
+        assert code == 1 and "unreachable" in out, out
+
+
+def test_config_problems_elsewhere_still_list_the_devices(tmp_path, capsys) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('[gateway]\npassword_file = "/nonexistent/irbis.password"\n'
+                   '[hardware]\nscanners = ["book=05e0:1200"]\n', encoding="utf-8")
+    code, out, err = cli(capsys, "--config", str(cfg))
+    assert code == 1
+    assert "CONFIG PROBLEM: [gateway] password_file" in out
+    assert "MISSING: scanner book=05e0:1200 is configured but not connected" in out
 
 
 def test_found_scanners_listed_with_by_id_and_touch_left_alone(tmp_path, monkeypatch) -> None:
@@ -102,3 +161,13 @@ def test_found_scanners_listed_with_by_id_and_touch_left_alone(tmp_path, monkeyp
     assert "scanner, role card: 'Honeywell Scanner' 0c2e:0b61" in out
     assert "usb-Honeywell_Scanner-event-kbd" in out
     assert "touch device (never grabbed): 'ILITEK Multi-Touch'" in out
+
+
+def test_device_checks_for_the_maintenance_screen() -> None:
+    from kiosk.hwcheck import device_checks
+
+    fine = device_checks(config_from_dict({}))
+    assert fine["scanner"]() is None and fine["printer"]() is None and fine["gpio"]() is None
+    broken = device_checks(config_from_dict({"hardware": {"printer": "0416:5011", "scanners": ["card=Zebra"]}}))
+    assert "0416:5011 configured but not connected" in broken["printer"]()
+    assert "scanner card=Zebra is configured but not connected" in broken["scanner"]()

@@ -105,7 +105,7 @@ def test_call_button_and_lamp_states(rig) -> None:
     assert not mk.lamp_on()
     keys.call_lamp("blinking")
     seen = set()
-    end = time.monotonic() + 1.0
+    end = time.monotonic() + 3.0
     while time.monotonic() < end and len(seen) < 2:
         seen.add(mk.lamp_on())
         time.sleep(0.005)
@@ -140,12 +140,34 @@ def test_headphone_switch_reports_plug_in_and_out(rig) -> None:
 def test_headphone_switch_inverted_polarity() -> None:
     got: list = []
     f = MockFactory()
-    keys = Keys(headphone_pin=22, headphone_closed_means_inserted=False, pin_factory=f,
+    keys = Keys(headphone_pin=22, headphone_closed_means_inserted=False, headphone_settle_s=0, pin_factory=f,
                 on_headphones=got.append)
     try:
         assert keys.headphones_in is True  # contact open (pulled up) = plug in
         f.pin(22).drive_low()
         assert got == [False]
+    finally:
+        keys.close()
+
+
+def test_headphone_contact_chatter_reports_once_settled() -> None:
+    got: list = []
+    f = MockFactory()
+    keys = Keys(headphone_pin=22, headphone_settle_s=0.05, pin_factory=f, on_headphones=got.append)
+    try:
+        pin = f.pin(22)
+        for _ in range(3):  # the plug going in: the contact chatters
+            pin.drive_low()
+            pin.drive_high()
+        pin.drive_low()
+        assert wait_for(lambda: got)
+        time.sleep(0.15)
+        assert got == [True]
+        for _ in range(2):  # chatter that ends where it began reports nothing
+            pin.drive_high()
+            pin.drive_low()
+        time.sleep(0.15)
+        assert got == [True]
     finally:
         keys.close()
 

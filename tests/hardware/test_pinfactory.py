@@ -81,3 +81,11 @@ def test_readme_wiring_table_matches_the_header(revision: str) -> None:
         assert SUGGESTED_PINS[name] == bcm, name
         [(_header, info)] = list(board.find_pin(f"GPIO{bcm}"))
         assert info.number == physical, f"{name}: GPIO{bcm} is physical pin {info.number}"
+
+
+def test_gpio_chip_listing_without_chips_and_with_a_non_chip(tmp_path) -> None:
+    from hardware.pinfactory import gpio_chips
+
+    assert gpio_chips(str(tmp_path)) == []
+    (tmp_path / "gpiochip0").write_text("")
+    assert gpio_chips(str(tmp_path)) == ["gpiochip0 (no chip info)"]

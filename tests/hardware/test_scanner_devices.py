@@ -147,6 +147,21 @@ def test_unplug_and_replug_recovers_within_two_seconds(bus, tmp_path) -> None:
         scanners.stop()
 
 
+def test_new_node_not_yet_readable_is_retried(bus, tmp_path) -> None:
+    c = Collector()
+    scanners = Scanners(["auto"], c.on_code, input_dir=str(tmp_path), rescan_s=0.1, inter_key_timeout=None)
+    scanners.start()
+    try:
+        time.sleep(0.15)
+        dev = bus.plug("Honeywell Scanner")
+        dev.fail_opens = 3  # udev has not given the node to group input yet
+        assert scanners.wait_attached(1, timeout=2.0)
+        dev.send(typed("LATE1\n"))
+        assert c.wait(1) and c.codes == [("LATE1", "any")]
+    finally:
+        scanners.stop()
+
+
 def test_device_busy_elsewhere_is_still_read(bus, tmp_path) -> None:
     dev = bus.plug("Honeywell Scanner")
     dev.grabbed_by = object()  # another program holds the grab

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 from kiosk.irbis.client import IrbisClient
 from kiosk.irbis.errors import (
+    IrbisError,
     MfnOutOfRange,
     NotRegistered,
     RecordLocked,
@@ -303,3 +305,48 @@ def test_search_records_reads_in_the_same_request(reading_client):
     one = reading_client.read_record("RDR", 1)
     assert (found[0].version, found[0].content(), found[0].database) == (one.version, one.content(), "RDR")
     assert reading_client.search_records("RDR", '"RI=none"') == []
+
+
+def test_keepalive_sends_nop_only_when_idle(server):
+    c = IrbisClient(IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1").transport, "kiosk1", "kiosk1", keepalive_s=0.1)
+    c.connect()
+    assert c.keepalive() is False  # just registered
+    seen = server.engine.sessions[c.client_id].last_seen
+    c.start_keepalive()
+    deadline = time.monotonic() + 5
+    while server.engine.sessions[c.client_id].last_seen == seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.engine.sessions[c.client_id].last_seen > seen  # the server heard from us
+    c.close()
+    assert c.client_id not in server.engine.sessions  # unregistered
+
+
+def test_http_transport_reconnects_after_idle(server):
+    with IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1") as c:
+        c.transport.idle_reconnect_s = 0.0
+        for _ in range(3):
+            time.sleep(0.01)
+            assert c.search("RDR", '"RI=100101"') == [1]
+
+
+def test_guid_field_is_given_to_new_records_and_must_be_kept(client):
+    saved = client.write_record("IBIS", book("Алпамыс", "Халық", ("0", "90001", "000090001")))
+    assert saved.fields[0].tag == 2147483647 and saved.fields[0].text().startswith("{")
+    guid = saved.fields[0].text()
+    saved.remove(2147483647)  # a careless client drops it
+    with pytest.raises(IrbisError):
+        client.write_record("IBIS", saved)
+    back = client.read_record("IBIS", saved.mfn)
+    assert back.version == 1 and back.fields[0].text() == guid
+
+
+def test_client_id_taken_draws_another(url, monkeypatch):
+    with IrbisClient.from_url(url, "kiosk1", "kiosk1") as first:
+        taken = first.client_id
+        draws = iter([taken, taken, 777777])
+        monkeypatch.setattr("kiosk.irbis.client.random.randint", lambda a, b: next(draws))
+        with IrbisClient.from_url(url, "kiosk1", "kiosk1") as second:  # -3337 twice, then registered
+            assert second.client_id == 777777
+            assert second.search("RDR", '"RI=100101"') == [1]
+        assert first.search("RDR", '"RI=100101"') == [1]  # the first keeps its registration
+        assert first.client_id == taken

@@ -134,3 +134,56 @@ def test_their_max_mfn_and_locks(client, pi):
     stale = pi.read_record(1)
     stale.add(33, "x")
     assert pi.write_record(stale) > 0
+
+
+READERS = """#2147483647: {5EF8077A-FB6A-5552-AE19-E974068A58DB}
+#10: Жұмабеков
+#11: Нұрсұлтан
+#30: 100102
+#50: оқушы
+#51: 20250110^CАБ
+#52: 20260112^CАБ
+*****
+"""
+BOOKS = """#2147483647: {0016FABB-B26C-5479-9494-77894646FE33}
+#700: ^AҚұнанбаев^BА.
+#200: ^AҚара сөздер^FА. Құнанбаев
+#903: 84(5Каз)/Қ17
+#910: ^A0^B10001^C20200102^DАБ^E1350.00^H000010001
+#910: ^A0^B10002^C20200202^DАБ^E1350.00^H000010002
+*****
+"""
+
+
+def test_they_read_what_kiosk_circulation_wrote(tmp_path):
+    from datetime import date, datetime
+
+    from kiosk.config import Config
+    from kiosk.irbis.circulation import IrbisCirculation
+
+    (tmp_path / "r.txt").write_text(READERS, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(BOOKS, encoding="utf-8")
+    loads = {"RDR": [tmp_path / "r.txt"], "IBIS": [tmp_path / "b.txt"]}
+    with start_server(tmp_path / "data", loads=loads) as server:
+        with IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1") as c:
+            circ = IrbisCirculation(c, Config(), now=lambda: datetime(2026, 11, 25, 10, 15, 42))
+            result = circ.checkout("100102", "000010002", date(2026, 11, 25))
+            assert result.due
+        conn = irbis.Connection(host="127.0.0.1", port=server.tcp_port, username="kiosk1", password="kiosk1", database="RDR")
+        conn.connect()
+        try:
+            rdr = conn.read_record(conn.search('"RI=100102"')[0])
+            assert rdr.fields[0].tag == 2147483647
+            loan = rdr.first(40)
+            codes = [s.code.upper() for s in loan.subfields]
+            assert codes[:3] == ["G", "A", "B"] and {"H", "K", "D", "1", "E", "F", "V", "I", "C"} <= set(codes)
+            assert loan.first_value("h") == "000010002" and loan.first_value("f") == "******"
+            assert loan.first_value("d") == "20261125" and loan.first_value("1") == "101542"
+            conn.database = "IBIS"
+            book = conn.read_record(conn.search('"IN=000010002"')[0])
+            assert book.fields[0].tag == 2147483647
+            copies = {f.first_value("h"): f.first_value("a") for f in book.all(910)}
+            assert copies == {"000010001": "0", "000010002": "1"}
+            assert [str(f) for f in book.all(910)][1].lower() == "910#^a1^b10002^c20200202^dаб^e1350.00^h000010002"
+        finally:
+            conn.disconnect()

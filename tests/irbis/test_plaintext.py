@@ -106,7 +106,7 @@ _field = st.tuples(st.integers(min_value=1, max_value=2147483647), _text)
 _records = st.lists(st.lists(_field, min_size=1, max_size=6), max_size=5)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(_records, st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_any_file_round_trips(records, newline, bom):
     lines = []

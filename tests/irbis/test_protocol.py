@@ -117,7 +117,7 @@ GARBAGE_ANSWERS: dict[str, Callable[[p.Request], bytes | None]] = {
     "random bytes": lambda req: bytes(range(256)) * 3,
     "header cut short": lambda req: answer(req, 0, b"1")[:12],
     "return code not a number": lambda req: answer(req, "oops", b"1#0", b"0#1"),
-    "answer shorter than announced": lambda req: answer(req, 0, b"1#0", b"0#1", b"10#" + b"x" * 50)[:-30],
+    "answer shorter than announced": lambda req: answer(req, 0, b"1#0", b"0#1", b"10#" + b"x" * 200)[:-100],
     "record without version line": lambda req: answer(req, 0, b"1#0"),
     "field line garbage": lambda req: answer(req, 0, b"1#0", b"0#1", b"not a field"),
     "answer to another command": lambda req: answer(req, 0, b"1#0", b"0#1", command="K"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import logging
 import os
 import random
 import signal
@@ -218,26 +219,63 @@ def test_kiosk_sim_prints_ready_and_serves_both_transports(tmp_path):
     assert proc.stdout.read() == ""  # exactly one line on stdout
 
 
-def test_kiosk_sim_demo_data(tmp_path):
+def test_demo_data_loads_into_empty_databases(tmp_path):
     demo = ROOT / "kiosk" / "irbis" / "demo"
     if not (demo / "RDR.txt").exists():
         pytest.skip("demo data not written yet")
-    proc, line = run_sim("--demo", "--data", str(tmp_path))
-    try:
-        tcp_port = int(line.split()[1].split("=")[1])
-        with IrbisClient.from_url(f"tcp://127.0.0.1:{tcp_port}", "kiosk1", "kiosk1") as c:
-            assert c.max_mfn("RDR") > 30
-            assert c.search("RDR", '"RI=$"') != []
-    finally:
-        stop(proc)
+    for _ in range(2):  # the second start finds the databases filled: nothing is added
+        with start_server(tmp_path, demo=True) as handle:
+            with IrbisClient.from_url(handle.tcp_url, "kiosk1", "kiosk1") as c:
+                readers = c.max_mfn("RDR") - 1
+                assert readers >= 30
+                assert len(c.search("RDR", '"RI=$"')) == readers
 
 
-def test_kiosk_sim_bad_arguments():
-    proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "sim", "--load", "RDR=/nonexistent.txt", "--tcp-port", "0", "--http-port", "0"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=20,
-    )
-    assert proc.returncode != 0 and proc.stdout == "" and "nonexistent" in proc.stderr
+def test_kiosk_sim_bad_arguments(capsys):
+    from kiosk.cli import main
+
+    assert main(["sim", "--load", "RDR=/nonexistent.txt", "--tcp-port", "0", "--http-port", "0"]) != 0
+    assert main(["sim", "--user", "nopassword", "--tcp-port", "0", "--http-port", "0"]) != 0
+    out = capsys.readouterr()
+    assert out.out == "" and "nonexistent" in out.err and "NAME:PASSWORD" in out.err
+
+
+def test_bad_requests_are_logged_without_reader_data(tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    with start_server(tmp_path) as handle:
+        with IrbisClient.from_url(handle.tcp_url, "kiosk1", "kiosk1") as c:
+            bad = p.Request("D", "C", c.client_id, 5, "kiosk1", "kiosk1", [b"RDR", b"0", b"1", p.utf("0#0\x1f\x1e0#0\x1f\x1eСейітова 100101")])
+            raw = tcp_send(handle.tcp_port, p.frame_tcp(p.encode_request(bad)))
+            assert p.parse_answer(raw).return_code < 0
+            assert post(handle.http_port, "/WebToIrbisServer.exe", b"100101 \xd0\xa1\xd0\xb5\xd0\xb9" + p.END_REQUEST).status == 400
+    assert "bad D request" in caplog.text and "bad request" in caplog.text  # it was logged...
+    assert "100101" not in caplog.text and "Сейітова" not in caplog.text and "kiosk1" not in caplog.text  # ...safely
+
+
+def test_a_failing_disk_write_rolls_back_and_the_server_answers(tmp_path, monkeypatch):
+    import sqlite3
+
+    from kiosk.irbis.errors import IrbisError
+
+    with start_server(tmp_path) as handle:
+        with IrbisClient.from_url(handle.http_url, "kiosk1", "kiosk1") as c:
+            a = c.write_record("RDR", reader("100101"))
+            b = c.write_record("IBIS", Record(fields=[Field.parse(910, "^A0^HE1")]))
+            storage = handle.engine.storage
+            real_put = storage.put_many
+
+            def put_then_fail(conn, items):
+                real_put(conn, items)  # the rows are written inside the transaction...
+                raise sqlite3.OperationalError("disk I/O error")  # ...then the disk fails
+
+            monkeypatch.setattr(storage, "put_many", put_then_fail)
+            a.append(Field.of(40, G="IBIS", H="E1", F="******"))
+            b.first(910).set("A", "1")
+            with pytest.raises(IrbisError) as err:
+                c.write_records([a, b])
+            assert err.value.code == -2
+            monkeypatch.setattr(storage, "put_many", real_put)
+            assert c.read_record("RDR", a.mfn).all(40) == [] and c.read_record("RDR", a.mfn).version == 1
+            assert c.read_record("IBIS", b.mfn).first(910).get("A") == "0"
+            assert c.search("RDR", '"H=E1"') == []
+            assert [r.version for r in c.write_records([a, b])] == [2, 2]

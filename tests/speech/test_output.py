@@ -93,3 +93,30 @@ def test_recording_sink_records_arrival_and_finds_audio():
     sink.write(b"\x01\x00" * 10)
     assert sink.wait_audio(timeout=0.1) >= t
     assert sink.pcm() == b"\0\0" * 10 + b"\x01\x00" * 10
+
+
+@needs_aplay
+def test_a_failed_sound_card_is_reopened_after_the_session(caplog):
+    from kiosk.config import SpeechSection
+    from kiosk.speech.speaker import Speaker
+
+    sp = Speaker(SpeechSection(output="alsa", device="null"))
+    try:
+        assert sp.wait_ready()
+        first = sp._loudspeaker
+        assert isinstance(first, AplaySink)
+        first._proc.kill()  # the USB sound card is pulled out
+        first._proc.wait()
+        sp.cue("move")
+        assert sp.queue.wait_idle()
+        assert isinstance(sp._loudspeaker, NullSink)  # silent, still running
+        sp.handle_event({"event": "logout", "why": "user"})
+        deadline = time.monotonic() + 5
+        while not isinstance(sp._loudspeaker, AplaySink) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert isinstance(sp._loudspeaker, AplaySink) and sp._loudspeaker is not first
+        sp.cue("move")
+        assert sp.queue.wait_idle()
+        assert isinstance(sp._loudspeaker, AplaySink)
+    finally:
+        sp.close()

@@ -50,6 +50,17 @@ def speaker(loud, phones):
     sp.close()
 
 
+@pytest.fixture
+def fast():
+    """A speaker whose device doubles take audio as fast as it comes (content tests)."""
+    loud, phones = RecordingSink("loudspeaker", realtime=False), RecordingSink(
+        "headphones", realtime=False)
+    sp = Speaker(config(), sink=loud, headphones_sink=phones)
+    assert sp.wait_ready()
+    yield sp, loud, phones
+    sp.close()
+
+
 def say(text, lang="kk", private=False, msg="", **kw):
     return {"event": "say", "lang": lang, "text": text, "private": private, "msg": msg, **kw}
 
@@ -96,20 +107,56 @@ def test_interrupt_stops_speech_and_nothing_arrives_after(speaker, loud):
 def test_new_speech_replaces_current_speech(speaker, loud):
     speaker.handle_event(say(LONG_KK))
     assert loud.wait_audio(timeout=5) is not None
-    time.sleep(0.1)
+    time.sleep(0.25)  # a later event: not part of the same burst
     speaker.handle_event(say("Рахмет.", "ru"))
     assert speaker.queue.wait_idle(timeout=10)
     assert duration_s(loud.pcm()) < 3  # the long sentence did not play out
 
 
 @needs_espeak
-def test_queued_say_appends_instead_of_replacing(speaker, loud):
+def test_queued_say_appends_instead_of_replacing(fast):
+    speaker, loud, _ = fast
     speaker.handle_event(say("Бір.", "kk"))
     speaker.handle_event(say("Екі.", "kk", queue=True))
     assert speaker.queue.wait_idle(timeout=10)
     one = _synth_duration("Бір.", "kk")
     two = _synth_duration("Екі.", "kk")
     assert abs(duration_s(loud.pcm()) - (one + two)) < 0.05
+
+
+@needs_espeak
+def test_a_burst_of_events_from_one_input_plays_in_full_and_in_order():
+    fast = RecordingSink(realtime=False)
+    sp = Speaker(config(), sink=fast)
+    try:
+        # what the session publishes for one key press: cue, then two sentences
+        sp.handle_event({"event": "cue", "name": "move"})
+        sp.handle_event(say("Бір.", "kk"))
+        sp.handle_event(say("Екі.", "kk"))
+        assert sp.queue.wait_idle(timeout=10)
+        move = generate_cues()["move"]
+        pcm = fast.pcm()
+        assert pcm.startswith(move)
+        expected = _synth_duration("Бір.", "kk") + _synth_duration("Екі.", "kk")
+        assert abs(duration_s(pcm[len(move):]) - expected) < 0.05
+    finally:
+        sp.close()
+
+
+@needs_espeak
+def test_the_sessions_headphone_announcements_set_the_routing(fast):
+    speaker, loud, phones = fast
+    speaker.handle_event(say("Құлаққап қосылды.", "kk", msg="headphones.in"))
+    speaker.handle_event(say("Айгүл", "kk", private=True, msg="account.greeting"))
+    assert phones.wait_audio(timeout=5) is not None
+    assert speaker.headphones
+    time.sleep(0.2)
+    speaker.handle_event(say("Құлаққап ажыратылды.", "kk", msg="headphones.out"))
+    assert not speaker.headphones
+    speaker.handle_event(say("Айгүл", "kk", private=True, msg="account.greeting"))
+    assert speaker.queue.wait_idle(timeout=10)
+    # the loudspeaker played the public announcement and nothing else
+    assert abs(duration_s(loud.pcm()) - _synth_duration("Құлаққап ажыратылды.", "kk")) < 0.05
 
 
 def _synth_duration(text, lang):
@@ -119,7 +166,8 @@ def _synth_duration(text, lang):
 
 
 @needs_espeak
-def test_cue_before_speech_is_not_cut_by_it(speaker, loud):
+def test_cue_before_speech_is_not_cut_by_it(fast):
+    speaker, loud, _ = fast
     speaker.handle_event({"event": "cue", "name": "success"})
     speaker.handle_event(say("Рахмет.", "kk"))
     assert speaker.queue.wait_idle(timeout=10)
@@ -223,22 +271,29 @@ def test_volume_change_applies_to_sound_already_playing():
 
 
 @needs_espeak
-def test_recorded_prompt_overrides_synthesis(tmp_path, loud):
-    cue_like = generate_cues()["success"]
+def test_recorded_prompt_overrides_synthesis(tmp_path, monkeypatch):
+    monkeypatch.setattr("kiosk.speech.speaker.catalogue", lambda lang: {
+        "attract.start": "Сәлем! Кітап алу үшін картаңызды сканерлеңіз.",
+        "checkout.ok": "{title} берілді."})
+    recording = generate_cues()["success"]  # stands in for a staff recording
     (tmp_path / "kk").mkdir()
-    write_wav(tmp_path / "kk" / "speech.volume.louder.wav", cue_like)
+    write_wav(tmp_path / "kk" / "attract.start.wav", recording)
     # a message with {placeholders} must never be replaced by a fixed recording
-    write_wav(tmp_path / "kk" / "speech.noun.book.wav", cue_like)
-    sp = Speaker(config(prompts_dir=str(tmp_path)), sink=RecordingSink(realtime=False))
+    write_wav(tmp_path / "kk" / "checkout.ok.wav", recording)
+    out = RecordingSink(realtime=False)
+    sp = Speaker(config(prompts_dir=str(tmp_path)), sink=out)
     try:
-        sp.say("Дауыс қаттырақ.", "kk", msg="speech.volume.louder")
+        sp.say("Сәлем! Кітап алу үшін картаңызды сканерлеңіз.", "kk", msg="attract.start")
         assert sp.queue.wait_idle(timeout=10)
-        assert sp._loudspeaker.pcm() == cue_like  # the recording, not espeak
-        sp._loudspeaker.clear()
-        sp.say("Громче.", "ru", msg="speech.volume.louder")  # no Russian clip
-        assert sp.queue.wait_idle(timeout=10)
-        ru = sp._loudspeaker.pcm()
-        assert ru and ru != cue_like and duration_s(ru) > 0.3
+        assert out.pcm() == recording  # the recording, not espeak
+        for lang, text, msg in [("ru", "Здравствуйте!", "attract.start"),  # no ru clip
+                                ("kk", "Абай жолы берілді.", "checkout.ok"),
+                                ("kk", "Сәлем!", "no.clip.for.this")]:
+            out.clear()
+            sp.say(text, lang, msg=msg)
+            assert sp.queue.wait_idle(timeout=10)
+            spoken = out.pcm()
+            assert spoken != recording and duration_s(spoken) > 0.3, msg
     finally:
         sp.close()
 

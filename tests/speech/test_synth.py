@@ -139,3 +139,11 @@ def test_wav_roundtrip(tmp_path):
     pcm = to_bytes(array("h", [0, 1000, -1000, 32767, -32768]))
     write_wav(tmp_path / "x.wav", pcm)
     assert read_wav(tmp_path / "x.wav") == pcm
+
+
+def test_stream_cancelled_before_reading_leaves_no_process(synth):
+    stream = synth.stream(" ".join([SENTENCES["ru"]] * 10), "ru")
+    stream.cancel()
+    assert stream._proc.wait(timeout=2) is not None
+    assert list(stream) == []
+    assert stream._proc.stdout.closed

@@ -29,7 +29,7 @@ def wait_port(port: int, timeout_s: float = 10.0) -> None:
 
 
 class Broker:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, persistence: bool = True) -> None:
         self.dir = workdir
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
@@ -38,7 +38,9 @@ class Broker:
         self.conf.write_text(
             f"listener {self.port} 127.0.0.1\n"
             "allow_anonymous true\n"
-            "persistence true\n"
+            # as root mosquitto would switch to its own user, who cannot write this temp dir
+            "user root\n"
+            f"persistence {'true' if persistence else 'false'}\n"
             f"persistence_location {workdir / 'data'}/\n"
             "autosave_interval 1\n"
             f"log_dest file {workdir / 'mosquitto.log'}\n",

@@ -33,11 +33,17 @@ def console(tmp_path: Path, broker: Broker) -> Iterator[ConsoleProcess]:
     c.stop()
 
 
-@pytest.fixture
-def page(tmp_path: Path):
-    driver = browser.start(tmp_path / "chromium-profile")
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory):
+    driver = browser.start(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def page(chromium):
+    chromium.delete_all_cookies()  # each test signs in afresh
+    return chromium
 
 
 def sign_in(page, url: str, user: str = "aigerim", password: str = "kitap-2024!") -> None:

@@ -42,6 +42,13 @@ def test_call_on_one_of_two_kiosks_reaches_console_and_ack_comes_back(broker: Br
         assert seen["id"] == alert.id and seen["place"] == "Оқу залы"
         assert alert_on(hub, "kiosk-b") is None
 
+        a.clock.advance(30)  # nobody answered in escalate_after_s
+        a.pump()
+        assert wait_for(lambda: alert_on(hub, "kiosk-a", "escalated"))
+
+        beat = kiosks["kiosk-b"]["last_seen"]  # the heartbeat keeps coming (every 0.5 s here)
+        wait_for(lambda: {k["kiosk"]: k for k in hub.snapshot()["kiosks"]}["kiosk-b"]["last_seen"] > beat + 0.4)
+
         hub.command(alert.id, "ack", by="aigerim")
         wait_for(lambda: "acknowledged" in a.states(), pump=a.pump)
         assert a.events[-1]["by"] == "aigerim"
@@ -85,6 +92,30 @@ def test_broker_restart_mid_alert_loses_nothing(broker: Broker):
         hub.stop()
         a.mqtt.stop()
         b.mqtt.stop()
+
+
+def test_broker_without_persistence_still_delivers_pending_ack(tmp_path):
+    """A broker restarted with no memory: the console repeats what the kiosk has not confirmed."""
+    from tests.staff.broker import Broker as B
+
+    broker = B(tmp_path / "plain", persistence=False)
+    broker.start()
+    a = Kiosk(broker.url, "kiosk-a", "Оқу залы").start()
+    hub = hub_for(broker)
+    try:
+        first = a.alerts.raise_alert()
+        wait_for(lambda: alert_on(hub, "kiosk-a", "raised"))
+        broker.stop()
+        wait_for(lambda: not a.mqtt.connected.is_set() and not hub.connected.is_set())
+        hub.command(first.id, "ack", by="dana")
+        broker.start()
+        wait_for(lambda: "acknowledged" in a.states(), pump=a.pump, timeout_s=15)
+        wait_for(lambda: alert_on(hub, "kiosk-a", "acknowledged"), timeout_s=15)
+        assert a.states().count("acknowledged") == 1
+    finally:
+        hub.stop()
+        a.mqtt.stop()
+        broker.stop()
 
 
 def test_console_started_later_sees_retained_alert_and_status(broker: Broker):

@@ -205,3 +205,59 @@ def test_systemd_notifier_abstract_namespace():
 def test_notifier_without_socket_or_with_dead_socket_never_raises():
     assert SystemdNotifier("").notify("READY=1") is False
     assert SystemdNotifier("/nonexistent/dir/notify").notify("WATCHDOG=1") is False
+
+
+CHILD = r"""
+import time
+from kivy.clock import ClockBase
+from kiosk.watchdog import Watchdog
+
+clock = ClockBase()
+dog = Watchdog.from_environment()          # NOTIFY_SOCKET and WATCHDOG_USEC as systemd sets them
+dog.attach(clock)
+clock.start_clock()
+dog.ready("attract")
+end = time.monotonic() + 0.6
+while time.monotonic() < end:              # a healthy UI loop
+    clock.tick()
+dog.status("hanging now")
+time.sleep(1.0)                            # the UI thread blocks: nothing may ping
+"""
+
+
+def test_process_under_systemd_like_environment_stops_pinging_when_it_hangs():
+    """A separate process gets NOTIFY_SOCKET/WATCHDOG_USEC like a systemd service; this
+    test plays systemd and watches the datagrams arrive."""
+    import subprocess
+    import sys
+
+    folder = Path(tempfile.mkdtemp(prefix="nfy", dir="/tmp"))
+    path = str(folder / "notify")
+    server = _bound_socket(path)
+    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="300000")  # WatchdogSec=0.3
+    env.pop("WATCHDOG_PID", None)
+    child = subprocess.Popen([sys.executable, "-c", CHILD], env=env)
+    received: list[tuple[float, str]] = []
+    try:
+        server.settimeout(10)
+        while True:
+            message = server.recv(4096).decode()
+            received.append((time.monotonic(), message))
+            if message == "STATUS=hanging now":
+                break
+        server.settimeout(0.2)
+        hang_started = time.monotonic()
+        try:
+            while time.monotonic() - hang_started < 0.8:
+                received.append((time.monotonic(), server.recv(4096).decode()))
+        except TimeoutError:
+            pass
+    finally:
+        assert child.wait(10) == 0
+        server.close()
+        os.unlink(path)
+        folder.rmdir()
+    kinds = [m for _, m in received]
+    assert kinds[0].startswith("READY=1") and kinds.count("WATCHDOG=1") >= 3
+    after = [m for t, m in received if t > hang_started]
+    assert after == []  # 0.8 s of silence > WatchdogSec: systemd would restart it

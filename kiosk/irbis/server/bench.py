@@ -1,6 +1,6 @@
 """Latency of the IRBIS round trips the kiosk makes, against the embedded server on loopback.
 
-    python -m kiosk.irbis.server.bench [runs]     -> one JSON object (milliseconds)
+    python -m kiosk.irbis.server.bench [runs]     -> one JSON object (milliseconds, req/s)
 
 `checkout_http`: identify the reader (search RI=, read), look up the copy (search IN=,
 read), save both records in one command 6, through the HTTP tunnel with IrbisClient.
@@ -13,8 +13,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import multiprocessing
+import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -107,5 +111,82 @@ def measure(runs: int = 500) -> dict[str, dict[str, float]]:
     return results
 
 
+def _kiosk_worker(url: str, threads: int, seconds: float, out: multiprocessing.Queue) -> None:
+    """One process playing `threads` kiosks: identify + look up, as fast as it can."""
+    done = [0] * threads
+    errors = [0] * threads
+    stop_at = time.monotonic() + seconds
+
+    def kiosk(n: int) -> None:
+        with IrbisClient.from_url(url, "kiosk1", "kiosk1", timeout=10) as c:
+            while time.monotonic() < stop_at:
+                try:
+                    c.read_record("RDR", c.search("RDR", '"RI=100101"')[0])
+                    done[n] += 2
+                except Exception:  # noqa: BLE001 - counted, reported
+                    errors[n] += 1
+
+    pool = [threading.Thread(target=kiosk, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    out.put((sum(done), sum(errors)))
+
+
+def throughput(kiosks: int = 50, seconds: float = 5.0, processes: int = 5) -> dict[str, float]:
+    """Requests per second the server (a `kiosk sim` process) answers over the HTTP tunnel
+    to `kiosks` concurrent clients spread over `processes` client processes."""
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready = sim.stdout.readline().split() if sim.stdout else []
+        http_port = int(ready[2].split("=")[1])
+        url = f"http://127.0.0.1:{http_port}/cgi-bin/irbis64r/WebToIrbisServer.exe"
+        with IrbisClient.from_url(url, "kiosk1", "kiosk1") as c:
+            if not c.search("RDR", '"RI=100101"'):
+                _seed(c)
+        out: multiprocessing.Queue = multiprocessing.Queue()
+        per = max(1, kiosks // processes)
+        workers = [multiprocessing.Process(target=_kiosk_worker, args=(url, per, seconds, out)) for _ in range(processes)]
+        cpu_before = _cpu_s(sim.pid)
+        start = time.perf_counter()
+        for w in workers:
+            w.start()
+        results = [out.get(timeout=seconds + 60) for _ in workers]
+        elapsed = time.perf_counter() - start
+        server_cpu = _cpu_s(sim.pid) - cpu_before
+        for w in workers:
+            w.join()
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+    requests_done = sum(r[0] for r in results)
+    return {
+        "kiosks": per * processes,
+        "seconds": round(elapsed, 2),
+        "requests_per_s": round(requests_done / elapsed, 1),
+        "errors": sum(r[1] for r in results),
+        # what one request costs the server; 1000 / this = requests/s one free core could serve
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, requests_done), 3),
+    }
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 500)))
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    report: dict[str, object] = dict(measure(runs))
+    report["throughput_http"] = throughput()
+    print(json.dumps(report))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kiosk.irbis import protocol as p
 from kiosk.irbis.errors import ProtocolError
-from kiosk.irbis.record import Record
+from kiosk.irbis.record import GUID_TAG, Record
 from kiosk.irbis.server.search import SearchSyntaxError, evaluate
 from kiosk.irbis.server.storage import Storage, Stored
 
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # return codes
 OK = 0
 BAD_REQUEST = -1  # parameters missing or malformed, unknown command
+SERVER_ERROR = -2  # inferred: an unexpected failure on our side (a failing save rolls back)
 SEARCH_SYNTAX = -1101  # inferred: no source names the code for a bad expression
 MFN_OUT_OF_RANGE = -140
 LOGICALLY_DELETED = -603
@@ -34,12 +35,20 @@ NOT_REGISTERED = -3333
 ALREADY_REGISTERED = -3337
 WRONG_PASSWORD = -4444
 BAD_DATABASE = -5555  # inferred
+GUID_MISSING = -1  # inferred: IRBIS64+ refuses a write that lost the record's GUID field
 
 LOCKED_STATUS = 64
 MAX_SEARCH_ANSWER = 32000
 _DB_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")
 
 INI_TEXT = "[Main]\r\nUser={user}\r\n[Private]\r\nSimulator=1\r\n"
+
+
+def _guid(body: str) -> str:
+    """The GUID field's text in a stored body (it is written first), or ""."""
+    head = body.split(p.SHORT_DELIMITER, 1)[0]
+    tag, _, text = head.partition("#")
+    return text if tag == str(GUID_TAG) else ""
 
 
 class Refused(Exception):
@@ -83,6 +92,10 @@ class Engine:
         except ProtocolError as exc:
             log.info("bad %s request: %s", req.command[:4], exc)
             code, lines = BAD_REQUEST, []
+        except Exception as exc:  # noqa: BLE001 - answer, never drop the client
+            # only the type: messages and tracebacks may quote record text
+            log.error("command %s failed: %s", req.command[:4], type(exc).__name__)
+            code, lines = SERVER_ERROR, []
         return p.encode_answer(req.command, req.client_id, req.query_id, code, lines)
 
     def _dispatch(self, req: p.Request) -> tuple[int, list[bytes]]:
@@ -269,6 +282,8 @@ class Engine:
                             raise Refused(RECORD_LOCKED)
                         if rec.version != old.version:
                             raise Refused(VERSION_CONFLICT)
+                        if _guid(old.body) and rec.fm(GUID_TAG) != _guid(old.body):
+                            raise Refused(GUID_MISSING)
                         plan.append((db, rec, old))
                 saved = store.put_many(conn, plan)
                 conn.execute("COMMIT")

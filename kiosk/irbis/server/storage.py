@@ -10,13 +10,14 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.irbis import protocol as p
-from kiosk.irbis.record import Record
+from kiosk.irbis.record import GUID_TAG, Field, Record
 from kiosk.irbis.server.index import terms_of
 
 SCHEMA = """
@@ -135,6 +136,9 @@ class Storage:
                 mfn, version = old.mfn, old.version + 1
                 old_terms = terms_of(db, old.record(db))
             new = Record(mfn, rec.status & ~(32 | 64), version, [f.copy() for f in rec.fields], db)
+            if old is None and new.first(GUID_TAG) is None:
+                # as an IRBIS64+ server does: every record gets a GUID, first
+                new.fields.insert(0, Field(GUID_TAG, "{" + str(uuid.uuid4()).upper() + "}"))
             new_terms = terms_of(db, new)
             conn.execute(
                 "INSERT OR REPLACE INTO records(db, mfn, status, version, body) VALUES (?,?,?,?,?)",

@@ -1,0 +1,114 @@
+"""Building the device set from the `[hardware]` settings (any object with those attributes,
+normally kiosk.config.HardwareSection; hardware/ does not import kiosk).
+
+    devices = build_devices(cfg.hardware, on_code=..., on_dropped=..., on_key=..., on_hold=...,
+                            on_call=..., on_headphones=...)
+    devices.start() ... devices.close()
+
+mode "real": the real adapters; "sim": the desktop doubles; "auto": real on a Raspberry Pi,
+doubles elsewhere (on a desktop, scanner `auto` would grab the desktop's own keyboard).
+All callbacks arrive on device threads: post them to the UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hardware.pinfactory import pi_generation, read_model
+
+log = logging.getLogger(__name__)
+
+
+def use_real_devices(mode: str, model: str | None = None) -> bool:
+    if mode == "real":
+        return True
+    if mode == "sim":
+        return False
+    return pi_generation(read_model() if model is None else model) is not None
+
+
+@dataclass
+class DeviceSet:
+    scanner: Any  # hardware.scanner.Scanners or hardware.sim.KeyboardScanner
+    keys: Any  # hardware.keys.Keys (real or mock pins)
+    printer: Any | None  # hardware.printer.ReceiptPrinter, MemoryPrinter, or None (no printer)
+    simulated: bool
+    mock_keys: Any | None = None  # hardware.sim.MockKeys when simulated (desktop key mapping)
+    problems: list[str] = field(default_factory=list)  # devices that could not start
+
+    def start(self) -> None:
+        self.scanner.start()
+
+    def close(self) -> None:
+        for step in (self.scanner.stop, self.keys.close):
+            try:
+                step()
+            except Exception:
+                log.exception("closing a device failed")
+
+
+def _pin(value: int) -> int | None:
+    return value if value >= 0 else None
+
+
+def build_devices(
+    hw: Any,
+    *,
+    on_code: Callable[[str, str], None],
+    on_dropped: Callable[[str], None] | None = None,
+    on_key: Callable[[str], None] | None = None,
+    on_hold: Callable[[str], None] | None = None,
+    on_call: Callable[[], None] | None = None,
+    on_headphones: Callable[[bool], None] | None = None,
+    model: str | None = None,
+) -> DeviceSet:
+    """Scanner(s), keys and printer per the settings. A GPIO problem (pin busy, no library)
+    is logged and listed in `problems`, and the keys fall back to mock pins: the kiosk still
+    runs on its touchscreen and scanners."""
+    from hardware.keys import Keys, KeysError
+
+    callbacks = dict(on_key=on_key, on_hold=on_hold, on_call=on_call, on_headphones=on_headphones)
+    pins = dict(
+        call_button_pin=_pin(hw.call_button_pin),
+        call_lamp_pin=_pin(hw.call_lamp_pin),
+        headphone_pin=_pin(hw.headphone_pin),
+        headphone_closed_means_inserted=hw.headphone_closed_means_inserted,
+        desk_lamp_pin=_pin(hw.desk_lamp_pin),
+        debounce_s=hw.debounce_s,
+        hold_time_s=hw.hold_time_s,
+    )
+    if not use_real_devices(hw.mode, model):
+        from hardware.sim import KeyboardScanner, MemoryPrinter, sim_keys
+
+        mock = sim_keys(debounce_s=hw.debounce_s, hold_time_s=hw.hold_time_s, **callbacks)
+        return DeviceSet(KeyboardScanner(on_code, on_dropped), mock.keys, MemoryPrinter(),
+                         simulated=True, mock_keys=mock)
+
+    from hardware.printer import ReceiptPrinter, parse_usb_id
+    from hardware.scanner import Scanners
+
+    problems: list[str] = []
+    scanner = Scanners(
+        hw.scanners, on_code, on_dropped,
+        inter_key_timeout=hw.scanner_inter_key_timeout_s or None,
+        max_length=hw.scanner_max_length or None,
+        prefix=hw.scanner_prefix, suffix=hw.scanner_suffix,
+    )
+    try:
+        keys = Keys(hw.key_pins, pin_factory=hw.pin_factory, **pins, **callbacks)
+    except (KeysError, ValueError) as e:
+        problems.append(f"GPIO: {e}")
+        log.error("GPIO keys unavailable, using mock pins: %s", e)
+        keys = Keys(hw.key_pins, pin_factory="mock", **pins, **callbacks)
+    printer = None
+    if hw.printer:
+        vendor, product = parse_usb_id(hw.printer)
+        printer = ReceiptPrinter.usb(
+            vendor, product, in_ep=hw.printer_in_ep, out_ep=hw.printer_out_ep,
+            timeout_s=hw.printer_timeout_s, width_px=hw.printer_width_px,
+            font_path=hw.printer_font,
+        )
+    return DeviceSet(scanner, keys, printer, simulated=False, problems=problems)

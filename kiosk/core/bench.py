@@ -1,0 +1,74 @@
+"""Session overhead per scan, gateway excluded: the time from `session.scan(code)` to the
+View reaching the UI listener, minus the time spent inside the circulation calls.
+
+For `kiosk bench` (any Circulation: the embedded IRBIS server, a remote gateway):
+    measure_scans(circulation, card, barcodes, repeats=20) -> {"n", "median_ms", "p95_ms",
+    "max_ms"}
+Every repeat logs the card in, scans the books, and finishes; checkouts are real, so
+give it a circulation whose loans can be undone (a throwaway demo data dir).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from kiosk.config import Config
+from kiosk.core.clock import VirtualClock
+from kiosk.core.domain import Circulation
+from kiosk.core.events import EventBus
+from kiosk.core.executor import SyncExecutor
+from kiosk.core.session import Session
+
+
+class _Timed:
+    """The circulation with a stopwatch around every call."""
+
+    def __init__(self, inner: Circulation) -> None:
+        self.inner = inner
+        self.busy_s = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.inner, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self.busy_s += time.perf_counter() - started
+
+        return call
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
+                  repeats: int = 20, config: Config | None = None,
+                  today: date | None = None) -> dict[str, float]:
+    timed = _Timed(circulation)
+    clock = VirtualClock(today=today)
+    session = Session(timed, config or Config(), clock, EventBus(clock), SyncExecutor())
+    shown = [0.0]
+    session.on_view(lambda _view: shown.__setitem__(0, time.perf_counter()))
+    session.start()
+    samples: list[float] = []
+    for _ in range(repeats):
+        for code in (card, *barcodes):
+            busy_before = timed.busy_s
+            started = time.perf_counter()
+            session.scan(code)
+            gateway = timed.busy_s - busy_before
+            samples.append(max(0.0, shown[0] - started - gateway) * 1000)
+            clock.advance(session.config.session.double_scan_s + 0.5)
+            session.tick()
+        session.tap("finish")
+        session.tap("done")
+    return {"n": len(samples), "median_ms": round(statistics.median(samples), 3),
+            "p95_ms": round(_percentile(samples, 0.95), 3), "max_ms": round(max(samples), 3)}
