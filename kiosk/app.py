@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, ConfigError, load_config
@@ -80,7 +82,8 @@ class Devices:
 
     def __init__(self) -> None:
         self.scanner: Any = None  # KeyboardScanner | ScriptedScanner | Scanners
-        self.keys: Any = None  # MockKeys (sim) or Keys
+        self.keys: Any = None  # hardware.keys.Keys (real or mock pins)
+        self.mock_keys: Any = None  # hardware.sim.MockKeys when simulated
         self.printer: Any = None
         self._closers: list[Callable[[], None]] = []
 
@@ -98,7 +101,7 @@ class Kiosk:
     def __init__(self, cfg: Config, clock: Clock, executor: Executor, post: Post, *,
                  scripted: bool = False, gateway_url: str | None = None,
                  today: date | None = None, data_dir: str | None = None,
-                 persistent: bool = True) -> None:
+                 persistent: bool = True, journal_path: str | None = None) -> None:
         self.cfg = cfg
         self.clock = clock
         self.post = post
@@ -106,7 +109,11 @@ class Kiosk:
         self.bus = EventBus(clock)
         self.executor = executor
         self.gateway: Any = None
-        self.circulation: GatewaySwitch | None = None
+        self.switch: GatewaySwitch = GatewaySwitch(_NoGateway())
+        self.circulation: Any = self.switch  # what the session talks to
+        self.journaled: Any = None
+        self.journal_path: str | None = journal_path
+        self.staff: Any = None
         self.session: Any = None
         self.alerts: Any = None
         self.out_of_order = False
@@ -127,6 +134,7 @@ class Kiosk:
         self._build_speech()
         self._build_devices()
         self._build_staff()
+
         self.app = KioskApp(kiosk_metrics(self.cfg), on_tap=self.tap, on_activity=self.touch,
                             on_key_down=self._key_down if not self.scripted else None)
         return self
@@ -139,17 +147,55 @@ class Kiosk:
             self.gateway = open_gateway(self.cfg, url, today=today, data_dir=data_dir,
                                         persistent=persistent)
             self._closers.append(self.gateway.close)
-            self.circulation = GatewaySwitch(self.gateway.circulation)
+            self.switch = GatewaySwitch(self.gateway.circulation)
         except Exception as e:  # noqa: BLE001 - an unreachable gateway is a screen, not a crash
             log.error("gateway could not be opened: %s", type(e).__name__)
             self.gateway = None
-            self.circulation = GatewaySwitch(_NoGateway())
+            self.switch = GatewaySwitch(_NoGateway())
+        self.circulation = self.switch
+        self._open_journal()
+
+    def _open_journal(self) -> None:
+        """Every transaction is written to the journal first (and queued offline if the
+        policy says so); without the journal module the session talks to the gateway."""
+        try:
+            from kiosk.journal.journaled import JournaledCirculation
+            from kiosk.journal.store import Journal
+        except ImportError:
+            log.info("journal: not available")
+            return
+        try:
+            if self.journal_path is None:
+                from kiosk.journal.cli import journal_path
+
+                self.journal_path = journal_path(self.cfg)
+            Path(self.journal_path).parent.mkdir(parents=True, exist_ok=True)
+            journal = Journal(self.journal_path)
+        except Exception:  # noqa: BLE001 - no journal must not stop lending
+            log.exception("journal could not be opened; transactions are not journaled")
+            return
+        self._closers.append(journal.close)
+
+        def emit(event: dict[str, Any]) -> None:
+            self.post(lambda: self.bus.publish(event))
+
+        self.journaled = JournaledCirculation(self.switch, journal, self.cfg.loans,
+                                              self.cfg.journal, emit=emit)
+        self.circulation = self.journaled
+
+    def sync_journal(self) -> None:
+        """Send what was queued while the gateway was down (on the worker thread)."""
+        if self.journaled is not None and not self.out_of_order:
+            journaled, today = self.journaled, self.clock.today()
+            self.executor.submit(lambda: journaled.sync(today), lambda _result: None)
 
     def _build_session(self) -> None:
         from kiosk.core.session import Session
 
         self.session = Session(self.circulation, self.cfg, self.clock, self.bus, self.executor,
                                render_speech=_render_speech(self.clock))
+        # the touchscreen has a globe button that opens the language screen
+        self.session.offer_language_screen = True
 
     def _build_speech(self) -> None:
         try:
@@ -161,16 +207,19 @@ class Kiosk:
             self.speech = attach_speech(self.bus, self.cfg, simulated=self.scripted)
             if hasattr(self.speech, "close"):
                 self._closers.append(self.speech.close)
+            if self.session is not None and hasattr(self.speech, "set_headphones"):
+                self.speech.set_headphones(self.session.headphones_in)
         except Exception:  # noqa: BLE001 - no sound must not stop the kiosk
             log.exception("speech could not start; the kiosk runs silent")
 
     def _build_devices(self) -> None:
-        from hardware.sim import MemoryPrinter, ScriptedScanner, sim_keys
-
         d = self.devices
 
         def on_code(code: str, _role: str) -> None:
             self.post(lambda: self.scan(code))
+
+        def on_dropped(_role: str) -> None:
+            log.warning("scanner dropped characters of a code: the patron must scan again")
 
         def on_key(name: str) -> None:
             self.post(lambda: self.key(name))
@@ -182,26 +231,53 @@ class Kiosk:
             self.post(lambda: self.headphones(plugged))
 
         if self.scripted:
-            d.scanner = ScriptedScanner(on_code).start()
+            from hardware.sim import MemoryPrinter, ScriptedScanner, sim_keys
+
+            d.scanner = ScriptedScanner(on_code, on_dropped).start()
             # no debounce in scripts: commands come faster than any finger
-            d.keys = sim_keys(debounce_s=0.0, on_key=on_key, on_call=on_call,
-                              on_headphones=on_headphones)
+            d.mock_keys = sim_keys(debounce_s=0.0, on_key=on_key, on_call=on_call,
+                                   on_headphones=on_headphones)
+            d.keys = d.mock_keys.keys
             d.printer = MemoryPrinter()
         else:
-            from hardware.sim import KeyboardScanner
+            from hardware.assemble import build_devices
 
-            d.scanner = KeyboardScanner(on_code).start()
-            d.keys = sim_keys(on_key=on_key, on_call=on_call, on_headphones=on_headphones)
-            d.printer = MemoryPrinter()
+            built = build_devices(self.cfg.hardware, on_code=on_code, on_dropped=on_dropped,
+                                  on_key=on_key, on_call=on_call, on_headphones=on_headphones)
+            for problem in built.problems:
+                log.error("device problem: %s", problem)
+            built.start()
+            d.scanner, d.keys, d.printer, d.mock_keys = (built.scanner, built.keys, built.printer,
+                                                         built.mock_keys)
         d._closers.append(d.scanner.stop)
-        d._closers.append(d.keys.keys.close)
+        d._closers.append(d.keys.close)
         self.bus.subscribe(self._on_event)
 
     def _build_staff(self) -> None:
-        """G's alert manager when it is there; else the session keeps the alert itself."""
-        # Wired when kiosk.staff offers a kiosk-side manager; the session's own alert state
-        # covers call -> raised -> acknowledged meanwhile.
-        return
+        """The staff alert manager (escalation, MQTT, desk lamp); without it the session
+        keeps the alert state itself."""
+        try:
+            from kiosk.staff.lamps import KeysLamp
+            from kiosk.staff.link import StaffLink
+        except ImportError:
+            log.info("staff alerts: not available; the session keeps the alert state")
+            return
+        try:
+            desk = KeysLamp(self.devices.keys, "desk") if self.devices.keys is not None else None
+            self.staff = StaffLink.build(self.cfg, self.session, self.bus, self.clock,
+                                         desk_lamp=desk)
+            self.staff.start()
+            self._closers.append(self.staff.close)
+        except Exception:  # noqa: BLE001 - the call button still works through the session
+            log.exception("staff alerts could not start")
+            self.staff = None
+
+    def tick(self) -> None:
+        """A few times a second on the UI thread (run) or after every command (script)."""
+        if self.session is not None:
+            self.session.tick()
+        if self.staff is not None:
+            self.staff.tick()
 
     def _on_event(self, event: dict[str, Any]) -> None:
         if event.get("event") == "print" and self.devices.printer is not None:
@@ -212,11 +288,12 @@ class Kiosk:
                     log.warning("receipt not printed: %s", getattr(outcome, "reason", "?"))
 
             self.devices.printer.print_lines(lines, result)
-        elif event.get("event") == "alert" and self.devices.keys is not None:
+        elif event.get("event") == "alert" and self.devices.keys is not None and \
+                self.staff is None:  # with the staff link, its lamp notifiers do this
             state = event.get("state")
             lamp = {"raised": "blinking", "escalated": "blinking", "acknowledged": "steady"}
             try:
-                self.devices.keys.keys.call_lamp(lamp.get(str(state), "off"))
+                self.devices.keys.call_lamp(lamp.get(str(state), "off"))
             except Exception:  # noqa: BLE001 - a lamp must not stop the session
                 log.exception("call lamp failed")
 
@@ -230,17 +307,18 @@ class Kiosk:
         self.executor.submit(self._probe, self._probed)
 
     def _probe(self) -> bool:
-        assert self.circulation is not None
-        self.circulation.is_reader("0")
+        self.switch.is_reader("0")
         return True
 
     def _probed(self, result: Any) -> None:
         if result is True:
+            was_out = self.out_of_order
             self.out_of_order = False
             self.session.start()
             self._show(self.session.view)
+            log.info("ready: the attract screen is up%s", " again" if was_out else "")
         else:
-            log.warning("gateway unreachable at start")
+            log.warning("gateway unreachable at start: out of order, staff called")
             self._go_out_of_order()
 
     def _go_out_of_order(self) -> None:
@@ -264,15 +342,27 @@ class Kiosk:
             self.app.show(view)
 
     # ----------------------------------------------------------------- inputs
+    def _interrupt(self) -> None:
+        """Speech stops at once on any key, touch or scan (EN 301 549 5.1.3.5)."""
+        interrupt = getattr(self.speech, "interrupt", None)
+        if interrupt is not None:
+            try:
+                interrupt()
+            except Exception:  # noqa: BLE001
+                log.exception("speech interrupt failed")
+
     def scan(self, code: str) -> None:
+        self._interrupt()
         if not self.out_of_order:
             self.session.scan(code)
 
     def key(self, name: str) -> None:
+        self._interrupt()
         if not self.out_of_order:
             self.session.key(name)
 
     def tap(self, widget_id: str) -> None:
+        self._interrupt()
         if self.out_of_order and widget_id not in OUT_OF_ORDER_TAPS:
             return
         self.session.tap(widget_id)
@@ -281,13 +371,7 @@ class Kiosk:
         """A touch anywhere counts as activity (extends the inactivity warning)."""
         if self.out_of_order or self.session is None:
             return
-        touch = getattr(self.session, "touch", None)
-        if touch is not None:
-            touch()
-        elif self.session.view.warning_remaining_s is not None:
-            # older session without touch(): count the touch as activity the same way
-            with self.session._input():
-                self.session._activity()
+        self.session.touch()
 
     def call(self) -> None:
         self.session.call()
@@ -296,6 +380,9 @@ class Kiosk:
         self.session.staff_ack()
 
     def headphones(self, plugged: bool) -> None:
+        set_headphones = getattr(self.speech, "set_headphones", None)
+        if set_headphones is not None:
+            set_headphones(plugged)
         self.session.headphones(plugged)
 
     def _key_down(self, keycode: int, text: str | None, modifiers: Any) -> bool:
@@ -309,7 +396,7 @@ class Kiosk:
         if keycode == 291:  # F10: staff acknowledge
             self.staff_ack()
             return True
-        return bool(d.keys is not None and d.keys.kivy_key_down(keycode))
+        return bool(d.mock_keys is not None and d.mock_keys.kivy_key_down(keycode))
 
     def close(self) -> None:
         self.devices.close()
@@ -373,11 +460,17 @@ def run_main(args: argparse.Namespace) -> int:
 
     def started(_app: Any) -> None:
         kiosk.start()
-        KivyClock.schedule_interval(lambda _dt: kiosk.session.tick(), 0.25)
+        KivyClock.schedule_interval(lambda _dt: kiosk.tick(), 0.25)
+        KivyClock.schedule_interval(lambda _dt: kiosk.sync_journal(),
+                                    max(5.0, cfg.journal.sync_interval_s))
         KivyClock.schedule_interval(lambda _dt: kiosk.retry_gateway(), PROBE_RETRY_S)
         watchdog.attach(KivyClock)
         KivyClock.schedule_once(lambda _dt: watchdog.ready("attract"), 0.5)
 
+    def stop(*_: Any) -> None:  # systemd stop: leave cleanly, close the gateway and devices
+        KivyClock.schedule_once(lambda _dt: kiosk.app.stop(), 0)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         kiosk.build()
         kiosk.app.on_started = started

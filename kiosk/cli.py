@@ -21,6 +21,7 @@ HANDLERS = {
     "callpoint": "kiosk.staff.callpoint:main",
     "journal": "kiosk.journal.cli:main",
     "maintenance-pin": "kiosk.maintenance:pin_main",
+    "config-check": "kiosk.config_checks:main",
 }
 
 
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "maintenance-pin", help="hash a staff PIN for [maintenance] staff in kiosk.toml"
     )
+    cc = sub.add_parser("config-check", help="check kiosk.toml: every problem with its fix")
+    cc.add_argument("--config")
     return p
 
 

@@ -149,8 +149,8 @@ def _check_password_file(path: str, errors: list[str], warnings: list[str]) -> N
         st = os.stat(path)
     except FileNotFoundError:
         errors.append(
-            f"{key}: no such file. Fix: sudo sh -c 'echo PASSWORD > {path}' && "
-            f"sudo chown kiosk:kiosk {path} && sudo chmod 600 {path}"
+            f"{key}: no such file. Fix: sudo nano {path} (one line: the IRBIS password), "
+            f"then sudo chown kiosk:kiosk {path} && sudo chmod 600 {path}"
         )
         return
     except OSError as e:
@@ -300,3 +300,25 @@ def check_gateway_reachable(cfg: Any, timeout_s: float | None = None) -> str | N
     except OSError as e:
         reason = e.strerror or type(e).__name__
         return f"cannot reach {host}:{port} ({reason.lower()})"
+
+
+def main(args: Any = None) -> int:
+    """`kiosk config-check [--config FILE]`: "ok" (and any warnings), or every problem with
+    its fix; exit 0 when the kiosk would start, 1 when it would not."""
+    import sys
+
+    from kiosk.config import ConfigError, load_config
+
+    path = getattr(args, "config", None) or "/etc/kiosk/kiosk.toml"
+    try:
+        cfg = load_config(path)
+    except ConfigError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for warning in cfg.warnings:
+        print(f"warning: {warning}")
+    print(f"{path}: ok")
+    reason = check_gateway_reachable(cfg)
+    if reason:
+        print(f"note: {reason} (the kiosk starts anyway and shows its out-of-order screen)")
+    return 0

@@ -13,7 +13,7 @@ Privacy (issue 7): every line passes through `Redactor` before it is written:
 - values registered as private for the current session (the reader's name, card)
   become "<private>"; `forget_private()` at logout;
 - arguments wrapped in `Private(...)` are never formatted;
-- `password=...`, `"password": "..."`, `pin=...` style pairs lose their value.
+- `password=...`, `"password": "..."`, `broker_password=...` style pairs lose their value.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 DEFAULT_CARD_LENGTHS: tuple[int, ...] = (6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
-_SECRET_KEYS = r"(?:password|passwd|pwd|pin|secret|token)"
+# key=value pairs whose key names a secret (broker_password=..., "token": "..."); a
+# *_file key holds a path, not the secret, and stays readable
+_SECRET_KEYS = r"\w*?(?:password|passwd|pwd|passcode|secret|token)(?!_file)\w*?"
 _PAIR = re.compile(
-    rf"(?i)(\b{_SECRET_KEYS}\b[\"']?\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;&}}]+)"
+    rf"(?i)(\b{_SECRET_KEYS}[\"']?\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;&}}]+)"
 )
 _DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
@@ -96,8 +98,8 @@ class Redactor:
             private_values = sorted(self._private, key=len, reverse=True)
         for value in secret_values:
             text = text.replace(value, "***")
-        for value in private_values:
-            text = re.sub(re.escape(value), "<private>", text, flags=re.IGNORECASE)
+        for value in private_values:  # whole words only: "Ali" leaves "validation" alone
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "<private>", text, flags=re.IGNORECASE)
         text = _PAIR.sub(lambda m: m.group(1) + "***", text)
         return self._cards.sub(self._card_or_date, text)
 

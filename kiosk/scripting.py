@@ -81,10 +81,11 @@ def main(args: argparse.Namespace) -> int:
     from kiosk.core.executor import SyncExecutor
 
     clock = VirtualClock(today=today or date.today())
-    data_dir = None if args.gateway else tempfile.mkdtemp(prefix="kiosk-script-")
+    work = tempfile.mkdtemp(prefix="kiosk-script-")
+    data_dir = None if args.gateway else str(Path(work) / "sim")
     kiosk = Kiosk(cfg, clock, SyncExecutor(), lambda fn: fn(), scripted=True,
                   gateway_url=args.gateway, today=clock.today(), data_dir=data_dir,
-                  persistent=False)
+                  persistent=False, journal_path=str(Path(work) / "journal.sqlite3"))
     events = EventLog()
     kiosk.bus.subscribe(events)
     transcript = open(args.transcript, "w", encoding="utf-8") if args.transcript else None  # noqa: SIM115
@@ -106,8 +107,7 @@ def main(args: argparse.Namespace) -> int:
         if transcript is not None:
             transcript.close()
         kiosk.close()
-        if data_dir:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     if runner is None:
         return _fail("the app did not start")
     runner.write_stats()
@@ -190,7 +190,7 @@ class ScriptRunner:
         now = time.perf_counter()
         if self._scan is not None:
             started, busy_before = self._scan
-            gateway = self.kiosk.circulation.busy_s - busy_before
+            gateway = self.kiosk.switch.busy_s - busy_before
             self.latencies_ms.append(max(0.0, (now - started - gateway) * 1000))
             self._scan = None
         self._maybe_screenshot()
@@ -234,24 +234,28 @@ class ScriptRunner:
             self.expect.action()
         match command:
             case Scan(code=code):
-                self._scan = (time.perf_counter(), k.circulation.busy_s)
+                self._scan = (time.perf_counter(), k.switch.busy_s)
                 devices.scanner.push(code)
             case Key(name=name):
-                devices.keys.tap(name)
+                devices.mock_keys.tap(name)
             case Tap(widget_id=widget_id):
                 failure = self._tap(widget_id)
                 if failure:
                     self.failures.append(f"line {command.line}: {failure}")
             case Call():
-                devices.keys.tap("call_button")
+                devices.mock_keys.tap("call_button")
             case StaffAck():
                 k.staff_ack()
             case Headphones(plugged=plugged):
-                devices.keys.headphones(plugged)
+                devices.mock_keys.headphones(plugged)
             case Wait(seconds=seconds):
                 advance(k.session, k.clock, seconds)
+                if k.staff is not None:
+                    k.staff.tick()
             case Gateway(up=up):
-                k.circulation.up = up
+                k.switch.up = up
+                if up:
+                    k.sync_journal()
             case ExpectScreen() | ExpectEvent():
                 failure = self.expect.check(command, self.shown.screen)
                 if failure:

@@ -527,6 +527,16 @@ try_restart() {
     done
 }
 
+# the settings as the kiosk will read them: every problem with its fix (changes nothing)
+check_settings() {
+    local kiosk=/opt/kiosk/.venv/bin/kiosk
+    ((REAL_SYSTEM && !DRY_RUN)) && [[ -x $kiosk ]] || return 0
+    echo "Checking /etc/kiosk/kiosk.toml as the kiosk user:"
+    if ! runuser -u "$KIOSK_USER" -- "$kiosk" config-check --config /etc/kiosk/kiosk.toml; then
+        note "fix the settings named above (sudo nano /etc/kiosk/kiosk.toml), then: sudo systemctl restart kiosk"
+    fi
+}
+
 install_all() {
     echo "Installing the library kiosk into ${ROOT} from $SRC"
     check_platform
@@ -537,6 +547,7 @@ install_all() {
     step_units
     step_boot
     try_restart
+    check_settings
 }
 
 uninstall_all() {

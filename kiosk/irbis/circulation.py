@@ -1,11 +1,11 @@
 """IrbisCirculation: the kiosk's one way into IRBIS64 (kiosk.core.domain.Circulation).
 
 It finds records (search + read), asks kiosk.irbis.rules what the library's rules say,
-and writes every change through IrbisClient.update_records: the reader's field 40 and
-the copy's 910 (plus a fulfilled RQST request) are saved by one command 6, so no loan
-exists without its copy marked issued, or the reverse. When the server reports a lock
-or version conflict the records are read again and the rules checked again before
-retrying, so two kiosks can never lend one copy twice.
+and saves every change atomically: the reader's field 40 and the copy's 910 (plus a
+fulfilled RQST request) go in one command 6, so no loan exists without its copy marked
+issued, or the reverse. When the server reports a lock or version conflict the records
+are read again (IrbisClient.update_records) and the rules checked again before retrying,
+so two kiosks can never lend one copy twice.
 """
 
 from __future__ import annotations

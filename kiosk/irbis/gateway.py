@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Gateway:
     client: IrbisClient
     server: Any | None  # the embedded server's handle, or None for a real gateway
     url: str
+    scratch: Path | None = field(default=None, repr=False)  # throwaway data dir, removed on close
 
     def close(self) -> None:
         try:
@@ -50,6 +52,9 @@ class Gateway:
             if self.server is not None:
                 self.server.stop()
                 self.server = None
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+                self.scratch = None
 
     def __enter__(self) -> Gateway:
         return self
@@ -82,17 +87,25 @@ def open_gateway(
     url = url or cfg.gateway.url
     username = cfg.gateway.resolved_username()
     server = None
+    scratch = None
     if url:
         password = cfg.gateway.resolved_password()
     else:
         password = cfg.gateway.resolved_password() or username
-        if data_dir is None:
-            data_dir = state_dir(cfg) / "sim" if persistent else tempfile.mkdtemp(prefix="kiosk-sim-")
-        server = start_embedded(Path(data_dir), {username: password}, today or date.today())
+        if data_dir is None and not persistent:
+            data_dir = scratch = Path(tempfile.mkdtemp(prefix="kiosk-sim-"))
+        elif data_dir is None:
+            data_dir = state_dir(cfg) / "sim"
+        try:
+            server = start_embedded(Path(data_dir), {username: password}, today or date.today())
+        except BaseException:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+            raise
         url = server.http_url
     verify: bool | str = cfg.gateway.ca_file or True
     client = IrbisClient.from_url(url, username, password, timeout=cfg.gateway.timeout_s, verify=verify)
-    return Gateway(IrbisCirculation(client, cfg), client, server, url)
+    return Gateway(IrbisCirculation(client, cfg), client, server, url, scratch)
 
 
 def start_embedded(data_dir: Path, users: dict[str, str], today: date) -> Any:

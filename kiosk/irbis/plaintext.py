@@ -66,7 +66,7 @@ def parse_plaintext(text: str) -> list[Record]:
         body = line[1:] if no == 1 and line.startswith(BOM) else line
         pending.append(line + end)
         nl = nl or end
-        if body == SEPARATOR:
+        if body.startswith(SEPARATOR) and not body.strip("* \t"):  # "*****", tolerating more stars
             records.append(_finish(fields, pending, nl or default_nl))
             pending, fields, nl = [], [], ""
             continue

@@ -15,7 +15,7 @@ Events (contracts.md, plus two the core may add):
         "headphones.in" / "headphones.out" announcements set the state as well
 
 Groups: the session answers one input with a burst of events (a cue, then several says).
-A say or cue arriving more than GROUP_GAP_S after the previous one starts a new group and
+A say or cue arriving more than GROUP_GAP_S (250 ms) after the previous one starts a new group and
 stops the speech still playing or queued (cues are short and finish); events within a
 burst are queued in order. "queue": true on a say always appends. interrupt() (the app
 calls it on every key, touch and scan) stops everything at once.
@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kiosk.locale import LANGUAGES, catalogue
@@ -44,7 +44,7 @@ from kiosk.speech.synth import EspeakSynth, PromptLibrary, SynthUnavailable
 
 log = logging.getLogger(__name__)
 
-GROUP_GAP_S = 0.1
+GROUP_GAP_S = 0.25
 # The session's spoken announcements of the headphone jack: they carry its state.
 HEADPHONE_MESSAGES = {"headphones.in": True, "headphones.out": False}
 
@@ -86,7 +86,8 @@ class Speaker:
         self._lock = threading.Lock()
         self._warned: set[str] = set()
         self._last_say: dict[str, Any] | None = None
-        self._last_sound_event = 0.0
+        self._last_sound_event = -1e9
+        self.clock: Callable[[], float] = time.monotonic  # for event groups; tests replace it
         self._failed: set[str] = set()  # outputs replaced by silence after a failure
         self._loudspeaker: Sink | None = sink
         # headphones_sink None with an injected sink = one output for both (jack switch)
@@ -206,7 +207,7 @@ class Speaker:
             log.exception("speech could not handle %s", event.get("event"))
 
     def _starts_group(self) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             new = now - self._last_sound_event > GROUP_GAP_S
             self._last_sound_event = now

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -141,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         lang = self._cookie(LANG_COOKIE) or ""
         return lang if lang in LANGUAGES else self.app.default_lang
 
-    def _send(self, status: int, body: bytes, ctype: str, extra: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+    def _send(self, status: int, body: bytes, ctype: str, extra: Sequence[tuple[str, str]] = ()) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -155,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _json(self, status: int, data: dict[str, Any], extra: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+    def _json(self, status: int, data: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> None:
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         self._send(status, body, "application/json; charset=utf-8", extra)
 
@@ -208,6 +208,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json(200, self.app.hub.snapshot())
         elif url.path == "/api/events":
             self._events()
+        elif url.path == "/favicon.ico":
+            self._send(204, b"", "image/x-icon")
         elif url.path == "/healthz":
             self._json(200, {"ok": True, "broker": self.app.hub.connected.is_set()})
         else:

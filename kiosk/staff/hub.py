@@ -139,10 +139,23 @@ class ConsoleHub:
             if alert.get("state") not in OPEN_STATES:
                 raise CommandError("console.alert_closed")
             kiosk = str(alert["kiosk"])
-            alert["pending"] = action
-            alert["pending_by"] = by
+            offline = self._kiosks.get(kiosk, {}).get("state") == "offline"
+            closed = None
+            if action == "resolve" and offline:
+                # nobody there to confirm: close it for every console now; the kiosk still
+                # gets the command if it comes back with the alert open
+                alert.update(state="resolved", resolved_at=self.wall(), resolved_by=by,
+                             sent_at=self.wall(), why="kiosk_offline")
+                alert.pop("pending", None)
+                closed = {k: v for k, v in alert.items() if k not in ("seen_at", "updated_at")}
+            else:
+                alert["pending"] = action
+                alert["pending_by"] = by
             self._changed()
         self._publish_command(kiosk, alert_id, action, by)
+        if closed is not None:
+            payload = json.dumps(closed, ensure_ascii=False)
+            self.client.publish(topic(self.prefix, kiosk, "alert"), payload, qos=1, retain=True)
         return {"id": alert_id, "kiosk": kiosk, "action": action}
 
     # -- paho callbacks ----------------------------------------------------------------
@@ -214,6 +227,11 @@ class ConsoleHub:
                 k[key] = data[key]
         if isinstance(data.get("time"), (int, float)):
             k["time"] = data["time"]
+        if isinstance(data.get("boot"), str) and data["boot"] != k.get("boot"):
+            k["boot"] = data["boot"]
+            for a in self._alerts.values():
+                if a.get("kiosk") == kiosk_id:
+                    self._close_if_stale(a, k["boot"])
         if isinstance(data.get("health"), dict):
             k["health"] = {str(a): str(b) for a, b in data["health"].items()}
         if k["state"] == "online":
@@ -233,6 +251,9 @@ class ConsoleHub:
         if old is not None and old.get("pending") and new["state"] in OPEN_STATES:
             if not (old["pending"] == "ack" and new["state"] == "acknowledged"):
                 new["pending"], new["pending_by"] = old["pending"], old.get("pending_by", "")
+        boot = self._kiosks.get(kiosk_id, {}).get("boot")
+        if boot:
+            self._close_if_stale(new, boot)
         self._alerts[alert_id] = new
         today = _day(self.wall())
         for old_id in [
@@ -242,3 +263,10 @@ class ConsoleHub:
             del self._alerts[old_id]  # yesterday's closed alerts: no longer shown
         k = self._kiosks.setdefault(kiosk_id, {"kiosk": kiosk_id, "health": {}, "state": "unknown"})
         k.setdefault("place", data.get("place", ""))
+
+    @staticmethod
+    def _close_if_stale(alert: dict[str, Any], boot: str) -> None:
+        """An open alert from an earlier run of its kiosk: that run is over, and so is it."""
+        if alert.get("state") in OPEN_STATES and alert.get("boot") and alert["boot"] != boot:
+            alert.update(state="resolved", resolved_by="", why="restarted")
+            alert.pop("pending", None)

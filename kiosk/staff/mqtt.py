@@ -18,6 +18,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -144,6 +145,9 @@ class MqttNotifier:
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
         self.topics = {k: topic(prefix, kiosk_id, k) for k in ("alert", "status", "ack")}
+        # Names this process. Status and alerts carry it: an open alert from an earlier boot
+        # (the kiosk crashed or restarted) is over, and the console closes it.
+        self.boot = uuid.uuid4().hex[:12]
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=f"{prefix}-{kiosk_id}",
@@ -192,6 +196,7 @@ class MqttNotifier:
         """AlertManager listener: publish the alert's new state (queued while offline)."""
         payload = {k: v for k, v in event.items() if k not in ("t", "event")}
         payload["sent_at"] = self.wall()
+        payload["boot"] = self.boot
         self.client.publish(self.topics["alert"], json.dumps(payload), qos=1, retain=True)
 
     def publish_status(self) -> None:
@@ -206,6 +211,7 @@ class MqttNotifier:
             "state": state,
             "time": self.wall(),
             "heartbeat_s": self.heartbeat_s,
+            "boot": self.boot,
         }
         if state == "online":
             try:

@@ -191,7 +191,21 @@ def _person(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
     Ellipse(pos=(x + s * 0.18, y + s * 0.02), size=(s * 0.64, s * 0.62), angle_start=-90, angle_end=90)
 
 
+def _globe(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
+    Color(*fg)
+    w = max(2.0, s * 0.06)
+    cx, cy, r = x + s / 2, y + s / 2, s * 0.42
+    Line(circle=(cx, cy, r), width=w)
+    Line(ellipse=(cx - r * 0.45, cy - r, r * 0.9, 2 * r), width=w)
+    Line(points=[cx, cy - r, cx, cy + r], width=w)
+    Line(points=[cx - r, cy, cx + r, cy], width=w)
+    for dy in (0.55, -0.55):
+        half = r * (1 - dy * dy) ** 0.5
+        Line(points=[cx - half, cy + r * dy, cx + half, cy + r * dy], width=w)
+
+
 ICONS: dict[str, Painter] = {
+    "globe": _globe,
     "book": _book,
     "card": _card,
     "check": _check,

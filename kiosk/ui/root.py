@@ -27,11 +27,11 @@ from kiosk.ui.icons import Icon
 from kiosk.ui.screens import ActionSpec, Ctx
 from kiosk.ui.texts import text
 from kiosk.ui.theme import Metrics, theme_for
-from kiosk.ui.widgets import Action, Framed, Panel, Text, make_action, rgba
+from kiosk.ui.widgets import Action, Panel, Text, make_action, rgba
 
 Rect = tuple[float, float, float, float]
-TOP_WEIGHTS = {"language_kk": 1.0, "language_ru": 1.0, "language_en": 1.0, "contrast": 1.05,
-               "help": 0.9, "call_staff": 1.25}
+TOP_WEIGHTS = {"language_kk": 0.95, "language_ru": 0.95, "language_en": 0.95, "language": 0.8,
+               "contrast": 1.0, "help": 0.85, "call_staff": 1.2}
 
 
 class KioskRoot(FloatLayout):
@@ -119,8 +119,8 @@ class KioskRoot(FloatLayout):
             self.add_widget(widget)
 
     def _geometry(self, ctx: Ctx) -> dict[str, Rect]:
-        """Top bar, content, actions and the side notice. Only the actions and the top bar
-        are tappable; the actions stay above the bottom margin, content may use it."""
+        """Top bar, content, actions and the side notice. Everything tappable stays above
+        the bottom margin; only the side notice (not tappable) reaches into it."""
         m = self.metrics
         pad = m.mm(2.5)
         bottom = m.bottom_margin_px
@@ -143,7 +143,9 @@ class KioskRoot(FloatLayout):
             n = len(specs)
             act_h = n * m.mm(22) + max(n - 1, 0) * pad * 1.5
             actions = (w - pad - act_w, below_bar - pad - act_h, act_w, act_h)
-            content = (pad, pad, w - 3 * pad - act_w if specs else w - 2 * pad, below_bar - 2 * pad)
+            # loans are tappable too: the content also stays above the bottom margin
+            content = (pad, bottom, w - 3 * pad - act_w if specs else w - 2 * pad,
+                       below_bar - pad - bottom)
             side_h = actions[1] - pad - bottom * 0.5
             if specs and side_h > m.mm(30):
                 side = (actions[0], bottom * 0.5, act_w, side_h)
@@ -169,6 +171,7 @@ class KioskRoot(FloatLayout):
         items: list[tuple[str, str, str, str]] = []
         if view.screen != "language":
             items += [(i, icon, text(msg, ctx.lang), "panel") for i, icon, msg in screens.LANGUAGE_BUTTONS]
+            items.append(("language", "globe", ctx.t("ui.action.language"), "panel"))
         call_msg = "ui.action.call_staff_called" if view.alert_state in ("raised", "escalated") else (
             "ui.action.call_staff_coming" if view.alert_state == "acknowledged" else "ui.action.call_staff")
         items += [("contrast", "contrast", ctx.t("ui.action.contrast"), "secondary"),
@@ -179,15 +182,16 @@ class KioskRoot(FloatLayout):
             return Widget(size_hint=(None, None), size=(0, 0))
         # every button keeps the width it has in the full bar: languages on the left, the
         # tools on the right, so a button is always in the same place
-        langs = [i for i in items if i[0].startswith("language_")]
-        tools = [i for i in items if not i[0].startswith("language_")]
+        langs = [i for i in items if i[0].startswith("language")]
+        tools = [i for i in items if not i[0].startswith("language")]
         rows = [(langs, []), ([], tools)] if self.portrait else [(langs, tools)]
-        lang_w = sum(v for k, v in TOP_WEIGHTS.items() if k.startswith("language_"))
+        lang_w = sum(v for k, v in TOP_WEIGHTS.items() if k.startswith("language"))
         tool_w = sum(TOP_WEIGHTS.values()) - lang_w
+        # gaps: between the buttons and around the spacer that separates the two groups
         if self.portrait:
-            unit = (rect[2] - pad * 2) / max(lang_w, tool_w)
+            unit = (rect[2] - pad * 4) / max(lang_w, tool_w)
         else:
-            unit = (rect[2] - pad * (len(TOP_WEIGHTS) - 1)) / (lang_w + tool_w)
+            unit = (rect[2] - pad * len(TOP_WEIGHTS)) / (lang_w + tool_w)
         bar = BoxLayout(orientation="vertical", spacing=pad, padding=(0, pad, 0, pad))
         for left, right in rows:
             row = BoxLayout(orientation="horizontal", spacing=pad)
@@ -204,7 +208,7 @@ class KioskRoot(FloatLayout):
 
     def _content(self, ctx: Ctx, rect: Rect, notice_in_flow: bool) -> Widget:
         ctx = Ctx(view=ctx.view, theme=ctx.theme, metrics=ctx.metrics, portrait=ctx.portrait,
-                  height=rect[3], notice_in_flow=notice_in_flow)
+                  height=rect[3], notice_in_flow=notice_in_flow, on_tap=self._tap)
         build = screens.BUILDERS.get(ctx.view.screen, screens.attract)
         return self._place(build(ctx), rect)
 
@@ -265,8 +269,6 @@ class KioskRoot(FloatLayout):
         for w in self.walk(restrict=True):
             if isinstance(w, Action):
                 w.focused = w.tap_id == focused
-            elif isinstance(w, Framed) and hasattr(w, "focus_id"):
-                w.focused = w.focus_id == focused
 
     # --- queries (scripts, tests) -----------------------------------------------------
 

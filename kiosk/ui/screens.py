@@ -14,7 +14,7 @@ from kiosk.ui.fonts import FONT_BOLD, FONT_NAME
 from kiosk.ui.icons import Icon
 from kiosk.ui.texts import due_text, text
 from kiosk.ui.theme import Metrics, Theme
-from kiosk.ui.widgets import Framed, Panel, Text, rgba
+from kiosk.ui.widgets import Action, Framed, Panel, Text, rgba
 
 Tap = Callable[[str], None]
 
@@ -35,6 +35,7 @@ class Ctx:
     portrait: bool
     height: float = 600.0  # of the content area, px
     notice_in_flow: bool = True  # False: the root shows the notice beside the content
+    on_tap: Tap | None = None  # for the tappable rows (a loan: tap renews it)
 
     @property
     def lang(self) -> str:
@@ -204,11 +205,12 @@ def _badge(ctx: Ctx, loan: LoanRow) -> tuple[str, str, tuple, tuple] | None:
 
 def loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Framed:
     th = ctx.theme
-    row = Panel(orientation="horizontal", size_hint_y=None, height=height,
-                fill=rgba(th.panel), edge=rgba(th.danger if loan.overdue else th.edge),
-                edge_width=4 if loan.overdue else 2, ring=rgba(th.focus),
-                padding=(ctx.mm(2),) * 4, spacing=ctx.mm(2))
-    row.focus_id = f"loan:{loan.barcode}"
+    # a loan is one of the screen's actions: select or tap renews it (the session's rule)
+    row = Action(tap_id=f"loan:{loan.barcode}", tap_handler=ctx.on_tap, orientation="horizontal",
+                 size_hint_y=None, height=height, fill=rgba(th.panel),
+                 edge=rgba(th.danger if loan.overdue else th.edge),
+                 edge_width=4 if loan.overdue else 2, ring=rgba(th.focus),
+                 ring_width=max(3.0, ctx.mm(1)), padding=(ctx.mm(2),) * 4, spacing=ctx.mm(2))
     row.add_widget(Icon(name="book", color=rgba(th.panel_text), accent=rgba(th.panel),
                         size_hint=(None, 1), width=height * 0.7))
     words = BoxLayout(orientation="vertical")
@@ -225,7 +227,8 @@ def loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Framed:
                     radius=ctx.mm(2))
         box.add_widget(Icon(name=icon, color=fg, accent=fill, size_hint=(None, 1),
                             width=height * 0.45))
-        box.add_widget(Text(text=label, font_size=ctx.small, color=fg, font_name=FONT_BOLD))
+        box.add_widget(Text(text=label, font_size=ctx.small, color=fg, font_name=FONT_BOLD,
+                            fill_box=True))
         row.add_widget(box)
     return row
 

@@ -41,6 +41,7 @@ SAMPLE = (
         "#10:без пробела\n*****\n",  # no space after the colon
         "#10: \n*****\n",  # empty field
         "#10: a\n*****\r\n#11: b\r\n*****\n",  # mixed line endings
+        "#10: a\n******\n#11: b\n***** \n",  # separators with more stars or a trailing space
         "",
     ],
 )
@@ -82,6 +83,7 @@ def test_new_records_use_the_canonical_layout():
         ("10: no hash\n", 1),
         ("#10: a\r\n#10 b\r\n", 2),
         ("****\n", 1),
+        ("#10: a\n*****x\n", 2),
     ],
 )
 def test_malformed_input_names_the_line(text, line_no):

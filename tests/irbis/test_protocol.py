@@ -208,3 +208,18 @@ def test_http_gateway_errors(status, body):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_transport_chosen_by_url():
+    from kiosk.irbis.transport import HttpTransport, TcpTransport, transport_for
+
+    tcp = transport_for("tcp://irbis.example.kz:6666")
+    assert isinstance(tcp, TcpTransport) and (tcp.host, tcp.port) == ("irbis.example.kz", 6666)
+    assert transport_for("tcp://10.0.0.5").port == 6666
+    https = transport_for("https://lib.example.kz/cgi-bin/irbis64r_91/WebToIrbisServer.exe", 2.0, "/etc/kiosk/ca.pem")
+    assert isinstance(https, HttpTransport) and https.session.verify == "/etc/kiosk/ca.pem" and https.timeout == 2.0
+    secret = transport_for("http://user:secret@lib.example.kz:8080/WebToIrbisServer.exe")
+    assert "secret" not in repr(secret)
+    for bad in ("ftp://lib.example.kz", "lib.example.kz:6666", "tcp://"):
+        with pytest.raises(ValueError):
+            transport_for(bad)

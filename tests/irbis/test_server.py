@@ -16,6 +16,7 @@ import pytest
 
 from kiosk.irbis import protocol as p
 from kiosk.irbis.client import IrbisClient
+from kiosk.irbis.errors import GatewayUnavailable
 from kiosk.irbis.record import Field, Record
 from kiosk.irbis.server import start_server
 
@@ -47,6 +48,9 @@ def test_records_survive_a_restart_and_clients_reregister(tmp_path):
     saved = clients[1].write_record("RDR", saved)
     ids = [c.client_id for c in clients]
     handle.stop()
+    for c in clients:  # the gateway is down: a typed error, not a hang or a crash
+        with pytest.raises(GatewayUnavailable):
+            c.search("RDR", '"H=E77"')
 
     handle = start_server(tmp_path, tcp_port=tcp_port, http_port=http_port)
     try:
@@ -279,3 +283,32 @@ def test_a_failing_disk_write_rolls_back_and_the_server_answers(tmp_path, monkey
             assert c.read_record("IBIS", b.mfn).first(910).get("A") == "0"
             assert c.search("RDR", '"H=E1"') == []
             assert [r.version for r in c.write_records([a, b])] == [2, 2]
+
+
+def test_latency_bench_runs():
+    from kiosk.irbis.server.bench import measure
+
+    report = measure(5)  # numbers are reported by the bench, never asserted
+    assert set(report) >= {"checkout_http", "checkout_http_search_records", "search_read_write_http"}
+    assert all(r["runs"] == 5 and r["p95_ms"] >= r["p50_ms"] > 0 for r in report.values())
+
+
+def test_tunnel_over_https_with_a_private_ca(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip("openssl cannot make a test certificate here")
+    with start_server(tmp_path / "data", tls=(cert, key)) as handle:
+        assert handle.http_url.startswith("https://")
+        with pytest.raises(GatewayUnavailable):  # not signed by a CA the system trusts
+            IrbisClient.from_url(handle.http_url, "kiosk1", "kiosk1").connect()
+        plain = handle.http_url.replace("https://", "http://")
+        with pytest.raises(GatewayUnavailable):  # plain HTTP to the TLS port: refused cleanly
+            IrbisClient.from_url(plain, "kiosk1", "kiosk1", timeout=2).connect()
+        with IrbisClient.from_url(handle.http_url, "kiosk1", "kiosk1", verify=str(cert)) as c:
+            saved = c.write_record("RDR", reader("100101"))
+            assert c.search("RDR", '"RI=100101"') == [saved.mfn]

@@ -27,6 +27,12 @@ def start(profile: Path) -> webdriver.Chrome:
     for flag in FLAGS:
         opts.add_argument(flag)
     opts.add_argument(f"--user-data-dir={profile}")
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(20)
     return driver
+
+
+def page_errors(driver: webdriver.Chrome) -> list[str]:
+    """JavaScript errors and failed loads the page logged since the last call."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]

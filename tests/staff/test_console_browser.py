@@ -92,6 +92,7 @@ def test_call_ack_restart_and_death_seen_in_the_browser(tmp_path: Path, broker: 
         shown = wait_for(lambda: card(page, alert.id))
         assert shown.get_attribute("data-state") == "raised"
         assert "Оқу залы" in shown.text and "Шақыру түймесі басылды" in shown.text
+        assert wait_for(lambda: page.execute_script("return window.__beeps || 0") >= 1)  # sound
         page.save_screenshot(str(tmp_path / "console-raised.png"))
         shown.find_element(By.CSS_SELECTOR, "button.ack").click()
         wait_for(lambda: "acknowledged" in a.states(), pump=a.pump)
@@ -129,6 +130,8 @@ def test_call_ack_restart_and_death_seen_in_the_browser(tmp_path: Path, broker: 
         wait_for(lambda: card(page, during.id) is not None)
         assert "Иду" in card(page, during.id).text
         page.save_screenshot(str(tmp_path / "console-ru.png"))
+        errors = [e for e in browser.page_errors(page) if "/api/login" not in e and "/api/events" not in e]
+        assert errors == []  # (the refused sign-in and the stream cut by the broker restart aside)
     finally:
         toilet.stop()
         a.mqtt.stop()

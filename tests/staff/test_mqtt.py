@@ -177,3 +177,51 @@ def test_malformed_commands_and_messages_are_ignored(broker: Broker):
         raw.disconnect()
         hub.stop()
         a.mqtt.stop()
+
+
+def die(kiosk: Kiosk) -> None:
+    """The kiosk's process dies: the connection drops without a goodbye."""
+    kiosk.mqtt.client.loop_stop()
+    kiosk.mqtt.client.socket().close()
+
+
+def test_a_kiosk_that_died_with_an_open_alert(broker: Broker):
+    a = Kiosk(broker.url, "kiosk-a", "Оқу залы").start()
+    b = Kiosk(broker.url, "kiosk-b", "Кіреберіс").start()
+    hub = hub_for(broker)
+    try:
+        assert a.mqtt.connected.wait(5) and b.mqtt.connected.wait(5)
+        first = a.alerts.raise_alert()
+        other = b.alerts.raise_alert()
+        wait_for(lambda: alert_on(hub, "kiosk-a", "raised") and alert_on(hub, "kiosk-b", "raised"))
+        die(a)
+        die(b)
+        wait_for(lambda: all(k["state"] == "offline" for k in hub.snapshot()["kiosks"]))
+
+        # staff can still close the alert of a kiosk that is gone
+        hub.command(other.id, "resolve", by="dana")
+        closed = wait_for(lambda: alert_on(hub, "kiosk-b", "resolved"))
+        assert closed["resolved_by"] == "dana"
+
+        # kiosk A comes back as a new process: its old alert is over, a new press is new
+        a2 = Kiosk(broker.url, "kiosk-a", "Оқу залы").start()
+        try:
+            gone = wait_for(lambda: [x for x in hub.snapshot()["alerts"]
+                                     if x["id"] == first.id and x["state"] == "resolved"])
+            assert gone[0]["why"] == "restarted"
+            fresh = a2.alerts.raise_alert()
+            wait_for(lambda: alert_on(hub, "kiosk-a", "raised"))
+            assert alert_on(hub, "kiosk-a", "raised")["id"] == fresh.id
+        finally:
+            a2.mqtt.stop()
+        # a console started now sees no stale open alert for either kiosk
+        late = hub_for(broker)
+        try:
+            wait_for(lambda: late.snapshot()["kiosks"])
+            time.sleep(0.2)
+            open_ids = {x["id"] for x in late.snapshot()["alerts"] if x["state"] != "resolved"}
+            assert first.id not in open_ids and other.id not in open_ids
+        finally:
+            late.stop()
+    finally:
+        hub.stop()

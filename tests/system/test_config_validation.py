@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
+import sys
 import tomllib
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -169,3 +171,30 @@ def test_reachable_gateway_and_embedded_server_report_none():
         url = f"http://127.0.0.1:{port}/cgi-bin/irbis64r/WebToIrbisServer.exe"
         assert check_gateway_reachable(config_from_dict({"gateway": {"url": url}})) is None
     assert check_gateway_reachable(Config()) is None
+
+
+def _kiosk(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_config_check_command_lists_problems_and_fixes(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[loans]\nmax_items = 0\n[session]\nwarning_s = 5\n")
+    done = _kiosk("config-check", "--config", str(bad))
+    assert done.returncode == 1
+    assert "[loans] max_items" in done.stderr and "Fix: warning_s = 20" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_config_check_command_accepts_the_example_and_notes_an_unreachable_gateway(tmp_path: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = example_with(tmp_path, secret_file(tmp_path))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "http://192.168.1.10:8080", f"http://127.0.0.1:{port}"), encoding="utf-8")
+    done = _kiosk("config-check", "--config", str(path))
+    assert done.returncode == 0, done.stderr
+    assert f"{path}: ok" in done.stdout and f"127.0.0.1:{port}" in done.stdout

@@ -255,3 +255,15 @@ def test_bad_option_is_refused_with_a_message(tree: Path):
 def test_shellcheck_clean():
     done = subprocess.run(["shellcheck", str(INSTALL)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.skipif(Path("/etc/kiosk").exists(), reason="a kiosk is installed on this machine")
+def test_dry_run_on_this_machine_checks_everything_and_touches_nothing():
+    """The real-system branch (dpkg, systemctl, the venv) in its read-only form."""
+    watched = [Path(p) for p in ("/etc/kiosk", "/opt/kiosk", "/etc/systemd/system/kiosk.service",
+                                 "/etc/udev/rules.d/99-kiosk.rules")]
+    done = subprocess.run(["bash", str(INSTALL), "--dry-run"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Debian packages" in done.stdout and "would: kiosk.service enabled" in done.stdout
+    assert "nothing was changed" in done.stdout
+    assert [p for p in watched if p.exists()] == []

@@ -116,3 +116,20 @@ def test_card_lengths_from_config():
 def test_bad_format_arguments_do_not_lose_the_line(captured):
     logging.getLogger("kiosk").info("needs two %s %s", "one")
     assert "needs two" in captured.getvalue()
+
+
+def test_secret_keys_are_hidden_but_paths_and_pins_of_gpio_stay(captured):
+    log = logging.getLogger("kiosk.staff")
+    log.info("mqtt broker_password=brokerpw1 user=desk")
+    log.info("password_file=/etc/kiosk/irbis.password mode 0644")
+    log.info("call button on pin=17")
+    out = captured.getvalue()
+    assert "brokerpw1" not in out and "user=desk" in out
+    assert "/etc/kiosk/irbis.password" in out and "pin=17" in out
+
+
+def test_private_words_are_matched_as_whole_words(captured):
+    redactor().add_private("Ali Nurlan")
+    logging.getLogger("kiosk").info("validation ok for Ali")
+    out = captured.getvalue()
+    assert "validation ok for <private>" in out

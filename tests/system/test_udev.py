@@ -170,7 +170,7 @@ def test_printer_vendors_get_lp_group_and_the_printer_name(vendor: str):
     assert dev.symlinks == ["usb/kiosk-printer"] and dev.env["ID_KIOSK_PRINTER"] == "1"
 
 
-@pytest.mark.parametrize("vendor", ["0416", "1fc9", "28e9"])
+@pytest.mark.parametrize("vendor", ["0416", "1fc9", "28e9", "0fe6"])
 def test_chip_vendors_only_when_the_device_is_a_printer(vendor: str):
     printer = apply_rules(usb(vendor, ":070102:"))
     assert printer.group == "lp" and printer.symlinks == ["usb/kiosk-printer"]

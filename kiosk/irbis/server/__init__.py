@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import ssl
 import sys
 import tempfile
 import threading
@@ -45,9 +46,12 @@ class ServerHandle:
     _threads: list = field(default_factory=list, repr=False)
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
+    tls: bool = False
+
     @property
     def http_url(self) -> str:
-        return f"http://{self.host}:{self.http_port}{HTTP_PATH}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.http_port}{HTTP_PATH}"
 
     @property
     def tcp_url(self) -> str:
@@ -105,8 +109,10 @@ def start_server(
     tcp_port: int = 0,
     http_port: int = 0,
     demo: bool = False,
+    tls: tuple[str | Path, str | Path] | None = None,
 ) -> ServerHandle:
-    """Start both front ends in background threads; `data_dir=None` uses a temp dir."""
+    """Start both front ends in background threads; `data_dir=None` uses a temp dir.
+    `tls=(certfile, keyfile)` serves the HTTP tunnel over HTTPS."""
     tmp = None
     if data_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="irbis-sim-")
@@ -119,13 +125,18 @@ def start_server(
     if loads:
         load_into(storage, loads)
     engine = Engine(storage, dict(users or DEFAULT_USERS))
+    context = None
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(tls[0]), str(tls[1]))
     tcp = IrbisTcpServer((host, tcp_port), engine)
     try:
-        http = IrbisHttpServer((host, http_port), engine)
+        http = IrbisHttpServer((host, http_port), engine, context)
     except OSError:
         tcp.server_close()
         raise
     handle = ServerHandle(host, tcp.server_address[1], http.server_address[1], data, engine, [tcp, http], [], tmp)
+    handle.tls = context is not None
     for srv, name in ((tcp, "irbis-tcp"), (http, "irbis-http")):
         t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": POLL_S}, name=name, daemon=True)
         t.start()

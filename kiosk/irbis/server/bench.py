@@ -4,7 +4,8 @@
 
 `checkout_http`: identify the reader (search RI=, read), look up the copy (search IN=,
 read), save both records in one command 6, through the HTTP tunnel with IrbisClient.
-`search_read_write_http`: search + read + write of one record. `checkout_tcp_pythonirbis`:
+`checkout_http_search_records`: the same with search_records (search and read in one
+request: 3 requests instead of 5). `search_read_write_http`: search + read + write of one record. `checkout_tcp_pythonirbis`:
 the same checkout done by cbsvibpyirbis over TCP (when installed).
 """
 
@@ -81,6 +82,12 @@ def measure(runs: int = 500) -> dict[str, dict[str, float]]:
                 _toggle(rdr, book, i)
                 c.write_records([rdr, book])
 
+            def checkout_3_requests(i: int) -> None:
+                rdr = c.search_records("RDR", '"RI=100101"')[0]
+                book = c.search_records("IBIS", '"IN=000010001"')[0]
+                _toggle(rdr, book, i)
+                c.write_records([rdr, book])
+
             def search_read_write(i: int) -> None:
                 rdr = c.read_record("RDR", c.search("RDR", '"RI=100101"')[0])
                 rdr.remove(32)
@@ -88,6 +95,7 @@ def measure(runs: int = 500) -> dict[str, dict[str, float]]:
                 c.write_record("RDR", rdr)
 
             results["checkout_http"] = _time(runs, checkout)
+            results["checkout_http_search_records"] = _time(runs, checkout_3_requests)
             results["search_read_write_http"] = _time(runs, search_read_write)
         try:
             import cbsvibpyirbis as pi

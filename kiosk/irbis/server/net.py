@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import socket
 import socketserver
+import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -64,7 +66,7 @@ class IrbisTcpServer(socketserver.ThreadingTCPServer):
         super().__init__(address, _TcpHandler)
 
     def handle_error(self, request: object, client_address: object) -> None:
-        log.exception("tcp: request failed")
+        log.error("tcp: request failed: %s", type(sys.exc_info()[1]).__name__)  # no traceback: it may quote records
 
 
 class _HttpHandler(BaseHTTPRequestHandler):
@@ -73,6 +75,19 @@ class _HttpHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # header and body go out as two writes
     server_version = "Kiosk-IrbisSim/1"
     timeout = 30  # idle keep-alive connections are closed after this
+
+    def setup(self) -> None:
+        super().setup()
+        if isinstance(self.request, ssl.SSLSocket):
+            # the TLS handshake runs here, in the connection's own thread, so a slow or
+            # broken client never holds up the accept loop
+            self.request.do_handshake()
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
 
     def do_POST(self) -> None:  # noqa: N802 - http.server naming
         if not self.path.split("?", 1)[0].endswith(TUNNEL_SUFFIX):
@@ -110,11 +125,13 @@ class IrbisHttpServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], engine: Engine) -> None:
+    def __init__(self, address: tuple[str, int], engine: Engine, tls: ssl.SSLContext | None = None) -> None:
         self.engine = engine
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(address, _HttpHandler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     # keep-alive connections are tracked so that stopping the server really closes them
     def get_request(self) -> tuple[socket.socket, object]:
@@ -139,4 +156,8 @@ class IrbisHttpServer(ThreadingHTTPServer):
             self._open.clear()
 
     def handle_error(self, request: object, client_address: object) -> None:
-        log.exception("http: request failed")
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ssl.SSLError, OSError)):
+            log.info("http: connection dropped: %s", type(exc).__name__)  # e.g. a failed TLS handshake
+        else:
+            log.error("http: request failed: %s", type(exc).__name__)

@@ -1,0 +1,378 @@
+"""`kiosk bench [--quick]`: speed, memory and load as a patron and the library feel them.
+
+Prints one JSON object (numbers; milliseconds unless the key names another unit), with
+"machine" (CPU, cores, load average at the start and end), "quick" and, when a part
+failed, its keys as null and "errors": {part: message}. `--quick` takes about a minute,
+the full run at most about ten. Progress goes to stderr.
+
+Parts (each in its own try):
+    checkout    kiosk.bench_irbis.checkout_latency: ours over the HTTP tunnel to the
+                embedded server vs cbsvibpyirbis over TCP
+    speech      kiosk.speech.measure: say event -> first sample of a 10-word sentence
+                (kk, ru) at the sink (aplay to ALSA's null device when there is one)
+    app         kiosk.bench_app sessions: `kiosk run` offscreen against `kiosk sim` with
+                generated data; scan -> screen and scan -> cue (gateway time subtracted),
+                RSS idle and after the sessions, all in ONE app process
+    startup     kiosk.bench_app run: `kiosk run` offscreen with the embedded defaults,
+                process start -> attract frame drawn; then idle CPU and RSS on attract
+    server      kiosk.bench_irbis.server_load: 50 simulated kiosks against `kiosk sim`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+SESSIONS = 1000
+
+
+@dataclass(frozen=True)
+class Plan:
+    checkout_runs: int
+    speech_n: int
+    sessions: int
+    warmup: int
+    sessions_budget_s: float
+    starts: int
+    idle_s: float
+    server_s: float
+
+
+QUICK = Plan(checkout_runs=100, speech_n=6, sessions=40, warmup=10, sessions_budget_s=20,
+             starts=1, idle_s=10, server_s=5)
+FULL = Plan(checkout_runs=1000, speech_n=30, sessions=SESSIONS, warmup=20,
+            sessions_budget_s=330, starts=3, idle_s=10, server_s=20)
+
+
+# ----------------------------------------------------------------------------- helpers
+def pct(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (p in 0..100), rounded to 0.01; None without samples."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return round(ordered[k], 2)
+
+
+def machine() -> dict[str, Any]:
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.lower().startswith(("model name", "hardware")):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "arch": platform.machine(),
+            "python": platform.python_version(), "kernel": platform.release(),
+            "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of `pid` and of its live children (/proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p: int | str) -> list[str]:
+        with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()
+
+    def cpu(fields: list[str]) -> float:
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    total = cpu(stat(pid))
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != pid:
+            try:
+                fields = stat(entry)
+            except OSError:
+                continue
+            if int(fields[1]) == pid:  # ppid
+                total += cpu(fields)
+    return total
+
+
+def _child_env(state_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("NOTIFY_SOCKET", None)
+    env.pop("WATCHDOG_USEC", None)
+    env.update(SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", STATE_DIRECTORY=state_dir,
+               PYTHONUNBUFFERED="1")
+    return env
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = [x for x in path.read_text(errors="replace").splitlines() if x.strip()]
+    except OSError:
+        return ""
+    return lines[-1][-300:] if lines else ""
+
+
+def _read_line(proc: subprocess.Popen[str], prefix: str, timeout: float) -> str | None:
+    """The first stdout line starting with `prefix`, or None at EOF/timeout."""
+    import selectors
+
+    assert proc.stdout is not None
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if not sel.select(max(0.0, deadline - time.monotonic())):
+                break
+            line = proc.stdout.readline()
+            if not line:
+                return None
+            if line.startswith(prefix):
+                return line
+    finally:
+        sel.close()
+    return None
+
+
+# ----------------------------------------------------------------------------- parts
+def part_checkout(plan: Plan) -> dict[str, Any]:
+    from kiosk.bench_irbis import checkout_latency
+
+    return checkout_latency(plan.checkout_runs)
+
+
+def part_speech(plan: Plan) -> dict[str, Any]:
+    from kiosk.speech import measure
+
+    device = "null" if measure.aplay_null_available() else "recording"
+    out: dict[str, Any] = {"speech_device": "aplay-null" if device == "null" else "recording"}
+    p95s = []
+    for lang in ("kk", "ru"):
+        r = measure.first_speech_latency(lang, plan.speech_n, device=device)
+        if "p95_ms" not in r:
+            raise RuntimeError(f"no first audio in {lang}")
+        out[f"speech_first_audio_{lang}_ms_p50"] = r["p50_ms"]
+        out[f"speech_first_audio_{lang}_ms_p95"] = r["p95_ms"]
+        p95s.append(r["p95_ms"])
+    out["speech_first_audio_ms_p95"] = max(p95s)
+    cue = measure.cue_latency(max(10, plan.speech_n), device=device)
+    out["cue_event_to_sample_ms_p95"] = cue.get("p95_ms")
+    return out
+
+
+def _write_app_config(folder: Path, http_port: str) -> Path:
+    cfg = folder / "bench.toml"
+    cfg.write_text(
+        "[gateway]\n"
+        f'url = "http://127.0.0.1:{http_port}/cgi-bin/irbis64r/WebToIrbisServer.exe"\n'
+        'username = "kiosk1"\npassword = "kiosk1"\ntimeout_s = 10.0\n'
+        "[loans]\nmax_items = 1000000\n",
+        encoding="utf-8")
+    return cfg
+
+
+def _start_sim(folder: Path, readers: int, copies: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    from kiosk.irbis.synthetic import write_databases
+
+    loads = write_databases(folder / "load", readers, copies, year=date.today().year)
+    cmd = [sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0",
+           "--data", str(folder / "db")]
+    for db, paths in loads.items():
+        cmd += ["--load", f"{db}={paths[0]}"]
+    sim = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = _read_line(sim, "ready", 60)
+    if line is None:
+        _stop(sim)
+        raise RuntimeError("kiosk sim did not get ready")
+    return sim, dict(item.split("=", 1) for item in line.split()[1:])
+
+
+def part_app(plan: Plan) -> dict[str, Any]:
+    readers = 100
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
+        folder = Path(tmp)
+        sim, ports = _start_sim(folder, readers, plan.sessions + 10)
+        try:
+            cfg = _write_app_config(folder, ports["http"])
+            err = folder / "app.stderr"
+            cmd = [sys.executable, "-m", "kiosk.bench_app", "sessions", str(plan.sessions),
+                   "--config", str(cfg), "--warmup", str(plan.warmup), "--readers", str(readers),
+                   "--budget-s", str(plan.sessions_budget_s)]
+            with open(err, "w") as errf:
+                app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True,
+                                       env=_child_env(str(folder / "state")))
+                try:
+                    line = _read_line(app, "BENCH ", plan.sessions_budget_s + 180)
+                finally:
+                    _stop(app)
+            if line is None:
+                raise RuntimeError(f"the app gave no result: {_last_line(err)}")
+        finally:
+            _stop(sim)
+    r = json.loads(line[len("BENCH "):])
+    screen, cue = r.get("scan_to_screen_ms") or [], r.get("scan_to_cue_ms") or []
+    out: dict[str, Any] = {
+        "scan_to_screen_ms_p50": pct(screen, 50), "scan_to_screen_ms_p95": pct(screen, 95),
+        "scan_to_screen_n": len(screen),
+        "scan_to_cue_ms_p50": pct(cue, 50), "scan_to_cue_ms_p95": pct(cue, 95),
+        "scan_to_cue_n": len(cue), "cue_sink": r.get("cue_sink"),
+        "rss_mb_idle": _round(r.get("rss_mb_idle")),
+        "rss_mb_after_warmup": _round(r.get("rss_mb_after_warmup")),
+        "sessions_run": r.get("sessions"), "sessions_s": r.get("sessions_s"),
+    }
+    played, warm = int(r.get("sessions") or 0), int(r.get("warmup") or 0)
+    after = r.get("rss_mb_after_sessions")
+    if after is not None and played >= SESSIONS:
+        out["rss_mb_after_1000_sessions"] = _round(after)
+    elif after is not None and played > warm and r.get("rss_mb_after_warmup") is not None:
+        # fewer sessions (quick, or the time budget ran out): the growth after the warm-up
+        # carried on linearly to 1000 sessions
+        per = (after - r["rss_mb_after_warmup"]) / (played - warm)
+        out["rss_mb_after_1000_sessions"] = _round(r["rss_mb_after_warmup"] + per * (SESSIONS - warm))
+        out["rss_mb_after_1000_sessions_extrapolated_from"] = played
+    else:
+        out["rss_mb_after_1000_sessions"] = None
+    problems = []
+    if r.get("error"):
+        problems.append(str(r["error"]))
+    if not screen:
+        problems.append("no scan -> screen samples")
+    if not cue:
+        problems.append("no scan -> cue samples")
+    if out["rss_mb_after_1000_sessions"] is None:
+        problems.append("no RSS after the sessions")
+    if problems:
+        out["_error"] = "; ".join(problems)
+    return out
+
+
+def _round(x: Any, nd: int = 1) -> float | None:
+    return None if x is None else round(float(x), nd)
+
+
+def _one_start(folder: Path, idle_s: float) -> dict[str, Any]:
+    """`kiosk run` (embedded defaults); startup, then RSS and CPU on the attract screen."""
+    err = folder / "run.stderr"
+    with open(err, "a") as errf:
+        t0 = time.time()
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk.bench_app", "run"],
+                                stdout=subprocess.PIPE, stderr=errf, text=True,
+                                env=_child_env(str(folder / "state")))
+        try:
+            line = _read_line(proc, "attract ", 120)
+            if line is None:
+                raise RuntimeError(f"`kiosk run` never drew the attract screen: {_last_line(err)}")
+            startup = float(line.split()[1]) - t0
+            if idle_s <= 0:
+                return {"startup_s": startup}
+            from kiosk.bench_app import rss_mb
+
+            time.sleep(2.0)  # speech start-up and the first timers are not idling
+            c0, w0 = proc_cpu_s(proc.pid), time.monotonic()
+            time.sleep(idle_s)
+            c1, w1 = proc_cpu_s(proc.pid), time.monotonic()
+            return {"startup_s": startup, "idle_cpu_pct": 100 * (c1 - c0) / (w1 - w0),
+                    "rss_mb_idle_embedded": rss_mb(proc.pid)}
+        finally:
+            _stop(proc)
+
+
+def part_startup(plan: Plan) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        folder = Path(tmp)
+        starts = []
+        idle: dict[str, Any] = {}
+        for i in range(plan.starts):
+            last = i == plan.starts - 1
+            r = _one_start(folder, plan.idle_s if last else 0)
+            starts.append(r["startup_s"])
+            if last:
+                idle = r
+    warm = starts[1:] or starts
+    return {"startup_s": round(statistics.median(warm), 2),
+            "startup_s_first": round(starts[0], 2),  # creates the demo data dir
+            "startup_runs": len(starts),
+            "idle_cpu_pct": _round(idle.get("idle_cpu_pct"), 2),
+            "idle_s": plan.idle_s,
+            "rss_mb_idle_embedded": _round(idle.get("rss_mb_idle_embedded"))}
+
+
+def part_server(plan: Plan) -> dict[str, Any]:
+    from kiosk.bench_irbis import server_load
+
+    return server_load(kiosks=50, seconds=plan.server_s, processes=2)
+
+
+PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [
+    ("checkout", ("checkout_ms_p50", "checkout_ms_p95", "baseline_checkout_ms_p50",
+                  "baseline_checkout_ms_p95", "checkout_ratio"), part_checkout),
+    ("speech", ("speech_first_audio_ms_p95",), part_speech),
+    ("app", ("scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
+             "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_after_1000_sessions"), part_app),
+    ("startup", ("startup_s", "idle_cpu_pct"), part_startup),
+    ("server", ("sim_checkouts_per_s", "sim_checkout_ms_p95"), part_server),
+]
+KEYS: tuple[str, ...] = tuple(k for _, keys, _ in PARTS for k in keys)
+
+
+def run(plan: Plan, quick: bool, parts: list[str] | None = None,
+        log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Every key in KEYS is present: a number, or None with an "errors" entry."""
+    out: dict[str, Any] = {"quick": quick, "machine": machine()}
+    out.update(dict.fromkeys(KEYS))
+    errors: dict[str, str] = {}
+    for name, keys, fn in PARTS:
+        if parts is not None and name not in parts:
+            errors[name] = "not run"
+            continue
+        started = time.monotonic()
+        log(f"kiosk bench: {name} ...")
+        try:
+            result = fn(plan)
+            problem = result.pop("_error", None)
+            out.update(result)
+            missing = [k for k in keys if not isinstance(out.get(k), int | float)]
+            if problem or missing:
+                errors[name] = problem or f"no value for {', '.join(missing)}"
+        except Exception as e:  # noqa: BLE001 - a failed part is a null, never a traceback
+            errors[name] = f"{type(e).__name__}: {e}"
+        for k in keys:
+            if not isinstance(out.get(k), int | float) or out[k] != out[k]:  # NaN too
+                out[k] = None
+        log(f"kiosk bench: {name} done in {time.monotonic() - started:.1f} s")
+    out["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    if errors:
+        out["errors"] = errors
+    return out
+
+
+def main(args: argparse.Namespace) -> int:
+    quick = bool(getattr(args, "quick", False))
+    started = time.monotonic()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    result = run(QUICK if quick else FULL, quick, log=log)
+    result["bench_s"] = round(time.monotonic() - started, 1)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0

@@ -1,0 +1,315 @@
+"""The app half of `kiosk bench`: the real `kiosk run` code path (kiosk.app.run_main) in an
+offscreen window, in a process of its own (one Kivy app per process), with measuring hooks.
+
+    python -m kiosk.bench_app run [--config FILE]
+        `kiosk run` as it is. Prints `attract <unix time>` once the frame showing the
+        attract screen has been drawn (on_flip), then keeps running until terminated; the
+        parent reads startup time, RSS and CPU from /proc/<pid>.
+
+    python -m kiosk.bench_app sessions N --config FILE [--warmup W]
+        `kiosk run` against the gateway in FILE, then a driver thread (standing in for
+        the scanner thread) plays N sessions: scan card -> account, scan book -> on loan,
+        tap finish -> summary, tap done -> attract. Prints one JSON object: scan -> screen
+        and scan -> cue samples (ms, time inside the gateway subtracted), RSS on the idle
+        attract screen, after W sessions and after N.
+
+Hooks, all from outside (no app code is changed): `kiosk.app.Kiosk` is replaced by a
+subclass that watches what the app is given to show and the frames drawn, and the speech
+sink (aplay to ALSA's null device, else a real-time recording sink) is wrapped to stamp
+the first block of each cue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+STEP_TIMEOUT_S = 15.0
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise OSError(f"no VmRSS for {pid}")
+
+
+class FrameWatch:
+    """Stamps the first frame drawn after the app was given a view that `want` accepts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._want: Callable[[Any], bool] | None = None
+        self._shown = False
+        self.drawn_at: float | None = None
+        self.done = threading.Event()
+
+    def expect(self, want: Callable[[Any], bool]) -> None:
+        with self._lock:
+            self._want, self._shown, self.drawn_at = want, False, None
+            self.done.clear()
+
+    def shown(self, view: Any) -> None:  # UI thread, when the app is given a view
+        with self._lock:
+            if self._want is not None and not self._shown and self._want(view):
+                self._shown = True
+
+    def flipped(self, *_: Any) -> None:  # UI thread, after a frame was drawn
+        with self._lock:
+            if self._shown and self.drawn_at is None:
+                self.drawn_at = time.perf_counter()
+                self._want = None
+                self.done.set()
+
+
+class CueStampSink:
+    """A real sink; remembers when the first block of each cue was handed to it."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = getattr(inner, "name", "loudspeaker")
+        self.speaker: Any = None
+        self.cue_times: list[float] = []  # when the first block of each cue was handed over
+        self._last: Callable[[], Any] = lambda: None  # weak reference to the last cue item
+
+    def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
+        ok = self.inner.write(pcm, abort)
+        queue = getattr(self.speaker, "queue", None)
+        current = getattr(queue, "_current", None)
+        if ok and current is not None and current.kind == "cue":
+            if self._last() is not current:
+                self.cue_times.append(time.perf_counter())
+                self._last = weakref.ref(current)
+        return ok
+
+    def first_cue_after(self, t0: float) -> float | None:
+        for t in self.cue_times:
+            if t >= t0:
+                return t
+        return None
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _cue_sink() -> Any:
+    from kiosk.speech.output import AplaySink, RecordingSink, SinkError
+
+    try:
+        return CueStampSink(AplaySink("null", "loudspeaker", 0.03).open(probe_s=0.1)), "aplay-null"
+    except SinkError:
+        return CueStampSink(RecordingSink("loudspeaker", realtime=True, lead_s=0.03)), "recording"
+
+
+def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> None:
+    """Replace kiosk.app.Kiosk by a subclass calling on_start(kiosk) after Kiosk.start."""
+    import kiosk.app as app_module
+
+    base = app_module.Kiosk
+
+    class BenchKiosk(base):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            super().start()
+            on_start(self)
+
+    app_module.Kiosk = BenchKiosk
+    if speech_sink is not None:
+        import kiosk.speech as speech_module
+
+        original = speech_module.attach_speech
+
+        def attach(bus: Any, config: Any, simulated: bool = False, **_: Any) -> Any:
+            speaker = original(bus, config, sink=speech_sink)
+            speech_sink.speaker = speaker
+            return speaker
+
+        speech_module.attach_speech = attach
+
+
+def _watch_frames(kiosk: Any, watch: FrameWatch) -> None:
+    from kivy.core.window import Window
+
+    show = kiosk.app.show
+
+    def shown(view: Any) -> None:
+        show(view)
+        watch.shown(view)
+
+    kiosk.app.show = shown
+    Window.bind(on_flip=watch.flipped)
+
+
+# ----------------------------------------------------------------------- run (startup)
+def _run(config: str | None) -> int:
+    from kiosk.app import run_main
+
+    watch = FrameWatch()
+    watch.expect(lambda v: v.screen == "attract")
+
+    def report() -> None:
+        watch.done.wait()
+        print(f"attract {time.time():.6f}", flush=True)
+
+    threading.Thread(target=report, daemon=True).start()
+    _install(lambda kiosk: _watch_frames(kiosk, watch))
+    return run_main(argparse.Namespace(config=config))
+
+
+# ----------------------------------------------------------------------- sessions
+def _gateway_busy(kiosk: Any) -> float:
+    """Seconds spent inside the gateway so far (the app's GatewaySwitch adds them up; the
+    journal in front of it is the kiosk's own work and stays in the figures)."""
+    for holder in (getattr(kiosk, "switch", None), kiosk.circulation):
+        busy = getattr(holder, "busy_s", None)
+        if isinstance(busy, float):
+            return busy
+    raise RuntimeError("the app's gateway switch no longer counts busy_s")
+
+
+class Driver:
+    """Plays sessions through the app from its own thread, like the scanner thread."""
+
+    def __init__(self, kiosk: Any, watch: FrameWatch, sink: CueStampSink | None,
+                 sessions: int, warmup: int, readers: int, budget_s: float) -> None:
+        self.kiosk = kiosk
+        self.watch = watch
+        self.sink = sink
+        self.sessions = sessions
+        self.warmup = warmup
+        self.readers = readers
+        self.budget_s = budget_s
+        self.screen_ms: list[float] = []
+        self.cue_ms: list[float] = []
+        self.result: dict[str, Any] = {}
+
+    def _post(self, fn: Callable[[], None]) -> None:
+        from kivy.clock import Clock
+
+        Clock.schedule_once(lambda _dt: fn(), 0)
+
+    def _step(self, act: Callable[[], None], want: Callable[[Any], bool], what: str,
+              cue: bool = False) -> float:
+        busy_before = _gateway_busy(self.kiosk)
+        self.watch.expect(want)
+        t0 = time.perf_counter()
+        act()
+        if not self.watch.done.wait(STEP_TIMEOUT_S):
+            raise TimeoutError(f"{what}: the screen did not show the result in {STEP_TIMEOUT_S} s")
+        gateway = _gateway_busy(self.kiosk) - busy_before
+        drawn = self.watch.drawn_at or time.perf_counter()
+        if cue and self.sink is not None:
+            deadline = time.perf_counter() + 2.0
+            heard = self.sink.first_cue_after(t0)
+            while heard is None and time.perf_counter() < deadline:
+                time.sleep(0.002)
+                heard = self.sink.first_cue_after(t0)
+            if heard is not None:
+                self.cue_ms.append(max(0.0, heard - t0 - gateway) * 1000)
+        return max(0.0, drawn - t0 - gateway) * 1000
+
+    def _idle(self) -> None:
+        """Let the app settle: no frame for a while (timers, speech start-up)."""
+        time.sleep(1.0)
+
+    def run(self) -> None:
+        from kiosk.irbis.synthetic import book_barcode, reader_card
+
+        played = 0
+        try:
+            self._idle()
+            self.result["rss_mb_idle"] = rss_mb()
+            scanner = self.kiosk.devices.scanner
+            # `kiosk run` has the desktop KeyboardScanner; both decode key events to a code
+            push = getattr(scanner, "push", None) or (lambda code: scanner.type_text(code + "\n"))
+            started = time.perf_counter()
+            for i in range(self.sessions):
+                if i > self.warmup and time.perf_counter() - started > self.budget_s:
+                    break
+                card, book = reader_card(i % self.readers), book_barcode(i)
+                self.screen_ms.append(self._step(
+                    lambda c=card: push(c),
+                    lambda v: v.screen == "account" and not v.busy and v.pending_scans == 0,
+                    f"session {i}: login", cue=False))
+                self.screen_ms.append(self._step(
+                    lambda b=book: push(b),
+                    lambda v, b=book: not v.busy and any(loan.barcode == b for loan in v.loans),
+                    f"session {i}: checkout", cue=True))
+                self._step(lambda: self._post(lambda: self.kiosk.tap("finish")),
+                           lambda v: v.screen == "summary", f"session {i}: finish")
+                self._step(lambda: self._post(lambda: self.kiosk.tap("done")),
+                           lambda v: v.screen == "attract", f"session {i}: done")
+                played = i + 1
+                if played == self.warmup:
+                    self.result["rss_mb_after_warmup"] = rss_mb()
+            self.result["sessions_s"] = round(time.perf_counter() - started, 2)
+            self._idle()
+            self.result["rss_mb_after_sessions"] = rss_mb()
+        except Exception as e:  # noqa: BLE001 - reported to the parent, not raised
+            self.result["error"] = f"{type(e).__name__}: {e}"
+        finally:
+            self.result.update(sessions=played, warmup=self.warmup,
+                               scan_to_screen_ms=self.screen_ms, scan_to_cue_ms=self.cue_ms)
+            self._post(self.kiosk.app.stop)
+
+
+def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: float) -> int:
+    from kiosk.app import run_main
+
+    sink, sink_kind = _cue_sink()
+    watch = FrameWatch()
+    drivers: list[Driver] = []
+
+    def started(kiosk: Any) -> None:
+        _watch_frames(kiosk, watch)
+        driver = Driver(kiosk, watch, sink, sessions, warmup, readers, budget_s)
+        drivers.append(driver)
+        watch.expect(lambda v: v.screen == "attract")
+
+        def go() -> None:
+            if not watch.done.wait(STEP_TIMEOUT_S):
+                driver.result["error"] = "the attract screen was never drawn"
+                driver._post(kiosk.app.stop)
+                return
+            driver.run()
+
+        threading.Thread(target=go, daemon=True).start()
+
+    _install(started, speech_sink=sink)
+    code = run_main(argparse.Namespace(config=config))
+    result = drivers[0].result if drivers else {"error": "the app did not start"}
+    result["cue_sink"] = sink_kind
+    result["exit"] = code
+    sys.stdout.write("BENCH " + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.bench_app")
+    sub = parser.add_subparsers(dest="mode", required=True)
+    run = sub.add_parser("run")
+    run.add_argument("--config")
+    ses = sub.add_parser("sessions")
+    ses.add_argument("n", type=int)
+    ses.add_argument("--config", required=True)
+    ses.add_argument("--warmup", type=int, default=20)
+    ses.add_argument("--readers", type=int, default=100)
+    ses.add_argument("--budget-s", type=float, default=600.0,
+                     help="stop after this long (after the warm-up) and report what was played")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    if args.mode == "run":
+        return _run(args.config)
+    return _sessions(args.config, args.n, min(args.warmup, args.n), args.readers, args.budget_s)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
