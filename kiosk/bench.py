@@ -316,10 +316,33 @@ def part_startup(plan: Plan) -> dict[str, Any]:
             "rss_mb_idle_embedded": _round(idle.get("rss_mb_idle_embedded"))}
 
 
-def part_server(plan: Plan) -> dict[str, Any]:
-    from kiosk.bench_irbis import server_load
+def part_server(plan: Plan, kiosks: int = 50, processes: int = 2) -> dict[str, Any]:
+    """bench_irbis's simulated kiosks (its `_kiosk_worker`) against `kiosk sim`, with the
+    data sized to the run: bench_irbis.server_load generates 4000 books per kiosk, and
+    loading those 200,000 records into the server takes minutes on a loaded machine."""
+    import multiprocessing
 
-    return server_load(kiosks=50, seconds=plan.server_s, processes=2)
+    from kiosk.bench_irbis import _kiosk_worker
+
+    per_kiosk = max(50, int(plan.server_s * 20))  # room for 1000 checkouts/s
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        sim, ports = _start_sim(Path(tmp), kiosks, kiosks * per_kiosk)
+        try:
+            url = f"http://127.0.0.1:{ports['http']}/cgi-bin/irbis64r/WebToIrbisServer.exe"
+            share = kiosks // processes
+            jobs = [(url, p * share, share, per_kiosk, plan.server_s) for p in range(processes)]
+            cpu0, started = proc_cpu_s(sim.pid), time.perf_counter()
+            with multiprocessing.get_context("spawn").Pool(processes) as pool:
+                parts = pool.map(_kiosk_worker, jobs)
+            elapsed = time.perf_counter() - started
+            cpu_s = proc_cpu_s(sim.pid) - cpu0
+        finally:
+            _stop(sim)
+    samples = [s * 1000 for part in parts for s in part]
+    return {"sim_kiosks": kiosks, "sim_checkouts": len(samples),
+            "sim_checkouts_per_s": round(len(samples) / elapsed, 1),
+            "sim_checkout_ms_p50": pct(samples, 50), "sim_checkout_ms_p95": pct(samples, 95),
+            "sim_server_cpu_pct": round(100 * cpu_s / elapsed, 1)}  # of one core
 
 
 PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [

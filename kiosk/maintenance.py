@@ -11,7 +11,7 @@ shutting the Raspberry Pi down (`systemctl poweroff`, allowed for the kiosk user
 polkit rule install.sh writes).
 
 Wiring (for kiosk/app.py):
-    gate = MaintenanceGate(cfg.maintenance, clock.now)
+    gate = MaintenanceGate(cfg.maintenance, clock.now, state_file=<data dir>/maintenance.json)
     if gate.is_staff_card(code): result = gate.start(code) ... gate.enter_pin(pin)
     tools = MaintenanceActions(cfg, device_checks={"printer": ...}, test_print=...,
                                test_sound=..., stop_app=lambda code: app.stop_with(code))
@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import getpass
 import hmac
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +69,13 @@ class MaintenanceGate:
     `section` is a [maintenance] section (staff, max_attempts, lockout_s); `now` is the
     session clock's now() (virtual in tests and scripts)."""
 
-    def __init__(self, section: Any, now: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        section: Any,
+        now: Callable[[], float],
+        state_file: str | os.PathLike[str] | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.staff: list[dict[str, str]] = [e for e in section.staff if isinstance(e, dict)]
         self.max_attempts = int(section.max_attempts)
         self.lockout_s = float(section.lockout_s)
@@ -76,6 +84,39 @@ class MaintenanceGate:
         self.locked_until: float | None = None
         self.card: str | None = None  # the staff card waiting for its PIN
         self.opened_by: str = ""  # the staff member's name (or "staff") once open
+        # failures and a lock survive a restart or a pulled plug (e.g. in the state dir)
+        self.state_file = Path(state_file) if state_file else None
+        self.wall_clock = wall_clock
+        self._load()
+
+    def _load(self) -> None:
+        if self.state_file is None:
+            return
+        try:
+            data = json.loads(self.state_file.read_text(encoding="utf-8"))
+            self.failures = int(data.get("failures", 0))
+            until = data.get("locked_until_wall")
+        except (OSError, ValueError, TypeError, AttributeError):
+            return  # no file yet, or damaged: start unlocked
+        if until is not None:
+            left = min(float(until) - self.wall_clock(), self.lockout_s)
+            if left > 0:
+                self.locked_until = self.now() + left
+            else:
+                self.failures = 0
+
+    def _save(self) -> None:
+        if self.state_file is None:
+            return
+        until = None
+        if self.locked_until is not None:
+            until = self.wall_clock() + (self.locked_until - self.now())
+        try:
+            tmp = self.state_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"failures": self.failures, "locked_until_wall": until}))
+            os.replace(tmp, self.state_file)
+        except OSError:
+            pass  # a read-only disk must not open the screen nor crash it
 
     def _entry(self, code: str) -> dict[str, str] | None:
         found = None
@@ -122,12 +163,15 @@ class MaintenanceGate:
             self.failures = 0
             self.card = None
             self.opened_by = str(entry.get("name", "")) or "staff"
+            self._save()
             return GateResult("open", "maintenance.open", {"name": self.opened_by})
         self.failures += 1
         if self.failures >= self.max_attempts:
             self.locked_until = self.now() + self.lockout_s
             self.card = None
+            self._save()
             return self._locked()
+        self._save()
         left = self.max_attempts - self.failures
         return GateResult("pin", "maintenance.wrong_pin", {"left": left})
 

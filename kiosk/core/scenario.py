@@ -9,6 +9,7 @@ value (nested objects match the same way, recursively).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +105,10 @@ def _json_object(text: str, line: int) -> dict[str, Any]:
         value = json.loads(text)
     except json.JSONDecodeError as e:
         raise ScenarioError(line, f"not valid JSON ({e.msg} at column {e.colno})") from None
+    except ValueError:  # a number too long for int() (over 4300 digits)
+        raise ScenarioError(line, "not valid JSON (a number is too long)") from None
+    except RecursionError:
+        raise ScenarioError(line, "not valid JSON (nested too deeply)") from None
     if not isinstance(value, dict):
         raise ScenarioError(line, 'expected a JSON object in braces, e.g. {"event":"login"}')
     return value
@@ -171,9 +176,14 @@ def parse_line(raw: str, line: int) -> Command | None:
                               "staff ack, headphones, wait, gateway, expect")
 
 
+# Only real line ends end a line: str.splitlines() would also split at U+0085, U+2028,
+# 0x1C-0x1E..., which may stand inside a JSON string of an `expect event` line.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def parse_scenario(text: str) -> list[Command]:
     commands = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(_LINE_END.split(text), 1):
         command = parse_line(raw, number)
         if command is not None:
             commands.append(command)

@@ -1,7 +1,18 @@
 """`kiosk circ`: circulation from the command line (contracts.md).
 
 One JSON object on stdout. Exit 0 when ok, 3 when refused ({"ok": false, "reason": ...}),
-1 on any other error (a message on stderr, nothing on stdout).
+1 on any other error (a message on stderr, nothing on stdout). An unreachable gateway is
+the refusal "gateway_unavailable".
+
+    checkout -> {"ok", "barcode", "title", "due", "renewed"}   (renewed: it was already yours)
+    renew    -> {"ok", "barcode", "title", "due"}
+    renew CARD all -> {"ok": true, "renewed": [{"barcode","title","due"}], "refused": [{"barcode","reason"}]}
+                      or, when nothing could be renewed, {"ok": false, "reason": <first>, "refused": [...]}
+    loans    -> {"ok", "card", "loans": [{"barcode","title","due","overdue","renewals"}]}
+    return   -> {"ok", "barcode", "title"}
+
+Without --gateway or [gateway] url, the embedded server runs in-process on the demo data
+kept in <state dir>/sim, so consecutive calls see each other's writes.
 """
 
 from __future__ import annotations

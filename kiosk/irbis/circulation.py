@@ -1,6 +1,6 @@
 """IrbisCirculation: the kiosk's one way into IRBIS64 (kiosk.core.domain.Circulation).
 
-It finds records (search + read), asks kiosk.irbis.rules what the library's rules say,
+It finds records (one search-and-read request each), asks kiosk.irbis.rules what the library's rules say,
 and saves every change atomically: the reader's field 40 and the copy's 910 (plus a
 fulfilled RQST request) go in one command 6, so no loan exists without its copy marked
 issued, or the reverse. When the server reports a lock or version conflict the records
@@ -264,8 +264,7 @@ class IrbisCirculation:
         """The reader whose field 30 is exactly `card` (None when there is none)."""
         if not rules.is_valid_code(card):
             return None
-        for mfn in self.client.search(self.readers_db, f'"RI={card}"'):
-            rec = self.client.read_record(self.readers_db, mfn)
+        for rec in self.client.search_records(self.readers_db, f'"RI={card}"'):
             if not rec.status & 1 and rules.card_of(rec) == card:
                 return rec
         return None
@@ -275,13 +274,12 @@ class IrbisCirculation:
         if not rules.is_valid_code(code):
             return None
         db = db or self.catalog_db
-        records = [self.client.read_record(db, mfn) for mfn in self.client.search(db, f'"IN={code}"')]
+        records = self.client.search_records(db, f'"IN={code}"')
         return rules.find_copy([r for r in records if not r.status & 1], code)
 
     def _borrower(self, code: str) -> tuple[Record, Field] | None:
         """The reader with an open loan of this copy, and that loan."""
-        for mfn in self.client.search(self.readers_db, f'"H={code}"'):
-            rec = self.client.read_record(self.readers_db, mfn)
+        for rec in self.client.search_records(self.readers_db, f'"H={code}"'):
             loan = rules.find_open_loan(rec, code)
             if loan is not None:
                 return rec, loan
@@ -296,11 +294,7 @@ class IrbisCirculation:
         code = copy.get("H") or copy.get("B")
         if not self.requests_db or not rules.is_valid_code(code):
             return []
-        found = [
-            self.client.read_record(self.requests_db, mfn)
-            for mfn in self.client.search(self.requests_db, f'"H={code}"')
-        ]
-        return rules.requests_for(found, copy)
+        return rules.requests_for(self.client.search_records(self.requests_db, f'"H={code}"'), copy)
 
     def _reader_view(self, rec: Record, today: date) -> Reader:
         return Reader(

@@ -84,6 +84,13 @@ class Request:
             raise ProtocolError(f"request {self.command}: parameter {index} is not a number") from exc
 
 
+def is_number(text: str, max_digits: int = 10) -> bool:
+    """An ASCII decimal of sane size, optionally negative (IRBIS numbers fit in 32 bits);
+    str.isdigit() alone lets through '²' and 5000-digit strings that int() refuses."""
+    digits = text.strip().removeprefix("-")
+    return 0 < len(digits) <= max_digits and digits.isascii() and digits.isdigit()
+
+
 def encode_request(req: Request) -> bytes:
     """The request lines (no length line, no end marker)."""
     head = [
@@ -143,7 +150,7 @@ def parse_request(data: bytes, *, framed: bool) -> Request:
     except UnicodeDecodeError as exc:
         raise ProtocolError("request header not cp1251") from exc
     command, workstation, _again, client, query, password, username = head
-    if not command or not client.strip().lstrip("-").isdigit() or not query.strip().lstrip("-").isdigit():
+    if not command or not is_number(client) or not is_number(query):
         raise ProtocolError("malformed request header")
     params = lines[REQUEST_HEADER_LINES:] if len(lines) >= REQUEST_HEADER_LINES else []
     return Request(command, workstation, int(client), int(query), password, username, params)
@@ -196,17 +203,19 @@ def parse_answer(data: bytes, command: str | None = None, client_id: int | None 
         raise ProtocolError("answer header not cp1251") from exc
     cmd, client, query, size, version = head
     try:
-        client_no, query_no = int(client), int(query)
-        code = int(lines[HEADER_LINES].decode(ANSI))
-    except (ValueError, UnicodeDecodeError) as exc:
+        code_text = lines[HEADER_LINES].decode(ANSI)
+    except UnicodeDecodeError as exc:
         raise ProtocolError("answer header garbage") from exc
+    if not (is_number(client) and is_number(query) and is_number(code_text)):
+        raise ProtocolError("answer header garbage")
+    client_no, query_no, code = int(client), int(query), int(code_text)
     if command is not None and cmd != command:
         raise ProtocolError(f"answer to another command, expected {command!r}")
     if client_id is not None and client_no != client_id:
         raise ProtocolError("answer for another client")
     # Clients in the wild ignore the length line, and whether it counts the header is not
     # documented; a packet shorter than it announces is truncated under either reading.
-    if size.strip().isdigit() and len(data) < int(size):
+    if is_number(size) and len(data) < int(size):
         raise ProtocolError("answer truncated")
     rest = lines[HEADER_LINES + 1 :]
     if rest and rest[-1] == b"":
@@ -230,17 +239,18 @@ def record_from_lines(lines: Sequence[str], database: str = "") -> Record:
     """Parse `MFN#status`, `0#version`, then `tag#text` lines."""
     if len(lines) < 2:
         raise ProtocolError("record truncated")
-    try:
-        mfn_text, _, status_text = lines[0].partition("#")
-        _, sep, version_text = lines[1].partition("#")
-        rec = Record(abs(int(mfn_text)), int(status_text or 0), int(version_text) if sep else 0, database=database)
-    except ValueError as exc:
-        raise ProtocolError("record header garbage") from exc
+    mfn_text, _, status_text = lines[0].partition("#")
+    _, sep, version_text = lines[1].partition("#")
+    status_text = status_text or "0"
+    version_text = version_text if sep else "0"
+    if not (is_number(mfn_text) and is_number(status_text) and is_number(version_text)):
+        raise ProtocolError("record header garbage")
+    rec = Record(abs(int(mfn_text)), int(status_text), int(version_text), database=database)
     for line in lines[2:]:
         if not line:
             continue
         tag, sep, text = line.partition("#")
-        if not sep or not tag.strip().isdigit():
+        if not sep or not is_number(tag) or tag.strip().startswith("-"):
             raise ProtocolError("field line garbage")
         rec.fields.append(Field.parse(int(tag), text))
     return rec

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from functools import cache
 
 from kiosk.speech.pcm import RATE, to_bytes
 
@@ -64,8 +65,13 @@ def cue_shapes() -> dict[str, list[float]]:
 
 
 def generate_cues(peak: float = PEAK) -> dict[str, bytes]:
-    """name -> 16-bit mono PCM at RATE."""
-    return {
-        name: to_bytes(array("h", [int(v * peak * 32767) for v in shape]))
+    """name -> 16-bit mono PCM at RATE (computed once per process)."""
+    return dict(_generate(peak))
+
+
+@cache
+def _generate(peak: float) -> tuple[tuple[str, bytes], ...]:
+    return tuple(
+        (name, to_bytes(array("h", [int(v * peak * 32767) for v in shape])))
         for name, shape in cue_shapes().items()
-    }
+    )

@@ -155,7 +155,7 @@ def first_speech_latency(lang: str = "kk", n: int = 20, device: str = "recording
     def one() -> float | None:
         speaker.interrupt()
         speaker.queue.wait_idle()
-        time.sleep(0.15)  # time for the next waiting espeak-ng process to start
+        time.sleep(0.3)  # says come seconds apart: the next waiting espeak-ng is up
         t0 = time.perf_counter()
         speaker.handle_event({"event": "say", "lang": lang, "text": SENTENCES_10[lang], "msg": ""})
         t = sink.wait_audio(since=t0, timeout=5)

@@ -185,8 +185,8 @@ class AudioQueue:
                 if not self._wait_unpaused(item):
                     return
                 sink = self._route(item.private)
-                if sink is None:
-                    log.info("private audio stopped: no headphones")
+                if sink is None:  # private audio and no headphones (or no output at all)
+                    log.info("audio %s stopped: nowhere it may be heard", item.label)
                     return
                 block = scale(chunk[i : i + BLOCK_BYTES], self._gain())
                 try:

@@ -41,6 +41,7 @@ from kiosk.speech.cues import CUE_NAMES, generate_cues
 from kiosk.speech.output import AplaySink, NullSink, Sink, SinkError, open_sink
 from kiosk.speech.queue import AudioQueue, Item
 from kiosk.speech.synth import EspeakSynth, PromptLibrary, SynthUnavailable
+from kiosk.speech.wording import normalise_text
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +109,10 @@ class Speaker:
         try:
             self.cues = generate_cues()
             if not self._injected:
-                lead = self.config.buffer_ms / 1000
-                output = self.config.output if self.config.enabled else "null"
-                self._loudspeaker = open_sink(output, self.config.device, "loudspeaker", lead)
+                self._loudspeaker = self._open_output("loudspeaker", self.config.device)
                 if self.config.headphones_device:
-                    self._headphone_sink = open_sink(
-                        output, self.config.headphones_device, "headphones", lead)
+                    self._headphone_sink = self._open_output(
+                        "headphones", self.config.headphones_device)
             if not self.synth.available():
                 self._warn_once("synth", "espeak-ng not found (Debian package espeak-ng): "
                                 "cues only, no speech")
@@ -121,6 +120,17 @@ class Speaker:
                 threading.Thread(target=self.synth.prewarm, daemon=True).start()
         finally:
             self._ready.set()
+
+    def _open_output(self, role: str, device: str) -> Sink:
+        lead = self.config.buffer_ms / 1000
+        output = self.config.output if self.config.enabled else "null"
+        try:
+            return open_sink(output, device, role, lead)
+        except SinkError as e:  # output = "alsa" and the card is not there
+            log.error("sound output %s (%s) cannot open: %s; retried after each session",
+                      role, device, e)
+            self._failed.add(role)
+            return NullSink(role, lead)
 
     def wait_ready(self, timeout: float = 5.0) -> bool:
         return self._ready.wait(timeout)
@@ -177,8 +187,8 @@ class Speaker:
 
     # --- public API: any thread, never blocks, never raises ------------------------------
     def handle_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event") if isinstance(event, dict) else None
         try:
-            kind = event.get("event")
             if kind == "say":
                 msg = str(event.get("msg") or "")
                 if msg in HEADPHONE_MESSAGES:
@@ -204,7 +214,7 @@ class Speaker:
                 state = event.get("state", event.get("plugged", event.get("in")))
                 self.set_headphones(state in (True, "in", "plugged", 1))
         except Exception:  # noqa: BLE001 - speech must never break the session
-            log.exception("speech could not handle %s", event.get("event"))
+            log.exception("speech could not handle %s", kind)
 
     def _starts_group(self) -> bool:
         now = self.clock()
@@ -269,6 +279,10 @@ class Speaker:
         self.queue.pause()
         return True
 
+    def set_rate(self, rate_wpm: int) -> None:
+        """Speech rate in words per minute (80..450); from the next utterance on."""
+        self.synth.set_rate(rate_wpm)
+
     @property
     def volume_level(self) -> int:
         return self._level
@@ -328,7 +342,9 @@ class Speaker:
         if not text:
             return []
         try:
-            return self.synth.stream(text, lang)
+            # a safety net: text that did not come through spoken_text still gets its
+            # digits and dates worded (worded text passes unchanged)
+            return self.synth.stream(normalise_text(text, lang), lang)
         except SynthUnavailable as e:
             self._warn_once("synth-run", f"speech synthesis unavailable ({e}): screen only")
             return []

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kiosk.speech.pcm import PcmError, read_wav
+from kiosk.speech.pcm import SAMPLE_BYTES, PcmError, read_wav, samples
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ class Stream:
         fd = self._proc.stdout.fileno()
         header: bytes | None = b""
         odd = b""
+        leading = True
         try:
             while not self._cancelled:
                 try:
@@ -76,6 +77,10 @@ class Stream:
                 data = odd + data
                 odd = data[len(data) & ~1 :] if len(data) % 2 else b""
                 data = data[: len(data) - len(odd)]
+                if leading:
+                    # espeak-ng starts with 15-45 ms of silence: skip it, it is pure delay
+                    data = _skip_silence(data)
+                    leading = not data
                 if data:
                     if self.first_chunk_while_running is None:
                         self.first_chunk_while_running = self._proc.poll() is None
@@ -115,6 +120,17 @@ class Stream:
     @property
     def pid(self) -> int:
         return self._proc.pid
+
+
+SILENCE_LEVEL = 64  # of 32767: below hearing at any volume step
+
+
+def _skip_silence(pcm: bytes) -> bytes:
+    a = samples(pcm)
+    for i, value in enumerate(a):
+        if abs(value) > SILENCE_LEVEL:
+            return pcm[i * SAMPLE_BYTES :]
+    return b""
 
 
 class EspeakSynth:

@@ -108,7 +108,8 @@ _RU_ORD_STEM = {
 }
 _RU_GEN_PREFIX = ("", "", "двух", "трёх", "четырёх", "пяти", "шести", "семи", "восьми", "девяти")
 # case -> (regular ending, ending for "трет-")
-_RU_ORD_END = {"nom_n": ("ое", "ье"), "gen_m": ("ого", "ьего"), "nom_m": ("ый", "ий")}
+_RU_ORD_END = {"nom_n": ("ое", "ье"), "gen_m": ("ого", "ьего"), "nom_m": ("ый", "ий"),
+               "nom_f": ("ая", "ья")}
 
 
 def ru_plural(n: int, one: str, few: str, many: str) -> str:
@@ -388,6 +389,35 @@ class SpokenNumber:
 
 
 _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+# Written ordinals: kk "1-том" (бірінші том), ru "2-й", "3-е", "5-я", "1-го", en "21st".
+_KK_ORD = re.compile(r"\b(\d{1,4})-(\w+)")
+# "5-ке", "1-ден": a case ending after the hyphen, not an ordinal ("беске", "бірден")
+_KK_CASE_ENDINGS = frozenset(
+    "ге ке ға қа де те да та ден тен дан тан нен нан ның нің дың дің тың тің ны ні ды ді "
+    "ты ті мен бен пен ы і сы сі на не а е ға ге ке".split())
+_RU_ORD = re.compile(r"\b(\d{1,4})-(ый|ий|ой|й|ое|е|ая|я|ого|го)\b")
+_RU_ORD_CASE = {"ый": "nom_m", "ий": "nom_m", "ой": "nom_m", "й": "nom_m", "ое": "nom_n",
+                "е": "nom_n", "ая": "nom_f", "я": "nom_f", "ого": "gen_m", "го": "gen_m"}
+_EN_ORD_WRITTEN = re.compile(r"\b(\d{1,4})(st|nd|rd|th)\b")
+
+
+def _written_ordinals(text: str, lang: str) -> str:
+    def ru(m: re.Match[str]) -> str:
+        try:
+            return _ru_ordinal(int(m[1]), _RU_ORD_CASE[m[2]])
+        except (KeyError, IndexError):
+            return m[0]
+
+    def kk(m: re.Match[str]) -> str:
+        if m[2] in _KK_CASE_ENDINGS:
+            return say_number(int(m[1]), "kk") + m[2]
+        return say_ordinal(int(m[1]), "kk") + " " + m[2]
+
+    if lang == "kk":
+        return _KK_ORD.sub(kk, text)
+    if lang == "ru":
+        return _RU_ORD.sub(ru, text)
+    return _EN_ORD_WRITTEN.sub(lambda m: say_ordinal(int(m[1]), "en"), text)
 _NUMBER = re.compile(r"(\d+)")
 
 
@@ -408,7 +438,7 @@ def normalise_text(text: str, lang: str, today: date | None = None) -> str:
         after = " " if m.end() < len(m.string) and m.string[m.end()].isalpha() else ""
         return before + words + after
 
-    text = _DOTTED_DATE.sub(date_words, text)
+    text = _written_ordinals(_DOTTED_DATE.sub(date_words, text), _lang(lang))
     return _NUMBER.sub(number_words, text)
 
 

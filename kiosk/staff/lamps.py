@@ -73,6 +73,8 @@ class KeysLamp:
     """A `Lamp` over hardware.keys.Keys' named lamps ("desk" or "call")."""
 
     def __init__(self, keys: Any, which: str = "desk") -> None:
+        self.keys = keys
+        self.which = which
         self._set = keys.desk_lamp if which == "desk" else keys.call_lamp
 
     def on(self) -> None:

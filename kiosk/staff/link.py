@@ -1,6 +1,7 @@
 """The kiosk side of staff alerts, wired to the session: what kiosk.app plugs in.
 
-    link = StaffLink.build(cfg, session, bus, clock, desk_lamp=keys_lamp(keys, "desk"),
+    link = StaffLink.build(cfg, session, bus, clock, desk_lamp=KeysLamp(keys, "desk"),
+                           call_lamp=KeysLamp(keys, "call"),
                            health=lambda: {"scanner": "ok", "printer": "ok", "gateway": "ok"})
     link.start()                # MQTT connects in the background (nothing if no broker_url)
     ... on the UI thread, a few times a second:  link.tick()
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.staff.alerts import WAITING_STATES, AlertManager, Clock
-from kiosk.staff.lamps import DeskLampNotifier, Lamp
+from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, KeysLamp, Lamp
 from kiosk.staff.mqtt import CommandInbox, Health, MqttNotifier
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class StaffLink:
         mqtt: MqttNotifier | None = None,
         inbox: CommandInbox | None = None,
         desk_lamp: Lamp | None = None,
+        call_lamp: Lamp | None = None,
     ) -> None:
         self.alerts = alerts
         self.session = session
@@ -58,6 +60,10 @@ class StaffLink:
         self._unsubscribe.append(alerts.on_change(self._to_session))
         if desk_lamp is not None:
             self._unsubscribe.append(alerts.on_change(DeskLampNotifier(desk_lamp)))
+        if call_lamp is None and isinstance(desk_lamp, KeysLamp):
+            call_lamp = KeysLamp(desk_lamp.keys, "call")  # the same Keys have the button's lamp
+        if call_lamp is not None:
+            self._unsubscribe.append(alerts.on_change(ButtonLampNotifier(call_lamp)))
         if mqtt is not None:
             self._unsubscribe.append(alerts.on_change(mqtt))
         self._unsubscribe.append(bus.subscribe(self._on_event))
@@ -71,6 +77,7 @@ class StaffLink:
         clock: Clock,
         *,
         desk_lamp: Lamp | None = None,
+        call_lamp: Lamp | None = None,
         health: Health | None = None,
     ) -> StaffLink:
         """From the config's [kiosk] and [staff] sections."""
@@ -89,7 +96,7 @@ class StaffLink:
                 prefix=staff.topic_prefix, heartbeat_s=staff.heartbeat_s, health=health,
                 on_command=inbox.put, username=staff.broker_username, password=password,
             )
-        return cls(alerts, session, bus, mqtt, inbox, desk_lamp)
+        return cls(alerts, session, bus, mqtt, inbox, desk_lamp, call_lamp)
 
     def start(self) -> None:
         if self.mqtt is not None:

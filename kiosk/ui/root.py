@@ -47,6 +47,8 @@ class KioskRoot(FloatLayout):
         self._keys: dict[str, Any] = {}
         self._parts: dict[str, Widget] = {}
         self.last_render_ms = 0.0
+        self._button_h = metrics.mm(22)
+        self._cache = screens.WidgetCache()
         with self.canvas.before:
             self._bg_color = Color(1, 1, 1, 1)
             self._bg = Rectangle(pos=self.pos, size=self.size)
@@ -134,6 +136,7 @@ class KioskRoot(FloatLayout):
         if self.portrait:
             cols = 2
             rows = math.ceil(len(specs) / cols) if specs else 0
+            self._button_h = m.mm(22)
             act_h = rows * m.mm(22) + max(rows - 1, 0) * pad
             actions: Rect = (pad, bottom, w - 2 * pad, act_h)
             cy = bottom + act_h + pad if rows else pad
@@ -141,7 +144,11 @@ class KioskRoot(FloatLayout):
         else:
             act_w = m.mm(62) if specs else 0
             n = len(specs)
-            act_h = n * m.mm(22) + max(n - 1, 0) * pad * 1.5
+            room = below_bar - pad - bottom
+            gaps = max(n - 1, 0) * pad * 1.5
+            # 22 mm buttons, smaller when many must fit above the bottom margin (never < 14 mm)
+            self._button_h = max(m.mm(14), min(m.mm(22), (room - gaps) / n)) if n else m.mm(22)
+            act_h = n * self._button_h + gaps
             actions = (w - pad - act_w, below_bar - pad - act_h, act_w, act_h)
             # loans are tappable too: the content also stays above the bottom margin
             content = (pad, bottom, w - 3 * pad - act_w if specs else w - 2 * pad,
@@ -200,7 +207,7 @@ class KioskRoot(FloatLayout):
                     row.add_widget(Widget())  # pushes the tools to the right edge
                 for tap_id, icon, words, style in group:
                     row.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap,
-                                               style=style, font_size=m.mm(3.6),
+                                               style=style, font_size=m.mm(3.4), vertical=True,
                                                ring_width=max(3.0, m.mm(1)), size_hint_x=None,
                                                width=unit * TOP_WEIGHTS.get(tap_id, 1.0)))
             bar.add_widget(row)
@@ -208,9 +215,13 @@ class KioskRoot(FloatLayout):
 
     def _content(self, ctx: Ctx, rect: Rect, notice_in_flow: bool) -> Widget:
         ctx = Ctx(view=ctx.view, theme=ctx.theme, metrics=ctx.metrics, portrait=ctx.portrait,
-                  height=rect[3], notice_in_flow=notice_in_flow, on_tap=self._tap)
+                  height=rect[3], notice_in_flow=notice_in_flow, on_tap=self._tap,
+                  cache=self._cache)
         build = screens.BUILDERS.get(ctx.view.screen, screens.attract)
-        return self._place(build(ctx), rect)
+        try:
+            return self._place(build(ctx), rect)
+        finally:
+            self._cache.sweep()
 
     def _actions(self, ctx: Ctx, rect: Rect) -> Widget | None:
         specs = self._action_specs(ctx.view)
@@ -226,7 +237,7 @@ class KioskRoot(FloatLayout):
             box.add_widget(make_action(spec.tap_id, spec.icon, ctx.t(spec.msg), ctx.theme, self._tap,
                                        style=spec.style, font_size=m.mm(5),
                                        ring_width=max(3.0, m.mm(1)),
-                                       size_hint_y=None, height=m.mm(22)))
+                                       size_hint_y=None, height=self._button_h))
         if not self.portrait:
             box.add_widget(Widget())  # keep the buttons at the top of the column
         return self._place(box, rect)

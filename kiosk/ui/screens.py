@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
@@ -27,6 +28,33 @@ class ActionSpec:
     style: str = "secondary"
 
 
+class WidgetCache:
+    """Widgets kept from one build of the content to the next, keyed by everything they
+    show: a new View reuses what did not change (Kivy widgets are slow to make). Whatever
+    a build did not use is dropped at its end, so nothing of a patron outlives the screen
+    that showed it."""
+
+    def __init__(self) -> None:
+        self._items: dict[Any, Widget] = {}
+        self._used: set[Any] = set()
+
+    def get(self, key: Any, make: Callable[[], Widget]) -> Widget:
+        widget = self._items.get(key)
+        if widget is None:
+            widget = self._items[key] = make()
+        elif widget.parent is not None:
+            widget.parent.remove_widget(widget)
+        self._used.add(key)
+        return widget
+
+    def sweep(self) -> None:
+        self._items = {k: w for k, w in self._items.items() if k in self._used}
+        self._used = set()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @dataclass(frozen=True)
 class Ctx:
     view: View
@@ -36,6 +64,10 @@ class Ctx:
     height: float = 600.0  # of the content area, px
     notice_in_flow: bool = True  # False: the root shows the notice beside the content
     on_tap: Tap | None = None  # for the tappable rows (a loan: tap renews it)
+    cache: WidgetCache | None = None
+
+    def cached(self, key: Any, make: Callable[[], Widget]) -> Widget:
+        return make() if self.cache is None else self.cache.get((self.theme.name, *key), make)
 
     @property
     def lang(self) -> str:
@@ -84,6 +116,12 @@ def _line(ctx: Ctx, icon: str, words: str, *, size: float | None = None, bold: b
     size = size or ctx.body
     fg = color or rgba(ctx.theme.text)
     h = height or max(size * 2.2, ctx.mm(12))
+    key = ("line", icon, words, size, bold, tuple(fg), tuple(icon_color or fg), h)
+    return ctx.cached(key, lambda: _make_line(ctx, icon, words, size, bold, fg, icon_color, h))
+
+
+def _make_line(ctx: Ctx, icon: str, words: str, size: float, bold: bool, fg: tuple,
+               icon_color: tuple | None, h: float) -> BoxLayout:
     row = BoxLayout(orientation="horizontal", size_hint_y=None, height=h, spacing=size * 0.6)
     pic = Icon(name=icon, color=icon_color or fg, accent=rgba(ctx.theme.background),
                size_hint=(None, 1), width=h)
@@ -203,7 +241,11 @@ def _badge(ctx: Ctx, loan: LoanRow) -> tuple[str, str, tuple, tuple] | None:
     return None
 
 
-def loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Framed:
+def loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Widget:
+    return ctx.cached(("loan", loan, ctx.lang, height), lambda: _make_loan_row(ctx, loan, height))
+
+
+def _make_loan_row(ctx: Ctx, loan: LoanRow, height: float) -> Framed:
     th = ctx.theme
     # a loan is one of the screen's actions: select or tap renews it (the session's rule)
     row = Action(tap_id=f"loan:{loan.barcode}", tap_handler=ctx.on_tap, orientation="horizontal",
@@ -272,6 +314,11 @@ def account(ctx: Ctx) -> Widget:
 
 
 def _summary_line(ctx: Ctx, line: SummaryLine, height: float) -> Widget:
+    return ctx.cached(("summary", line, ctx.lang, height),
+                      lambda: _make_summary_line(ctx, line, height))
+
+
+def _make_summary_line(ctx: Ctx, line: SummaryLine, height: float) -> Widget:
     th = ctx.theme
     name = line.title or line.barcode
     if line.kind == "checkout":

@@ -167,9 +167,11 @@ def make_action(
     picture = Icon(name=icon, color=rgba(fg), accent=rgba(fill), size_hint=(None, None))
     label = Text(text=words, color=rgba(fg), font_name=FONT_BOLD, font_size=font_size,
                  halign="center" if vertical else "left")
-    if vertical:
-        picture.size_hint = (1, 0.55)
-        label.size_hint = (1, 0.45)
+    if vertical:  # picture above one line of words
+        action.padding = (font_size * 0.3, font_size * 0.25, font_size * 0.3, font_size * 0.15)
+        action.spacing = 0
+        picture.size_hint = (1, 0.58)
+        label.size_hint = (1, 0.42)
     else:
 
         def square(*_: object) -> None:

@@ -5,7 +5,7 @@ compared field by field with what irbis.md prescribes."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,6 +26,8 @@ _stoppers: list[threading.Thread] = []
 
 class Library:
     """A fresh embedded server with the demo data, and helpers to look at its records."""
+
+    before: list[list[tuple[int, str]]]
 
     def __init__(self, tmp: Path, demo: dict[str, list[Path]]) -> None:
         self.server = start_server(tmp, loads=demo, users={"kiosk1": "kiosk1"})
@@ -87,6 +89,16 @@ def lib(tmp_path: Path, demo: dict[str, list[Path]]) -> Iterator[Library]:
     library.close()
 
 
+@pytest.fixture(scope="module")
+def frozen(tmp_path_factory: pytest.TempPathFactory, demo: dict[str, list[Path]]) -> Iterator[Library]:
+    """One server shared by tests that must change nothing (refusals), with its snapshot."""
+    library = Library(tmp_path_factory.mktemp("frozen"), demo)
+    library.before = library.snapshot()
+    assert len(library.before) == 35 + 45 + 5
+    yield library
+    library.close()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _join_stoppers() -> Iterator[None]:
     yield
@@ -132,19 +144,20 @@ def test_identify_gives_name_and_loans(lib: Library) -> None:
         ("100119", "reader_blocked"),
     ],
 )
-def test_identify_refusals(lib: Library, card: str, reason: str) -> None:
-    assert refused(lib.circ.identify, card, TODAY) == reason
+def test_identify_refusals(frozen: Library, card: str, reason: str) -> None:
+    assert refused(frozen.circ.identify, card, TODAY) == reason
 
 
 def test_enrolled_this_year_without_52_is_welcome(lib: Library) -> None:
     assert lib.circ.identify("100120", TODAY).first_name == "Ева"
 
 
-def test_is_item_and_is_reader_are_exact(lib: Library) -> None:
-    assert lib.circ.is_item("000010001") and lib.circ.is_item("10001")
-    assert not lib.circ.is_item("00001000") and not lib.circ.is_item("100101")
-    assert lib.circ.is_reader("100101") and not lib.circ.is_reader("10010")
-    assert not lib.circ.is_reader("000010001")
+def test_is_item_and_is_reader_are_exact(frozen: Library) -> None:
+    circ = frozen.circ
+    assert circ.is_item("000010001") and circ.is_item("10001")
+    assert not circ.is_item("00001000") and not circ.is_item("100101")
+    assert circ.is_reader("100101") and not circ.is_reader("10010")
+    assert not circ.is_reader("000010001")
 
 
 # ---------------------------------------------------------------- checkout
@@ -214,11 +227,9 @@ def test_group_copy_counts_issued(lib: Library) -> None:
         ("100999", "000010002", "unknown_card"),
     ],
 )
-def test_checkout_refusals_change_nothing(lib: Library, card: str, code: str, reason: str) -> None:
-    before = lib.snapshot()
-    assert len(before) == 35 + 45 + 5
-    assert refused(lib.circ.checkout, card, code, TODAY) == reason
-    assert lib.snapshot() == before
+def test_checkout_refusals_change_nothing(frozen: Library, card: str, code: str, reason: str) -> None:
+    assert refused(frozen.circ.checkout, card, code, TODAY) == reason
+    assert frozen.snapshot() == frozen.before
 
 
 def test_reserved_copy_goes_to_its_requester_and_closes_the_request(lib: Library) -> None:
@@ -295,10 +306,9 @@ def test_renew_changes_only_due_date_renewal_date_and_counter(lib: Library) -> N
         ("100107", "000010105", "reader_blocked"),
     ],
 )
-def test_renew_refusals(lib: Library, card: str, code: str, reason: str) -> None:
-    before = lib.snapshot()
-    assert refused(lib.circ.renew, card, code, TODAY) == reason
-    assert lib.snapshot() == before
+def test_renew_refusals(frozen: Library, card: str, code: str, reason: str) -> None:
+    assert refused(frozen.circ.renew, card, code, TODAY) == reason
+    assert frozen.snapshot() == frozen.before
 
 
 def test_overdue_loan_can_be_renewed(lib: Library) -> None:
@@ -342,8 +352,9 @@ def test_return_by_inventory_number(lib: Library) -> None:
 
 
 @pytest.mark.parametrize("code", ["000010001", "999999999", "0000100", "", "abc\x00"])
-def test_return_of_something_not_on_loan(lib: Library, code: str) -> None:
-    assert refused(lib.circ.return_item, code, TODAY) == "unknown_item"
+def test_return_of_something_not_on_loan(frozen: Library, code: str) -> None:
+    assert refused(frozen.circ.return_item, code, TODAY) == "unknown_item"
+    assert frozen.snapshot() == frozen.before
 
 
 def test_return_twice(lib: Library) -> None:
@@ -385,3 +396,46 @@ def test_server_gone_mid_session(lib: Library) -> None:
     lib.circ.identify("100101", TODAY)
     lib.server.stop()
     assert refused(lib.circ.checkout, "100101", "000010001", TODAY) == "gateway_unavailable"
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def meddling_clock(action: Callable[[], object]) -> Callable[[], datetime]:
+    """A clock that, when checkout asks it the time (after reading, before saving), lets
+    someone else change the records first: the save then meets a version conflict."""
+    done = []
+
+    def now() -> datetime:
+        if not done:
+            done.append(True)
+            action()
+        return NOW
+
+    return now
+
+
+def test_conflict_on_the_reader_keeps_both_changes(lib: Library) -> None:
+    desk = lib.client(lib.server.tcp_url)
+
+    def desk_adds_a_visit() -> None:
+        rec = lib.reader("100101")
+        rec.add(40, "^GIBIS^D20261125^VАБ^Ikassa^Cпосещение")
+        desk.write_records([rec])
+
+    circ = IrbisCirculation(lib.client(), Config(), now=meddling_clock(desk_adds_a_visit))
+    assert circ.checkout("100101", "000010001", TODAY).due == "20261209"
+    loans = [f.text() for f in lib.reader("100101").all(40)]
+    assert loans[0] == "^GIBIS^D20261125^VАБ^Ikassa^Cпосещение"  # the desk's change survived
+    assert loans[1].startswith("^GIBIS^A84(5Каз)/Қ17^B10001^H000010001")
+    assert lib.copy("000010001").startswith("^A1^")
+
+
+def test_copy_lent_elsewhere_meanwhile_is_refused_on_retry(lib: Library) -> None:
+    other = lib.circulation()
+    circ = IrbisCirculation(
+        lib.client(), Config(), now=meddling_clock(lambda: other.checkout("100122", "000010001", TODAY))
+    )
+    assert refused(circ.checkout, "100101", "000010001", TODAY) == "item_unavailable"
+    assert lib.peek.search("RDR", '"H=000010001"') == [lib.reader("100122").mfn]
+    assert lib.reader("100101").all(40) == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import LoansSection
+from kiosk.core.domain import parse_ymd
 from kiosk.irbis import rules
 from kiosk.irbis.gateway import DEMO_ANCHOR, DEMO_DIR, write_demo
 from kiosk.irbis.plaintext import format_plaintext, parse_plaintext
@@ -120,7 +121,7 @@ def situations(records: list[Record], today: date) -> dict[str, str | None]:
         "100105 checkout": lend("100105"),
         "100107 login": login("100107"),
         "100110 due today": str(
-            [rules.is_overdue(f, today) or rules.parse_ymd(f.get("E")) == today for f in rules.open_loans(by_card["100110"])]
+            [rules.is_overdue(f, today) or parse_ymd(f.get("E")) == today for f in rules.open_loans(by_card["100110"])]
         ),
         "100112 checkout": lend("100112"),
         "100113 checkout": lend("100113"),
@@ -155,7 +156,7 @@ def test_demo_situations_hold_on_any_day(tmp_path: Path, today: date) -> None:
     # the copies are untouched; only dates move
     assert (tmp_path / "IBIS.txt").read_text(encoding="utf-8") == (DEMO_DIR / "IBIS.txt").read_text(encoding="utf-8")
     for req in load("RQST", tmp_path):
-        assert rules.parse_ymd(req.fm(31)) <= today
+        assert parse_ymd(req.fm(31)) <= today
 
 
 def test_anchor_day_copies_files_unchanged(tmp_path: Path) -> None:

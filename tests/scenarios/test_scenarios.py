@@ -44,6 +44,7 @@ class Run:
     events: list[dict[str, Any]]
     shots: Path
     latencies_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
 
     def sidecars(self) -> list[dict[str, Any]]:
         out = []
@@ -66,8 +67,9 @@ def _run(name: str, work: Path) -> Run:
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     events = [json.loads(line) for line in transcript.read_text(encoding="utf-8").splitlines()
               if line.strip()] if transcript.exists() else []
-    latencies = json.loads(stats.read_text())["scan_to_screen_ms"] if stats.exists() else []
-    return Run(name, proc.returncode, proc.stderr, events, out / "shots", latencies)
+    numbers = json.loads(stats.read_text()) if stats.exists() else {}
+    return Run(name, proc.returncode, proc.stderr, events, out / "shots",
+               numbers.get("scan_to_screen_ms", []), numbers.get("seconds", 0.0))
 
 
 @pytest.fixture(scope="session")
@@ -260,3 +262,4 @@ def test_report_scan_to_screen_time(runs: dict[str, Run]) -> None:
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     print(f"\nscan -> updated screen, gateway excluded: n={len(times)} "
           f"p50={statistics.median(times):.1f} ms p95={p95:.1f} ms max={times[-1]:.1f} ms")
+    print("run seconds: " + ", ".join(f"{r.name} {r.seconds:.0f}" for r in runs.values()))

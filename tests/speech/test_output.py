@@ -120,3 +120,18 @@ def test_a_failed_sound_card_is_reopened_after_the_session(caplog):
         assert isinstance(sp._loudspeaker, AplaySink)
     finally:
         sp.close()
+
+
+def test_speaker_with_a_missing_sound_card_runs_silently(caplog):
+    from kiosk.config import SpeechSection
+    from kiosk.speech.speaker import Speaker
+
+    sp = Speaker(SpeechSection(output="alsa", device="no_such_alsa_device_xyz"))
+    try:
+        assert sp.wait_ready()
+        assert isinstance(sp._loudspeaker, NullSink)
+        sp.handle_event({"event": "cue", "name": "success"})
+        assert sp.queue.wait_idle()
+        assert sum("no_such_alsa_device_xyz" in r.getMessage() for r in caplog.records) == 1
+    finally:
+        sp.close()

@@ -57,7 +57,7 @@ def fast():
     """A speaker whose device doubles take audio as fast as it comes (content tests)."""
     loud, phones = RecordingSink("loudspeaker", realtime=False), RecordingSink(
         "headphones", realtime=False)
-    sp = Speaker(config(), sink=loud, headphones_sink=phones)
+    sp = Speaker(config(), sink=loud, headphones_sink=phones, warm=False)
     sp.clock = ManualClock()  # event groups decided by this clock, not by the machine's load
     assert sp.wait_ready()
     yield sp, loud, phones
@@ -98,6 +98,8 @@ def test_unknown_cue_and_garbage_events_do_not_raise(speaker, loud):
     speaker.handle_event({"event": "volume", "level": "loud"})
     speaker.handle_event({"event": "say"})
     speaker.handle_event({})
+    speaker.handle_event(None)
+    speaker.handle_event({"event": "say", "text": 5, "lang": "xx", "private": "no"})
     speaker.handle_event({"event": "cue", "name": "move"})
     assert speaker.queue.wait_idle()
     assert loud.pcm() == generate_cues()["move"]

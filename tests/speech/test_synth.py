@@ -147,3 +147,14 @@ def test_stream_cancelled_before_reading_leaves_no_process(synth):
     assert stream._proc.wait(timeout=2) is not None
     assert list(stream) == []
     assert stream._proc.stdout.closed
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_leading_silence_is_skipped(synth, lang):
+    """espeak-ng begins with up to 45 ms of silence: pure delay before the patron hears
+    anything, so the stream starts at the first sound."""
+    from kiosk.speech.pcm import samples
+    from kiosk.speech.synth import SILENCE_LEVEL
+
+    first = next(iter(synth.stream(SENTENCES[lang], lang)))
+    assert abs(samples(first)[0]) > SILENCE_LEVEL

@@ -134,6 +134,15 @@ def test_normalise_text_words_digits_and_dotted_dates():
     assert normalise_text("код 007", "en") == "код zero zero seven"
 
 
+def test_written_ordinals_are_read_as_ordinals():
+    assert normalise_text("Абай жолы. 1-том, 3-сынып", "kk") == "Абай жолы. бірінші том, үшінші сынып"
+    assert normalise_text("1-ден 5-ке дейін", "kk") == "бірден беске дейін"  # case endings
+    assert normalise_text("2-й том, 3-е издание, 5-я глава, до 1-го числа", "ru") == (
+        "второй том, третье издание, пятая глава, до первого числа")
+    assert normalise_text("the 21st century, 3rd edition", "en") == (
+        "the twenty-first century, third edition")
+
+
 def test_codes_are_read_character_by_character():
     assert say_code("0042A", "ru") == "ноль ноль четыре два A"
     assert normalise_text("Книга 12345678", "en") == (

@@ -29,7 +29,7 @@ def wait_port(port: int, timeout_s: float = 10.0) -> None:
 
 
 class Broker:
-    def __init__(self, workdir: Path, persistence: bool = True) -> None:
+    def __init__(self, workdir: Path, persistence: bool = True, extra: str = "") -> None:
         self.dir = workdir
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
@@ -37,13 +37,13 @@ class Broker:
         (workdir / "data").mkdir(parents=True, exist_ok=True)
         self.conf.write_text(
             f"listener {self.port} 127.0.0.1\n"
-            "allow_anonymous true\n"
+            + ("" if "allow_anonymous" in extra else "allow_anonymous true\n") +
             # as root mosquitto would switch to its own user, who cannot write this temp dir
             "user root\n"
             f"persistence {'true' if persistence else 'false'}\n"
             f"persistence_location {workdir / 'data'}/\n"
             "autosave_interval 1\n"
-            f"log_dest file {workdir / 'mosquitto.log'}\n",
+            f"log_dest file {workdir / 'mosquitto.log'}\n" + extra,
             encoding="utf-8",
         )
         self.proc: subprocess.Popen[bytes] | None = None

@@ -100,7 +100,11 @@ class CallpointProcess:
         self.lines: list[dict[str, Any]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+    def ready(self) -> CallpointProcess:
+        """Wait until the process runs (start several first, then wait: they start in parallel)."""
         wait_for(lambda: any(e.get("event") == "ready" for e in self.lines), timeout_s=20)
+        return self
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -140,12 +144,19 @@ class ConsoleProcess:
              "--host", "127.0.0.1", "--port", "0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("ready "):
-            self.proc.kill()
-            raise AssertionError(f"staff-console did not start: {line!r}")
-        self.url = line.split()[1]
+        self._url = ""
+
+    @property
+    def url(self) -> str:
+        """The console's address, once it listens (waits for its `ready` line)."""
+        if not self._url:
+            assert self.proc.stdout is not None
+            line = self.proc.stdout.readline()
+            if not line.startswith("ready "):
+                self.proc.kill()
+                raise AssertionError(f"staff-console did not start: {line!r}")
+            self._url = line.split()[1]
+        return self._url
 
     def stop(self) -> None:
         if self.proc.poll() is None:

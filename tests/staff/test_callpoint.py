@@ -20,6 +20,8 @@ def test_press_ack_resolve_and_a_dead_callpoint_shows_offline(tmp_path: Path, br
     entrance = CallpointProcess(tmp_path, broker.url, "callpoint-entrance", "Кіреберіс")
     toilet = CallpointProcess(tmp_path, broker.url, "callpoint-toilet", "Дәретхана")
     try:
+        entrance.ready()
+        toilet.ready()
         wait_for(lambda: {k: v.get("state") for k, v in kiosks(hub).items()}
                  == {"callpoint-entrance": "online", "callpoint-toilet": "online"}, timeout_s=15)
         assert kiosks(hub)["callpoint-entrance"]["kind"] == "callpoint"

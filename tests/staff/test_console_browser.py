@@ -68,7 +68,7 @@ def kiosk_row_state(page, kiosk_id: str) -> str | None:
 def test_call_ack_restart_and_death_seen_in_the_browser(tmp_path: Path, broker: Broker, console, page):
     a = Kiosk(broker.url, "kiosk-a", "Оқу залы").start()
     b = Kiosk(broker.url, "kiosk-b", "Кіреберіс").start()
-    toilet = CallpointProcess(tmp_path, broker.url, "callpoint-toilet", "Дәретхана")
+    toilet = CallpointProcess(tmp_path, broker.url, "callpoint-toilet", "Дәретхана")  # starts meanwhile
     try:
         # a stranger sees only the sign-in form, and a wrong password is refused
         page.get(console.url)
@@ -81,6 +81,7 @@ def test_call_ack_restart_and_death_seen_in_the_browser(tmp_path: Path, broker: 
         page.find_element(By.ID, "user").clear()
 
         sign_in(page, console.url)
+        toilet.ready()
         for kiosk_id in ("kiosk-a", "kiosk-b", "callpoint-toilet"):
             wait_for(lambda k=kiosk_id: kiosk_row_state(page, k) == "online", timeout_s=15)
         row = page.find_element(By.CSS_SELECTOR, '#kiosks tr[data-kiosk="kiosk-a"]').text

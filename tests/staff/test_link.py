@@ -116,3 +116,25 @@ def test_console_ack_reaches_the_patron_and_no_patron_data_leaves(broker: Broker
         spy.disconnect()
         link.close()
         hub.stop()
+
+
+def test_lamps_on_the_kiosk_keys_follow_the_alert():
+    """As kiosk.app wires it: the desk lamp and the call button's lamp on hardware.keys.Keys."""
+    from hardware.keys import Keys
+    from kiosk.staff.lamps import KeysLamp
+
+    keys = Keys(call_button_pin=17, call_lamp_pin=27, desk_lamp_pin=22, pin_factory="mock")
+    cfg = Config()
+    h = Harness(demo_library(), cfg)
+    link = StaffLink.build(cfg, h.session, h.bus, h.clock, desk_lamp=KeysLamp(keys, "desk"))
+    try:
+        h.run("call")
+        assert keys.lamp_state("call") == "blinking" and keys.lamp_state("desk") == "blinking"
+        h.run("staff ack")
+        assert keys.lamp_state("call") == "steady"  # a librarian is coming
+        assert keys.lamp_state("desk") == "off"
+        link.alerts.resolve(None, by="aigerim")
+        assert keys.lamp_state("call") == "off" and h.session.view.alert_state is None
+    finally:
+        link.close()
+        keys.close()

@@ -240,3 +240,35 @@ def test_every_message_exists_in_every_language():
         for lang in LANGUAGES:
             assert has(msg, lang), (msg, lang)
     assert "{left}" not in tr("maintenance.wrong_pin", "kk", left=2)
+
+
+def test_lock_and_failures_survive_a_restart(cfg, tmp_path: Path):
+    state = tmp_path / "maintenance.json"
+    wall = [1_000_000.0]
+    first = MaintenanceGate(cfg.maintenance, VirtualClock().now, state, lambda: wall[0])
+    first.start(STAFF_CARD)
+    for _ in range(3):
+        first.enter_pin("0000")
+    # the plug is pulled; a new process with a fresh session clock
+    second = MaintenanceGate(cfg.maintenance, VirtualClock().now, state, lambda: wall[0])
+    second.start(STAFF_CARD)
+    assert second.enter_pin("0000").params == {"left": 1}
+    assert second.enter_pin("0000").state == "locked"
+    wall[0] += 100
+    clock = VirtualClock()
+    third = MaintenanceGate(cfg.maintenance, clock.now, state, lambda: wall[0])
+    assert third.start(STAFF_CARD).state == "locked"
+    assert third.locked_for_s() == pytest.approx(200)
+    clock.advance(201)
+    assert third.start(STAFF_CARD).state == "pin" and third.enter_pin(PIN).state == "open"
+    fourth = MaintenanceGate(cfg.maintenance, VirtualClock().now, state, lambda: wall[0])
+    fourth.start(STAFF_CARD)
+    assert fourth.enter_pin("0000").params == {"left": 4}  # the success reset the count
+
+
+def test_damaged_state_file_starts_unlocked(cfg, tmp_path: Path):
+    state = tmp_path / "maintenance.json"
+    state.write_text("{not json")
+    gate = MaintenanceGate(cfg.maintenance, VirtualClock().now, state)
+    gate.start(STAFF_CARD)
+    assert gate.enter_pin(PIN).state == "open"

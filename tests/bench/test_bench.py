@@ -1,0 +1,76 @@
+"""`kiosk bench` on tiny sizes: every part runs the real pieces (embedded IRBIS server,
+cbsvibpyirbis, espeak-ng, the Kivy app offscreen, `kiosk sim`) and gives numbers.
+Speed is reported by the benchmark, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from kiosk import bench
+from kiosk.bench import KEYS, Plan
+
+TINY = Plan(checkout_runs=5, speech_n=2, sessions=3, warmup=1, sessions_budget_s=30,
+            starts=1, idle_s=1, server_s=1)
+
+
+def numbers(result: dict, keys: list[str]) -> None:
+    for key in keys:
+        value = result.get(key)
+        assert isinstance(value, int | float) and not isinstance(value, bool), (key, value)
+        assert math.isfinite(value) and value >= 0, (key, value)
+
+
+def test_checkout_part_compares_ours_with_the_baseline() -> None:
+    r = bench.part_checkout(TINY)
+    numbers(r, ["checkout_ms_p50", "checkout_ms_p95", "baseline_checkout_ms_p50",
+                "baseline_checkout_ms_p95", "checkout_ratio"])
+    assert r["checkout_ms_p50"] <= r["checkout_ms_p95"]
+    assert r["checkout_ratio"] == pytest.approx(
+        r["checkout_ms_p95"] / r["baseline_checkout_ms_p95"], rel=0.02)
+
+
+def test_speech_part_times_a_sentence_in_kazakh_and_russian() -> None:
+    r = bench.part_speech(TINY)
+    numbers(r, ["speech_first_audio_ms_p95", "speech_first_audio_kk_ms_p95",
+                "speech_first_audio_ru_ms_p95", "cue_event_to_sample_ms_p95"])
+    assert r["speech_first_audio_ms_p95"] == max(r["speech_first_audio_kk_ms_p95"],
+                                                 r["speech_first_audio_ru_ms_p95"])
+
+
+def test_app_part_plays_whole_sessions_in_one_app_process() -> None:
+    r = bench.part_app(TINY)
+    assert "_error" not in r, r.get("_error")
+    assert r["sessions_run"] == 3
+    # every session: the card scan and the book scan reach the screen, the checkout cues
+    assert r["scan_to_screen_n"] == 6
+    assert r["scan_to_cue_n"] == 3
+    numbers(r, ["scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
+                "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_after_1000_sessions"])
+    assert r["rss_mb_idle"] > 10
+    assert r["rss_mb_after_1000_sessions_extrapolated_from"] == 3
+
+
+def test_startup_part_reaches_the_attract_screen_and_idles() -> None:
+    r = bench.part_startup(TINY)
+    numbers(r, ["startup_s", "idle_cpu_pct", "rss_mb_idle_embedded"])
+    assert r["startup_s"] > 0.1  # an interpreter, Kivy and a window cannot start faster
+
+
+def test_server_part_counts_checkouts_of_simulated_kiosks() -> None:
+    r = bench.part_server(TINY, kiosks=4, processes=2)
+    numbers(r, ["sim_checkouts_per_s", "sim_checkout_ms_p95"])
+    assert r["sim_checkouts"] > 0
+
+
+def test_a_failing_part_gives_nulls_and_an_error_never_a_traceback(capsys) -> None:
+    broken = Plan(**{**TINY.__dict__, "checkout_runs": 0})  # no samples: the part fails
+    out = bench.run(broken, quick=True, parts=["checkout"])
+    assert set(KEYS) <= set(out)
+    assert all(out[k] is None for k in KEYS)
+    assert "checkout" in out["errors"] and "Traceback" not in out["errors"]["checkout"]
+    assert out["machine"]["cores"] >= 1 and len(out["machine"]["loadavg_start"]) == 3
+    json.dumps(out, allow_nan=False)  # valid JSON for any reader
+    assert "Traceback" not in capsys.readouterr().err
