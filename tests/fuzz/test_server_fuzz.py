@@ -212,8 +212,6 @@ def test_http_bad_content_length_gets_400(server, clients, before) -> None:
     assert answer.startswith(b"HTTP/1.1 400")
 
 
-@pytest.mark.xfail(strict=True, reason="protocol.parse_request: a client id of >4300 digits raises "
-                                       "ValueError; server/net.py answers no 400 (owner: helper A)")
 def test_http_huge_client_id_gets_400(server, clients, before) -> None:
     body = b"N\nC\nN\n" + b"1" * 5000 + b"\n1\nkiosk1\nkiosk1\n\n\n\n" + p.END_REQUEST
     answer = exchange(server.http_port, http_request(b"POST", tunnel, [], body, "right"))
