@@ -115,7 +115,6 @@ class Kiosk:
         self.journal_path: str | None = journal_path
         self.staff: Any = None
         self.session: Any = None
-        self.alerts: Any = None
         self.out_of_order = False
         self.out_of_order_view = View(screen="out_of_order", lang=cfg.kiosk.default_language,
                                       contrast=cfg.ui.contrast, focus=OUT_OF_ORDER_FOCUS)
@@ -288,8 +287,8 @@ class Kiosk:
                     log.warning("receipt not printed: %s", getattr(outcome, "reason", "?"))
 
             self.devices.printer.print_lines(lines, result)
-        elif event.get("event") == "alert" and self.devices.keys is not None and \
-                self.staff is None:  # with the staff link, its lamp notifiers do this
+        elif event.get("event") == "alert" and self.devices.keys is not None:
+            # the lamp in the call button (the staff link drives the desk lamp)
             state = event.get("state")
             lamp = {"raised": "blinking", "escalated": "blinking", "acknowledged": "steady"}
             try:

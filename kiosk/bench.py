@@ -238,6 +238,11 @@ def part_app(plan: Plan) -> dict[str, Any]:
         "rss_mb_idle": _round(r.get("rss_mb_idle")),
         "rss_mb_after_warmup": _round(r.get("rss_mb_after_warmup")),
         "sessions_run": r.get("sessions"), "sessions_s": r.get("sessions_s"),
+        # where a scan's time goes (ms): to the UI thread, inside the gateway (subtracted
+        # above), session + journal + the hop back from the gateway thread, building the
+        # widgets, waiting for and drawing the frame
+        "scan_stages_ms": {name: {"p50": pct(v, 50), "p95": pct(v, 95)}
+                           for name, v in (r.get("stages_ms") or {}).items()},
     }
     played, warm = int(r.get("sessions") or 0), int(r.get("warmup") or 0)
     after = r.get("rss_mb_after_sessions")

@@ -27,6 +27,7 @@ import os
 import sys
 import threading
 import time
+import tracemalloc
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -43,24 +44,36 @@ def rss_mb(pid: int | str = "self") -> float:
 
 
 class FrameWatch:
-    """Stamps the first frame drawn after the app was given a view that `want` accepts."""
+    """Stamps the first frame drawn after the app was given a view that `want` accepts,
+    and the stages on the way: the scan reaching the UI thread, the render of that view."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._want: Callable[[Any], bool] | None = None
         self._shown = False
+        self.received_at: float | None = None  # the scan reached the UI thread
+        self.show_at: float | None = None  # the wanted view was handed to the app
+        self.render_s = 0.0  # building the widgets for it
         self.drawn_at: float | None = None
         self.done = threading.Event()
 
     def expect(self, want: Callable[[Any], bool]) -> None:
         with self._lock:
             self._want, self._shown, self.drawn_at = want, False, None
+            self.received_at = self.show_at = None
             self.done.clear()
 
-    def shown(self, view: Any) -> None:  # UI thread, when the app is given a view
+    def received(self) -> None:  # UI thread, when Kiosk.scan is called
+        with self._lock:
+            if self.received_at is None:
+                self.received_at = time.perf_counter()
+
+    def shown(self, view: Any, at: float = 0.0, render_s: float = 0.0) -> None:
+        """UI thread: the app was given `view` at `at` and took `render_s` to build it."""
         with self._lock:
             if self._want is not None and not self._shown and self._want(view):
                 self._shown = True
+                self.show_at, self.render_s = at, render_s
 
     def flipped(self, *_: Any) -> None:  # UI thread, after a frame was drawn
         with self._lock:
@@ -137,13 +150,19 @@ def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> None:
 def _watch_frames(kiosk: Any, watch: FrameWatch) -> None:
     from kivy.core.window import Window
 
-    show = kiosk.app.show
+    show, scan = kiosk.app.show, kiosk.scan
 
     def shown(view: Any) -> None:
+        at = time.perf_counter()
         show(view)
-        watch.shown(view)
+        watch.shown(view, at, time.perf_counter() - at)
+
+    def scanned(code: str) -> None:
+        watch.received()
+        scan(code)
 
     kiosk.app.show = shown
+    kiosk.scan = scanned
     Window.bind(on_flip=watch.flipped)
 
 
@@ -178,7 +197,8 @@ class Driver:
     """Plays sessions through the app from its own thread, like the scanner thread."""
 
     def __init__(self, kiosk: Any, watch: FrameWatch, sink: CueStampSink | None,
-                 sessions: int, warmup: int, readers: int, budget_s: float) -> None:
+                 sessions: int, warmup: int, readers: int, budget_s: float,
+                 trace: bool = False) -> None:
         self.kiosk = kiosk
         self.watch = watch
         self.sink = sink
@@ -186,8 +206,13 @@ class Driver:
         self.warmup = warmup
         self.readers = readers
         self.budget_s = budget_s
+        self.trace = trace  # tracemalloc: which Python lines hold the growth
+        self._snapshot: Any = None
         self.screen_ms: list[float] = []
         self.cue_ms: list[float] = []
+        # per scan: to the UI thread, gateway, session + executor hop, render, to the frame
+        self.stages_ms: dict[str, list[float]] = {
+            "to_ui_thread": [], "gateway": [], "session_and_hop": [], "render": [], "to_frame": []}
         self.result: dict[str, Any] = {}
 
     def _post(self, fn: Callable[[], None]) -> None:
@@ -196,7 +221,7 @@ class Driver:
         Clock.schedule_once(lambda _dt: fn(), 0)
 
     def _step(self, act: Callable[[], None], want: Callable[[Any], bool], what: str,
-              cue: bool = False) -> float:
+              scan: bool = False, cue: bool = False) -> float:
         busy_before = _gateway_busy(self.kiosk)
         self.watch.expect(want)
         t0 = time.perf_counter()
@@ -204,7 +229,14 @@ class Driver:
         if not self.watch.done.wait(STEP_TIMEOUT_S):
             raise TimeoutError(f"{what}: the screen did not show the result in {STEP_TIMEOUT_S} s")
         gateway = _gateway_busy(self.kiosk) - busy_before
-        drawn = self.watch.drawn_at or time.perf_counter()
+        w = self.watch
+        drawn = w.drawn_at or time.perf_counter()
+        if scan and w.received_at is not None and w.show_at is not None:
+            for name, value in (("to_ui_thread", w.received_at - t0), ("gateway", gateway),
+                                ("session_and_hop", w.show_at - w.received_at - gateway),
+                                ("render", w.render_s),
+                                ("to_frame", drawn - w.show_at - w.render_s)):
+                self.stages_ms[name].append(round(value * 1000, 3))
         if cue and self.sink is not None:
             deadline = time.perf_counter() + 2.0
             heard = self.sink.first_cue_after(t0)
@@ -237,11 +269,11 @@ class Driver:
                 self.screen_ms.append(self._step(
                     lambda c=card: push(c),
                     lambda v: v.screen == "account" and not v.busy and v.pending_scans == 0,
-                    f"session {i}: login", cue=False))
+                    f"session {i}: login", scan=True))
                 self.screen_ms.append(self._step(
                     lambda b=book: push(b),
                     lambda v, b=book: not v.busy and any(loan.barcode == b for loan in v.loans),
-                    f"session {i}: checkout", cue=True))
+                    f"session {i}: checkout", scan=True, cue=True))
                 self._step(lambda: self._post(lambda: self.kiosk.tap("finish")),
                            lambda v: v.screen == "summary", f"session {i}: finish")
                 self._step(lambda: self._post(lambda: self.kiosk.tap("done")),
@@ -249,18 +281,29 @@ class Driver:
                 played = i + 1
                 if played == self.warmup:
                     self.result["rss_mb_after_warmup"] = rss_mb()
+                    if self.trace:
+                        self._snapshot = tracemalloc.take_snapshot()
             self.result["sessions_s"] = round(time.perf_counter() - started, 2)
             self._idle()
             self.result["rss_mb_after_sessions"] = rss_mb()
+            if self.trace and self._snapshot is not None:
+                diff = tracemalloc.take_snapshot().compare_to(self._snapshot, "traceback")
+                self.result["python_growth_top"] = [
+                    f"{d.size_diff / 1024:.0f} KiB in {d.count_diff} blocks: "
+                    + " <- ".join(f"{f.filename.rsplit('site-packages/', 1)[-1]}:{f.lineno}"
+                                  for f in list(d.traceback)[::-1][:4])
+                    for d in diff[:15]]
         except Exception as e:  # noqa: BLE001 - reported to the parent, not raised
             self.result["error"] = f"{type(e).__name__}: {e}"
         finally:
             self.result.update(sessions=played, warmup=self.warmup,
-                               scan_to_screen_ms=self.screen_ms, scan_to_cue_ms=self.cue_ms)
+                               scan_to_screen_ms=self.screen_ms, scan_to_cue_ms=self.cue_ms,
+                               stages_ms=self.stages_ms)
             self._post(self.kiosk.app.stop)
 
 
-def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: float) -> int:
+def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: float,
+              trace: bool = False) -> int:
     from kiosk.app import run_main
 
     sink, sink_kind = _cue_sink()
@@ -269,7 +312,7 @@ def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: f
 
     def started(kiosk: Any) -> None:
         _watch_frames(kiosk, watch)
-        driver = Driver(kiosk, watch, sink, sessions, warmup, readers, budget_s)
+        driver = Driver(kiosk, watch, sink, sessions, warmup, readers, budget_s, trace)
         drivers.append(driver)
         watch.expect(lambda v: v.screen == "attract")
 
@@ -283,6 +326,8 @@ def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: f
         threading.Thread(target=go, daemon=True).start()
 
     _install(started, speech_sink=sink)
+    if trace:
+        tracemalloc.start(8)
     code = run_main(argparse.Namespace(config=config))
     result = drivers[0].result if drivers else {"error": "the app did not start"}
     result["cue_sink"] = sink_kind
@@ -304,11 +349,14 @@ def main(argv: list[str] | None = None) -> int:
     ses.add_argument("--readers", type=int, default=100)
     ses.add_argument("--budget-s", type=float, default=600.0,
                      help="stop after this long (after the warm-up) and report what was played")
+    ses.add_argument("--tracemalloc", action="store_true",
+                     help="also list the Python allocations that grew after the warm-up (slow)")
     args = parser.parse_args(argv)
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     if args.mode == "run":
         return _run(args.config)
-    return _sessions(args.config, args.n, min(args.warmup, args.n), args.readers, args.budget_s)
+    return _sessions(args.config, args.n, min(args.warmup, args.n), args.readers, args.budget_s,
+                     args.tracemalloc)
 
 
 if __name__ == "__main__":

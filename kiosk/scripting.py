@@ -64,8 +64,12 @@ def main(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _fail(str(e))
     shots = Path(args.screenshots) if args.screenshots else None
-    if shots is not None:
-        shots.mkdir(parents=True, exist_ok=True)
+    try:
+        if shots is not None:
+            shots.mkdir(parents=True, exist_ok=True)
+        transcript = open(args.transcript, "w", encoding="utf-8") if args.transcript else None  # noqa: SIM115
+    except OSError as e:
+        return _fail(f"{e.filename}: cannot write there ({e.strerror})")
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     cfg.ui.maxfps = 0  # no frame pacing: every command waits for its own frame anyway
@@ -88,10 +92,10 @@ def main(args: argparse.Namespace) -> int:
                   persistent=False, journal_path=str(Path(work) / "journal.sqlite3"))
     events = EventLog()
     kiosk.bus.subscribe(events)
-    transcript = open(args.transcript, "w", encoding="utf-8") if args.transcript else None  # noqa: SIM115
     if transcript is not None:
         def write(event: dict[str, Any]) -> None:
             transcript.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+            transcript.flush()  # a crash still leaves the events so far
 
         kiosk.bus.subscribe(write)
     runner = None
@@ -136,6 +140,7 @@ class ScriptRunner:
         self.latencies_ms: list[float] = []
         self.render_ms: list[float] = []
         self.missed_frames = 0
+        self.frame_ms: list[float] = []  # from a command's end to its frame on screen
         self.started = time.perf_counter()
         self._index = 0
         self._waiting_since: float | None = None
@@ -186,12 +191,15 @@ class ScriptRunner:
     def _after_frame(self) -> None:
         from kivy.clock import Clock
 
-        self._waiting_since = None
         now = time.perf_counter()
+        if self._waiting_since is not None:
+            self.frame_ms.append((now - self._waiting_since) * 1000)
+        self._waiting_since = None
         if self._scan is not None:
             started, busy_before = self._scan
             gateway = self.kiosk.switch.busy_s - busy_before
             self.latencies_ms.append(max(0.0, (now - started - gateway) * 1000))
+            self.render_ms.append(self.kiosk.app.kiosk.last_render_ms)
             self._scan = None
         self._maybe_screenshot()
         Clock.schedule_once(self._step, 0)
@@ -307,7 +315,9 @@ class ScriptRunner:
         if not target:
             return
         Path(target).write_text(json.dumps({
-            "scan_to_screen_ms": self.latencies_ms, "missed_frames": self.missed_frames,
+            "scan_to_screen_ms": self.latencies_ms, "render_ms": self.render_ms,
+            "frame_ms": self.frame_ms,
+            "missed_frames": self.missed_frames,
             "commands": self._index, "seconds": time.perf_counter() - self.started,
         }), encoding="utf-8")
 
@@ -347,11 +357,16 @@ def describe(root: Any) -> dict[str, Any]:
         x, y = w.to_window(w.x, w.y)
         taps.append({"id": w.tap_id, "x": x, "y": y, "w": w.width, "h": w.height})
     from kiosk.ui.icons import Icon
+    from kiosk.ui.widgets import _word_width
+
+    kept = [w.text for c in root._cache.widgets() for w in c.walk() if isinstance(w, Label)]
+    measured = _word_width.cache_info().currsize
 
     icons = sorted({w.name for w in root.walk(restrict=True) if isinstance(w, Icon)})
     view = root.view
     return {"screen": view.screen, "lang": view.lang, "contrast": view.contrast,
             "icons": icons, "reader_name": view.reader_name,
+            "kept_texts": kept, "measured_words": measured,
             "loan_titles": [loan.title for loan in view.loans],
             "notice": view.notice.msg if view.notice else None,
             "warning": view.warning_remaining_s,

@@ -51,7 +51,9 @@ def configure_kivy(ui: UiSection, headless: bool = False) -> None:
     Config.set("graphics", "allow_screensaver", "0")
     Config.set("graphics", "maxfps", str(max(0, ui.maxfps)))
     Config.set("graphics", "vsync", "1" if not headless else "0")
-    # a single touch source: SDL's (probesysfs/mtdev would double every tap, kivy #8494)
+    # a single touch source: SDL's. On Linux Kivy ignores SDL finger events and gets the
+    # touchscreen as SDL's emulated mouse; probesysfs/mtdev would double every tap (kivy
+    # #8494) and can take a barcode reader for a touch device (kivy #5331).
     if Config.has_section("input"):
         Config.remove_section("input")
     Config.add_section("input")

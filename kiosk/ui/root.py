@@ -27,9 +27,10 @@ from kiosk.ui.icons import Icon
 from kiosk.ui.screens import ActionSpec, Ctx
 from kiosk.ui.texts import text
 from kiosk.ui.theme import Metrics, theme_for
-from kiosk.ui.widgets import Action, Panel, Text, make_action, rgba
+from kiosk.ui.widgets import Action, Shield, Text, forget_words, make_action, rgba
 
 Rect = tuple[float, float, float, float]
+PART_ORDER = ("top", "content", "notice", "actions", "warning")  # bottom to top
 TOP_WEIGHTS = {"language_kk": 0.95, "language_ru": 0.95, "language_en": 0.95, "language": 0.8,
                "contrast": 1.0, "help": 0.85, "call_staff": 1.2}
 
@@ -57,9 +58,12 @@ class KioskRoot(FloatLayout):
     # --- input ------------------------------------------------------------------------
 
     def on_touch_down(self, touch: Any) -> bool:
+        # the widgets first (the warning swallows a touch on itself), then the activity,
+        # which may take the warning away
+        handled = super().on_touch_down(touch)
         if self._on_activity is not None:
             self._on_activity()
-        return super().on_touch_down(touch)
+        return handled
 
     def _tap(self, tap_id: str) -> None:
         self._on_tap(tap_id)
@@ -76,6 +80,8 @@ class KioskRoot(FloatLayout):
 
     def render(self, view: View, force: bool = False) -> None:
         started = time.perf_counter()
+        if view.screen in ("attract", "out_of_order") and self.view.screen != view.screen:
+            forget_words()  # the measured words include names and titles: drop them
         self.view = view
         theme = theme_for(view.contrast)
         self._bg_color.rgba = rgba(theme.background)
@@ -105,8 +111,9 @@ class KioskRoot(FloatLayout):
     @staticmethod
     def _focus_page(view: View) -> Any:
         # the loans list scrolls to keep the focused loan visible: rebuild when it moves
+        # (rows are cached, so this is cheap)
         f = view.focused
-        return f.id if f is not None and f.id.startswith("loan:") and len(view.loans) > 6 else None
+        return f.id if f is not None and f.id.startswith("loan:") else None
 
     def _part(self, name: str, key: Any, force: bool, build: Callable[[], Widget | None]) -> None:
         if not force and self._keys.get(name) == key and name in self._parts:
@@ -118,7 +125,9 @@ class KioskRoot(FloatLayout):
         widget = build()
         if widget is not None:
             self._parts[name] = widget
-            self.add_widget(widget)
+            # keep the stacking order whatever is rebuilt: the warning always on top
+            later = PART_ORDER[PART_ORDER.index(name) + 1:]
+            self.add_widget(widget, index=sum(1 for n in later if n in self._parts))
 
     def _geometry(self, ctx: Ctx) -> dict[str, Rect]:
         """Top bar, content, actions and the side notice. Everything tappable stays above
@@ -254,7 +263,7 @@ class KioskRoot(FloatLayout):
         if remaining is None:
             return None
         th = ctx.theme
-        panel = Panel(orientation="vertical", fill=rgba(th.panel), edge=rgba(th.focus),
+        panel = Shield(orientation="vertical", fill=rgba(th.panel), edge=rgba(th.focus),
                       edge_width=max(4.0, self.metrics.mm(1.2)), padding=(self.metrics.mm(4),) * 4,
                       spacing=self.metrics.mm(2))
         title = self._icon_line(ctx, "clock", ctx.t("ui.warning.title"), th.panel_text,

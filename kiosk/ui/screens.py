@@ -54,6 +54,9 @@ class WidgetCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def widgets(self) -> list[Widget]:
+        return list(self._items.values())
+
 
 @dataclass(frozen=True)
 class Ctx:
@@ -352,7 +355,9 @@ def summary(ctx: Ctx) -> Widget:
         col.add_widget(_line(ctx, "book", ctx.t("ui.summary.nothing"), size=ctx.body))
     row_h = ctx.mm(13)
     room = _room(ctx, col, row_h, ctx.mm(14) if v.receipt_offered else 0.0)
-    shown, hidden = _shown(v.summary, room)
+    # what the child now has comes first; refusals after
+    lines = tuple(sorted(v.summary, key=lambda line: line.kind == "refused"))
+    shown, hidden = _shown(lines, room)
     for line in shown:
         col.add_widget(_summary_line(ctx, line, row_h))
     if hidden:

@@ -77,6 +77,10 @@ def _word_width(word: str, font_name: str, size: float) -> float:
     return CoreLabel(font_size=size, font_name=font_name).get_extents(word)[0]
 
 
+def forget_words() -> None:
+    _word_width.cache_clear()
+
+
 def fitting_font_size(text: str, font_name: str, size: float, width: float) -> float:
     """The largest size <= `size` at which every word of `text` fits in `width` pixels."""
     words = text.split()
@@ -127,6 +131,14 @@ class Framed(Widget):
 
 class Panel(Framed, BoxLayout):
     pass
+
+
+class Shield(Panel):
+    """A panel over other widgets that keeps touches from reaching them (the timeout
+    warning: touching it only says "I am still here")."""
+
+    def on_touch_down(self, touch: object) -> bool:
+        return bool(self.collide_point(*touch.pos)) or super().on_touch_down(touch)  # type: ignore[attr-defined]
 
 
 class Action(ButtonBehavior, Framed, BoxLayout):

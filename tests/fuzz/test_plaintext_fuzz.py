@@ -68,7 +68,7 @@ field_text = st.text(ALPHABET, max_size=40)
 subfield_text = st.lists(st.sampled_from(["^A", "^B1539325", "^H000010005", "^F******", "^a",
                                           "^", "^^", "АБ", "20261124", " "]),
                          max_size=6).map("".join)
-record_fields = st.lists(st.tuples(tags, st.one_of(field_text, subfield_text)), min_size=1, max_size=8)
+record_fields = st.lists(st.tuples(tags, st.one_of(field_text, subfield_text)), min_size=1, max_size=6)
 
 
 def layout(recs: list[list[tuple[int, str]]], nl: str, bom: bool, blank_lines: list[int],

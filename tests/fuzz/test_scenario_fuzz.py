@@ -96,7 +96,7 @@ def with_line(cmd, line: int):
 
 
 @FUZZ
-@given(st.lists(st.tuples(command, decoration, filler), max_size=12), st.sampled_from(["\n", "\r\n"]))
+@given(st.lists(st.tuples(command, decoration, filler), max_size=8), st.sampled_from(["\n", "\r\n"]))
 def test_generated_scenarios_parse_to_their_commands(items, nl) -> None:
     lines, expected = [], []
     for (text, cmd), (lead, trail, comment), extra in items:
