@@ -22,6 +22,7 @@ the first block of each cue.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -43,6 +44,24 @@ def rss_mb(pid: int | str = "self") -> float:
     raise OSError(f"no VmRSS for {pid}")
 
 
+def rss_by_mapping(top: int = 8) -> dict[str, float]:
+    """Resident MB per mapping (/proc/self/smaps): shared libraries by name, "[heap]",
+    "anon" (malloc arenas, JIT code, textures of a software GL), the biggest `top`."""
+    sizes: dict[str, float] = {}
+    name = "anon"
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            head = line.split()
+            if not head:
+                continue
+            if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                name = head[5].rsplit("/", 1)[-1] if len(head) > 5 else "anon"
+            elif head[0] == "Rss:":
+                sizes[name] = sizes.get(name, 0.0) + int(head[1]) / 1024
+    ranked = sorted(sizes.items(), key=lambda kv: -kv[1])[:top]
+    return {k: round(v, 1) for k, v in ranked}
+
+
 class FrameWatch:
     """Stamps the first frame drawn after the app was given a view that `want` accepts,
     and the stages on the way: the scan reaching the UI thread, the render of that view."""
@@ -54,6 +73,7 @@ class FrameWatch:
         self.received_at: float | None = None  # the scan reached the UI thread
         self.show_at: float | None = None  # the wanted view was handed to the app
         self.render_s = 0.0  # building the widgets for it
+        self.early_render_s = 0.0  # building views shown before it (e.g. "busy")
         self.drawn_at: float | None = None
         self.done = threading.Event()
 
@@ -61,6 +81,7 @@ class FrameWatch:
         with self._lock:
             self._want, self._shown, self.drawn_at = want, False, None
             self.received_at = self.show_at = None
+            self.early_render_s = 0.0
             self.done.clear()
 
     def received(self) -> None:  # UI thread, when Kiosk.scan is called
@@ -71,9 +92,12 @@ class FrameWatch:
     def shown(self, view: Any, at: float = 0.0, render_s: float = 0.0) -> None:
         """UI thread: the app was given `view` at `at` and took `render_s` to build it."""
         with self._lock:
-            if self._want is not None and not self._shown and self._want(view):
-                self._shown = True
-                self.show_at, self.render_s = at, render_s
+            if self._want is not None and not self._shown:
+                if self._want(view):
+                    self._shown = True
+                    self.show_at, self.render_s = at, render_s
+                else:
+                    self.early_render_s += render_s
 
     def flipped(self, *_: Any) -> None:  # UI thread, after a frame was drawn
         with self._lock:
@@ -183,6 +207,28 @@ def _run(config: str | None) -> int:
 
 
 # ----------------------------------------------------------------------- sessions
+def _memory_probe() -> dict[str, Any]:
+    """What the growth is made of: cyclic garbage (gc), memory the C allocator keeps
+    (malloc_trim), Kivy's caches. Runs after the RSS figure has been taken."""
+    import ctypes
+
+    out: dict[str, Any] = {"gc_objects": len(gc.get_objects())}
+    gc.collect()
+    out["rss_mb_after_gc"] = rss_mb()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        out["rss_mb_after_malloc_trim"] = rss_mb()
+    except (OSError, AttributeError):
+        pass
+    try:
+        from kivy.cache import Cache
+
+        out["kivy_cache"] = {k: len(v) for k, v in Cache._objects.items() if v}
+    except Exception:  # noqa: BLE001 - a private detail of Kivy; nice to have
+        pass
+    return out
+
+
 def _gateway_busy(kiosk: Any) -> float:
     """Seconds spent inside the gateway so far (the app's GatewaySwitch adds them up; the
     journal in front of it is the kiosk's own work and stays in the figures)."""
@@ -210,9 +256,12 @@ class Driver:
         self._snapshot: Any = None
         self.screen_ms: list[float] = []
         self.cue_ms: list[float] = []
-        # per scan: to the UI thread, gateway, session + executor hop, render, to the frame
+        # per scan: to the UI thread, gateway, rendering the views before the result ("busy"),
+        # the rest of the session + the hop back from the gateway thread, rendering the
+        # result, waiting for and drawing the frame
         self.stages_ms: dict[str, list[float]] = {
-            "to_ui_thread": [], "gateway": [], "session_and_hop": [], "render": [], "to_frame": []}
+            "to_ui_thread": [], "gateway": [], "early_render": [], "session_and_hop": [],
+            "render": [], "to_frame": []}
         self.result: dict[str, Any] = {}
 
     def _post(self, fn: Callable[[], None]) -> None:
@@ -232,8 +281,9 @@ class Driver:
         w = self.watch
         drawn = w.drawn_at or time.perf_counter()
         if scan and w.received_at is not None and w.show_at is not None:
+            rest = w.show_at - w.received_at - gateway - w.early_render_s
             for name, value in (("to_ui_thread", w.received_at - t0), ("gateway", gateway),
-                                ("session_and_hop", w.show_at - w.received_at - gateway),
+                                ("early_render", w.early_render_s), ("session_and_hop", rest),
                                 ("render", w.render_s),
                                 ("to_frame", drawn - w.show_at - w.render_s)):
                 self.stages_ms[name].append(round(value * 1000, 3))
@@ -258,6 +308,7 @@ class Driver:
         try:
             self._idle()
             self.result["rss_mb_idle"] = rss_mb()
+            self.result["rss_by_mapping_idle"] = rss_by_mapping()
             scanner = self.kiosk.devices.scanner
             # `kiosk run` has the desktop KeyboardScanner; both decode key events to a code
             push = getattr(scanner, "push", None) or (lambda code: scanner.type_text(code + "\n"))
@@ -281,11 +332,14 @@ class Driver:
                 played = i + 1
                 if played == self.warmup:
                     self.result["rss_mb_after_warmup"] = rss_mb()
+                    self.result["gc_objects_after_warmup"] = len(gc.get_objects())
                     if self.trace:
                         self._snapshot = tracemalloc.take_snapshot()
             self.result["sessions_s"] = round(time.perf_counter() - started, 2)
             self._idle()
             self.result["rss_mb_after_sessions"] = rss_mb()
+            self.result["rss_by_mapping_after"] = rss_by_mapping()
+            self.result.update(_memory_probe())
             if self.trace and self._snapshot is not None:
                 diff = tracemalloc.take_snapshot().compare_to(self._snapshot, "traceback")
                 self.result["python_growth_top"] = [

@@ -81,7 +81,7 @@ class UiSection:
     height: int = 800
     orientation: str = "landscape"  # landscape | portrait
     fullscreen: str = "auto"  # auto (fullscreen on a Pi console without a desktop) | yes | no
-    contrast: bool = False  # start in the high-contrast theme
+    contrast: bool = False  # theme of the out-of-order screen (each session starts normal)
     min_target_mm: float = 12.0  # smallest touch target
     bottom_margin_mm: float = 18.0  # nothing tappable this close to the bottom edge
     maxfps: int = 30  # redraws happen only on change; this caps animations

@@ -111,12 +111,12 @@ def open_gateway(
 def start_embedded(data_dir: Path, users: dict[str, str], today: date) -> Any:
     """The embedded server on free loopback ports; the demo data is loaded (dated for
     `today`) the first time a data dir is used."""
-    from kiosk.irbis.server import start_server  # only needed without a real gateway
+    from kiosk.irbis.server import DB_FILE, start_server  # only needed without a real gateway
 
     data_dir.mkdir(parents=True, exist_ok=True)
     marker = data_dir / _MARKER
     loads: dict[str, list[Path]] = {}
-    if not marker.exists():
+    if not marker.exists() or not (data_dir / DB_FILE).exists():  # the server loads only empty databases
         loads = write_demo(data_dir / "demo", today)
     server = start_server(data_dir, loads=loads, users=users, tcp_port=0, http_port=0)
     if loads:

@@ -40,6 +40,7 @@ class KioskApp(App):
     def build(self) -> KioskRoot:
         register_fonts()
         self.kiosk = KioskRoot(self.metrics, self._on_tap, self._on_activity)
+        self.kiosk.warm_up()
         if self._first_view is not None:
             self.kiosk.render(self._first_view)
         Window.bind(on_key_down=self._key_down)

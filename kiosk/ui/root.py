@@ -25,14 +25,14 @@ from kiosk.ui import screens
 from kiosk.ui.fonts import FONT_BOLD
 from kiosk.ui.icons import Icon
 from kiosk.ui.screens import ActionSpec, Ctx
-from kiosk.ui.texts import text
+from kiosk.ui.texts import button_words
 from kiosk.ui.theme import Metrics, theme_for
 from kiosk.ui.widgets import Action, Shield, Text, forget_words, make_action, rgba
 
 Rect = tuple[float, float, float, float]
 PART_ORDER = ("top", "content", "notice", "actions", "warning")  # bottom to top
-TOP_WEIGHTS = {"language_kk": 0.95, "language_ru": 0.95, "language_en": 0.95, "language": 0.8,
-               "contrast": 1.0, "help": 0.85, "call_staff": 1.2}
+TOP_WEIGHTS = {"language_kk": 0.9, "language_ru": 0.9, "language_en": 0.9, "language": 0.75,
+               "contrast": 0.95, "help": 0.8, "call_staff": 1.6}
 
 
 class KioskRoot(FloatLayout):
@@ -137,7 +137,7 @@ class KioskRoot(FloatLayout):
         bottom = m.bottom_margin_px
         w, h = self.width, self.height
         bar_rows = 2 if self.portrait else 1
-        bar_h = bar_rows * m.mm(15) + (bar_rows + 1) * pad
+        bar_h = bar_rows * m.mm(16) + (bar_rows + 1) * pad
         top: Rect = (pad, h - bar_h, w - 2 * pad, bar_h)
         specs = self._action_specs(ctx.view)
         below_bar = h - bar_h
@@ -186,13 +186,20 @@ class KioskRoot(FloatLayout):
         pad = m.mm(2.5)
         items: list[tuple[str, str, str, str]] = []
         if view.screen != "language":
-            items += [(i, icon, text(msg, ctx.lang), "panel") for i, icon, msg in screens.LANGUAGE_BUTTONS]
-            items.append(("language", "globe", ctx.t("ui.action.language"), "panel"))
-        call_msg = "ui.action.call_staff_called" if view.alert_state in ("raised", "escalated") else (
-            "ui.action.call_staff_coming" if view.alert_state == "acknowledged" else "ui.action.call_staff")
-        items += [("contrast", "contrast", ctx.t("ui.action.contrast"), "secondary"),
-                  ("help", "question", ctx.t("ui.action.help"), "secondary"),
-                  ("call_staff", "bell", ctx.t(call_msg), "secondary")]
+            items += [(i, icon, button_words(i, msg, ctx.lang), "panel")
+                      for i, icon, msg in screens.LANGUAGE_BUTTONS]
+            items.append(("language", "globe", button_words("language", "ui.action.language",
+                                                             ctx.lang), "panel"))
+        if view.alert_state in ("raised", "escalated"):
+            call_words = ctx.t("ui.action.call_staff_called")
+        elif view.alert_state == "acknowledged":
+            call_words = ctx.t("ui.action.call_staff_coming")
+        else:
+            call_words = button_words("call_staff", "ui.action.call_staff", ctx.lang)
+        items += [("contrast", "contrast", button_words("contrast", "ui.action.contrast", ctx.lang),
+                   "secondary"),
+                  ("help", "question", button_words("help", "ui.action.help", ctx.lang), "secondary"),
+                  ("call_staff", "bell", call_words, "secondary")]
         items = [item for item in items if _offered(view, item[0])]
         if not items:
             return Widget(size_hint=(None, None), size=(0, 0))
@@ -243,7 +250,8 @@ class KioskRoot(FloatLayout):
         else:
             box = BoxLayout(orientation="vertical", spacing=pad * 1.5)
         for spec in specs:
-            box.add_widget(make_action(spec.tap_id, spec.icon, ctx.t(spec.msg), ctx.theme, self._tap,
+            words = button_words(spec.tap_id, spec.msg, ctx.lang)
+            box.add_widget(make_action(spec.tap_id, spec.icon, words, ctx.theme, self._tap,
                                        style=spec.style, font_size=m.mm(5),
                                        ring_width=max(3.0, m.mm(1)),
                                        size_hint_y=None, height=self._button_h))
@@ -289,6 +297,27 @@ class KioskRoot(FloatLayout):
         for w in self.walk(restrict=True):
             if isinstance(w, Action):
                 w.focused = w.tap_id == focused
+
+    def warm_up(self) -> None:
+        """Build (and throw away) one of each kind of widget in both themes, so the first
+        scan does not pay for Kivy's first-use costs (rule compilation, font loading)."""
+        from kiosk.core.view import FocusItem, LoanRow, Notice, SummaryLine
+
+        row = LoanRow("0", "Әә Ққ Аа Aa", "20260101", True, 0, "new")
+        for contrast in (False, True):
+            for view in (
+                View(screen="account", contrast=contrast, reader_name="Әә", loans=(row,),
+                     notice=Notice("refused", "ui.busy"), focus=(FocusItem("finish", ""),),
+                     warning_remaining_s=1),
+                View(screen="summary", contrast=contrast,
+                     summary=(SummaryLine("refused", "0", "Әә", reason="unknown_item"),)),
+            ):
+                ctx = Ctx(view=view, theme=theme_for(contrast), metrics=self.metrics,
+                          portrait=self.portrait, on_tap=lambda _id: None)
+                screens.BUILDERS[view.screen](ctx)
+                screens.notice_panel(ctx, vertical=True)
+                self._warning(ctx, (0, 0, 400, 400))
+        forget_words()
 
     # --- queries (scripts, tests) -----------------------------------------------------
 

@@ -13,7 +13,7 @@ from kivy.uix.widget import Widget
 from kiosk.core.view import LoanRow, SummaryLine, View
 from kiosk.ui.fonts import FONT_BOLD, FONT_NAME
 from kiosk.ui.icons import Icon
-from kiosk.ui.texts import due_text, text
+from kiosk.ui.texts import button_words, due_text, text
 from kiosk.ui.theme import Metrics, Theme
 from kiosk.ui.widgets import Action, Framed, Panel, Text, rgba
 
@@ -222,7 +222,8 @@ def attract(ctx: Ctx) -> Widget:
         else:
             pic.size_hint = (1, 0.5)
         card.add_widget(pic)
-        card.add_widget(Text(text=f"{n}. {ctx.t(msg)}", font_size=ctx.body,
+        words = ctx.t(msg, finish=button_words("finish", "ui.action.finish", ctx.lang))
+        card.add_widget(Text(text=f"{n}. {words}", font_size=ctx.body,
                              color=rgba(ctx.theme.panel_text), font_name=FONT_BOLD,
                              halign="left" if ctx.portrait else "center"))
         steps.add_widget(card)
@@ -381,8 +382,9 @@ def help_screen(ctx: Ctx) -> Widget:
     pictures = (("card", "ui.help.card"), ("book", "ui.help.book"), ("exit", "ui.help.finish"),
                 ("bell", "ui.help.call"))
     if layer == 1:
+        finish = button_words("finish", "ui.action.finish", ctx.lang)
         for icon, msg in pictures:
-            col.add_widget(_line(ctx, icon, ctx.t(msg), size=ctx.body))
+            col.add_widget(_line(ctx, icon, ctx.t(msg, finish=finish), size=ctx.body))
     else:
         col.add_widget(Text(text=ctx.t(f"ui.help.layer{layer - 1}"), font_size=ctx.body,
                             color=rgba(ctx.theme.text), valign="top"))

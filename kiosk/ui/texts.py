@@ -38,3 +38,12 @@ def due_text(due: str, lang: str) -> str:
         return due
     month = tr(f"ui.month.{day.month}", lang)
     return tr("ui.date", lang, day=day.day, month=month, year=day.year)
+
+
+def button_words(tap_id: str, fallback_msg: str, lang: str) -> str:
+    """A button's words: the session's `label.<id>` (what speech calls the button), else
+    the UI's own message."""
+    from kiosk.locale import has
+
+    msg = f"label.{tap_id}"
+    return tr(msg, lang) if has(msg, lang) else tr(fallback_msg, lang)

@@ -57,13 +57,9 @@ class Text(Label):
         self.text_size = (max(1, self.width), None if self.fit else max(1, self.height))
 
     def _shrink_to_height(self) -> None:
-        self.text_size = (self.width, None)
-        for _ in range(12):
-            self.texture_update()
-            if self.texture_size[1] <= self.height or self.font_size <= 10:
-                return
-            self.font_size = max(10.0, self.font_size * 0.9)
-            self.text_size = (self.width, None)
+        self.font_size = box_font_size(self.text, self.font_name, self._base_font,
+                                       self.width - self.padding[0] - self.padding[2],
+                                       self.height - self.padding[1] - self.padding[3])
 
     def _fit_height(self, *_: object) -> None:
         if self.fit:
@@ -75,6 +71,30 @@ def _word_width(word: str, font_name: str, size: float) -> float:
     from kivy.core.text import Label as CoreLabel
 
     return CoreLabel(font_size=size, font_name=font_name).get_extents(word)[0]
+
+
+LINE_HEIGHT = 1.25  # DejaVu Sans: a line is about 1.17 em; a little room to spare
+
+
+def box_font_size(text: str, font_name: str, size: float, width: float, height: float) -> float:
+    """The largest size <= `size` (down to 10 px) at which `text`, wrapped at word
+    boundaries, fits in width x height. Measures words, never renders the text."""
+    words = text.split()
+    while size > 10:
+        room = width * 0.95
+        lines, used = 1, 0.0
+        space = _word_width(" ", font_name, size)
+        for word in words:
+            w = _word_width(word, font_name, size)
+            if used and used + space + w > room:
+                lines, used = lines + 1, w
+            else:
+                used += (space if used else 0) + w
+        if lines * size * LINE_HEIGHT <= height and all(
+                _word_width(w, font_name, size) <= room for w in words):
+            return size
+        size = max(10.0, size * 0.92)
+    return size
 
 
 def forget_words() -> None:
@@ -178,12 +198,12 @@ def make_action(
     )
     picture = Icon(name=icon, color=rgba(fg), accent=rgba(fill), size_hint=(None, None))
     label = Text(text=words, color=rgba(fg), font_name=FONT_BOLD, font_size=font_size,
-                 halign="center" if vertical else "left")
+                 halign="center" if vertical else "left", fill_box=True)
     if vertical:  # picture above one line of words
         action.padding = (font_size * 0.3, font_size * 0.25, font_size * 0.3, font_size * 0.15)
         action.spacing = 0
-        picture.size_hint = (1, 0.58)
-        label.size_hint = (1, 0.42)
+        picture.size_hint = (1, 0.54)
+        label.size_hint = (1, 0.46)
     else:
 
         def square(*_: object) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +119,25 @@ tap done
 expect screen attract
 """
 
+GATEWAY = """
+expect screen attract
+scan 710002
+expect screen account
+gateway down
+scan 790008
+expect event {"event":"refused","code":"790008","reason":"gateway_unavailable"}
+gateway up
+wait 3
+scan 790008
+expect event {"event":"checkout","barcode":"790008","ok":true,"due":"20261209"}
+tap finish
+expect screen summary
+tap receipt_yes
+expect event {"event":"print"}
+tap done
+expect screen attract
+"""
+
 WRONG = """
 expect screen attract
 scan 710002
@@ -130,29 +150,34 @@ class Run:
     rc: int
     stderr: str
     events: list[dict]
+    shots: Path
+
+    def prints(self) -> list[list[str]]:
+        return [e["lines"] for e in self.events if e["event"] == "print"]
 
 
 def script(tmp: Path, name: str, text: str, gateway: str) -> Run:
     scn, transcript = tmp / f"{name}.scn", tmp / f"{name}.jsonl"
     scn.write_text(text, encoding="utf-8")
     cmd = [sys.executable, "-m", "kiosk", "script", str(scn), "--gateway", gateway, "--today", TODAY,
-           "--transcript", str(transcript)]
+           "--transcript", str(transcript), "--screenshots", str(tmp / f"{name}-shots")]
     proc = subprocess.run(cmd, cwd=ROOT, env={**env(), "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1"},
                           capture_output=True, text=True, timeout=180)
     events = [json.loads(x) for x in transcript.read_text(encoding="utf-8").splitlines() if x.strip()] \
         if transcript.exists() else []
-    return Run(proc.returncode, proc.stderr, events)
+    return Run(proc.returncode, proc.stderr, events, tmp / f"{name}-shots")
 
 
 @pytest.fixture(scope="module")
 def runs(sim: Sim, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     tmp = tmp_path_factory.mktemp("scripts")
-    # one after the other: they share the sim and the flows write to it
-    return {
-        "flows": script(tmp, "flows", FLOWS, sim.http_url),
-        "refusals": script(tmp, "refusals", REFUSALS, sim.tcp_url),
-        "wrong": script(tmp, "wrong", WRONG, sim.http_url),
-    }
+    # two at a time: they share the sim; readers and copies are chosen so that no run's
+    # expectations depend on another's writes (two kiosks serving the same library)
+    plan = [("flows", FLOWS, sim.http_url), ("refusals", REFUSALS, sim.tcp_url),
+            ("gateway", GATEWAY, sim.http_url), ("wrong", WRONG, sim.http_url)]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda p: script(tmp, *p), plan))
+    return {name: run for (name, _, _), run in zip(plan, results, strict=True)}
 
 
 def test_flows_scenario_passes(runs: dict[str, Run]) -> None:
@@ -196,12 +221,12 @@ def test_transcript_lines_follow_the_contract(runs: dict[str, Run]) -> None:
 def test_irbis_holds_what_the_transcript_says(runs: dict[str, Run], peer: Peer) -> None:
     reader_of = {}
     current = None
-    for e in runs["flows"].events:
+    for e in runs["flows"].events + runs["gateway"].events:
         if e["event"] == "login":
             current = e["reader"]
         if e["event"] in ("checkout", "renew") and e.get("ok"):
             reader_of[e["barcode"]] = (current, e["due"])
-    assert set(reader_of) >= {"470010", "470001", "470002", "470011", "123456"}
+    assert set(reader_of) >= {"470010", "470001", "470002", "470011", "123456", "790008"}
     for code, (card, due) in reader_of.items():
         loans = [t for tag, t in peer.one("RDR", f'"RI={card}"') if tag == 40 and sub(t, "H") == code]
         assert len(loans) == 1, (code, loans)
@@ -216,3 +241,43 @@ def test_irbis_holds_what_the_transcript_says(runs: dict[str, Run], peer: Peer) 
     for card in ("700004", "700005", "700006", "710002"):
         assert all(sub(t, "D") != TODAY or sub(t, "H") in reader_of
                    for tag, t in peer.one("RDR", f'"RI={card}"') if tag == 40)
+
+
+def test_gateway_down_then_up(runs: dict[str, Run]) -> None:
+    run = runs["gateway"]
+    assert run.rc == 0, run.stderr[-2000:]
+
+
+def test_nothing_of_the_patron_left_after_logout(runs: dict[str, Run]) -> None:
+    """Screens shown after a logout (attract, summary) carry no name, card or surname."""
+    traces = ["710001", "710002", "700008", "Арман", "Гүлназ", "Мадина", "Сценарийұлы", "Екіншіқызы"]
+    seen = 0
+    for name in ("flows", "gateway"):
+        for sidecar in sorted(runs[name].shots.glob("*.json")):
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            if data.get("screen") in ("attract", "summary"):
+                seen += 1
+                text = json.dumps(data, ensure_ascii=False)
+                assert not [t for t in traces if t in text], sidecar.name
+    assert seen >= 4
+    for run in (runs["flows"], runs["gateway"]):
+        for lines in run.prints():
+            assert not [t for t in traces if any(t in line for line in lines)]
+
+
+@pytest.mark.xfail(strict=True, reason="defect: the summary and receipt list a book once per event: a rescan "
+                   "renewal plus renew_all lists the same book twice, and renew_all lists the book just "
+                   "taken as renewed although IRBIS records no renewal (kiosk/core/outcomes.py appends a "
+                   "SummaryLine per event; circulation reports a renewal that did not move ^E as ok)")
+def test_receipt_lists_each_book_once(runs: dict[str, Run]) -> None:
+    lines = runs["flows"].prints()[0]
+    items = [line for line in lines if "09.12.2026" in line]
+    assert len(items) == len(set(items)) == 3, lines  # 470010 taken; 470001, 470002 renewed
+
+
+@pytest.mark.xfail(strict=True, reason="defect: a book refused while the gateway was down and then taken "
+                   "is still listed as refused on the summary and receipt (kiosk/core/outcomes.py keeps "
+                   "the earlier refused SummaryLine for the same barcode)")
+def test_refusal_then_success_is_not_a_refusal(runs: dict[str, Run]) -> None:
+    lines = runs["gateway"].prints()[0]
+    assert not any("790008" in line for line in lines), lines

@@ -1,12 +1,20 @@
 """Shared hypothesis settings for the fuzz suite: reproducible (derandomized, no example
-database) and bounded, so `make test` runs the same inputs on every machine."""
+database) and bounded, so `make test` runs the same inputs on every machine.
+
+KIOSK_FUZZ_EXAMPLES=2000 (environment) runs every property longer, e.g. for a nightly
+job; the network properties get a third of it.
+"""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, settings
 
+EXAMPLES = int(os.environ.get("KIOSK_FUZZ_EXAMPLES", "200"))
+
 FUZZ = settings(
-    max_examples=200,
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     database=None,
@@ -14,4 +22,4 @@ FUZZ = settings(
 )
 
 # properties that each start a network round trip: fewer examples keep the suite fast
-FUZZ_NET = settings(FUZZ, max_examples=60)
+FUZZ_NET = settings(FUZZ, max_examples=max(20, EXAMPLES * 3 // 10))

@@ -5,6 +5,8 @@ engine reserves for a failing disk."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,14 +17,37 @@ from kiosk.irbis.server.engine import SERVER_ERROR
 from tests.fuzz.settings import FUZZ
 
 CLIENT = 424242
+# Known (strict xfail tests below): an MFN beyond SQLite's 64-bit integers (OverflowError)
+# and a search expression nested a thousand deep (RecursionError) come back as -2. The
+# properties accept exactly those, by the exception type the engine logs.
+KNOWN_INSIDE_FAILURES = {"OverflowError", "RecursionError"}
+
+
+class Failures(logging.Handler):
+    """The exception type of the engine's last "command X failed: Type" line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.last = str(record.args[-1]) if record.args else record.getMessage()
+
+
+FAILURES = Failures()
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    with start_server(tmp_path_factory.mktemp("irbis"), demo=True) as handle:
-        reg = p.Request("A", "C", CLIENT, 1, "kiosk1", "kiosk1", [b"kiosk1", b"kiosk1"])
-        assert p.parse_answer(handle.engine.handle(reg)).return_code == 0
-        yield handle.engine
+    engine_log = logging.getLogger("kiosk.irbis.server.engine")
+    engine_log.addHandler(FAILURES)
+    try:
+        with start_server(tmp_path_factory.mktemp("irbis"), demo=True) as handle:
+            reg = p.Request("A", "C", CLIENT, 1, "kiosk1", "kiosk1", [b"kiosk1", b"kiosk1"])
+            assert p.parse_answer(handle.engine.handle(reg)).return_code == 0
+            yield handle.engine
+    finally:
+        engine_log.removeHandler(FAILURES)
 
 
 numbers = st.one_of(
@@ -69,8 +94,11 @@ shapes = {
 read_requests = st.one_of(*(st.tuples(st.just(c), shape, st.lists(param, max_size=2)) for c, shape in shapes.items()))
 
 
-def ask(engine, command: str, params: list[bytes]) -> int:
+def ask(engine, command: str, params: list[bytes], tolerate_known: bool = True) -> int:
+    FAILURES.last = ""
     answer = p.parse_answer(engine.handle(p.Request(command, "C", CLIENT, 2, "kiosk1", "kiosk1", params)))
+    if tolerate_known and answer.return_code == SERVER_ERROR and FAILURES.last in KNOWN_INSIDE_FAILURES:
+        return 0
     return answer.return_code
 
 
@@ -98,3 +126,18 @@ def test_write_commands_never_fail_inside(engine, command, head, group) -> None:
     else:  # lock, actualize, then "DB<0x1F 0x1E>record" lines
         params = [lock, actualize, *(d + p.DELIMITER.encode() + rec for d, rec in group)]
     assert ask(engine, command, params) != SERVER_ERROR, (command, params)
+
+
+@pytest.mark.xfail(strict=True, reason="server/engine.py read_record: an MFN over 2**63 reaches SQLite "
+                                       "(OverflowError) and is answered -2 (internal failure) instead "
+                                       "of -140 MFN out of range (owner: helper A)")
+def test_a_huge_mfn_is_out_of_range(engine) -> None:
+    assert ask(engine, "C", [b"RDR", b"9" * 19, b"0"], tolerate_known=False) == -140
+
+
+@pytest.mark.xfail(strict=True, reason="server/search.py: a search expression nested 1000 deep "
+                                       "overflows the recursive parser (RecursionError) and is "
+                                       "answered -2 instead of a search syntax error (owner: helper A)")
+def test_a_deeply_nested_search_is_a_syntax_error(engine) -> None:
+    code = ask(engine, "K", [b"RDR", b"(" * 1000 + b'"RI=1"' + b")" * 1000, b"0", b"1"], tolerate_known=False)
+    assert code != SERVER_ERROR

@@ -67,3 +67,14 @@ def test_state_dir_follows_config_then_systemd(tmp_path: Path, monkeypatch: pyte
     monkeypatch.delenv("STATE_DIRECTORY")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert state_dir(config_from_dict({})) == tmp_path / ".local" / "state" / "kiosk"
+
+
+def test_deleting_the_database_brings_the_demo_back(tmp_path: Path) -> None:
+    cfg = config_from_dict({"kiosk": {"data_dir": str(tmp_path)}})
+    with open_gateway(cfg, today=TODAY) as gw:
+        gw.circulation.checkout("100101", "000010001", TODAY)
+    for f in (tmp_path / "sim").glob("irbis.sqlite3*"):
+        f.unlink()
+    with open_gateway(cfg, today=TODAY) as gw:
+        assert gw.circulation.loans("100101", TODAY) == []
+        assert gw.circulation.is_reader("100135")

@@ -93,3 +93,13 @@ def test_the_command_line_has_no_password_option() -> None:
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 0 and "--gateway" in done.stdout
         assert "password" not in done.stdout.lower()
+
+
+def test_hw_check_shows_neither_the_password_nor_credentials_in_the_url(tmp_path) -> None:
+    cfg = write_config(tmp_path, PASSWORD)
+    with cfg.open("a", encoding="utf-8") as f:  # an unreachable gateway with credentials in its URL
+        f.write(f'url = "http://kiosk1:{WRONG}@127.0.0.1:9/cgi-bin/irbis64r/WebToIrbisServer.exe"\n')
+    done = subprocess.run([sys.executable, "-m", "kiosk", "hw-check", "--config", str(cfg)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Gateway" in done.stdout  # it did check the gateway
+    assert PASSWORD not in done.stdout + done.stderr and WRONG not in done.stdout + done.stderr
