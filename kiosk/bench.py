@@ -53,7 +53,7 @@ class Plan:
 QUICK = Plan(checkout_runs=60, speech_n=6, sessions=30, warmup=10, sessions_budget_s=15,
              starts=1, idle_s=5, server_s=5)
 FULL = Plan(checkout_runs=1000, speech_n=30, sessions=SESSIONS, warmup=20,
-            sessions_budget_s=400, starts=3, idle_s=10, server_s=20)
+            sessions_budget_s=360, starts=3, idle_s=10, server_s=20)
 
 
 # ----------------------------------------------------------------------------- helpers

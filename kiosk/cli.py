@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 # sub-command -> "module:function"; the function takes the argparse namespace, returns exit code
 HANDLERS = {
@@ -25,8 +26,16 @@ HANDLERS = {
 }
 
 
+class UsageErrorExit1(argparse.ArgumentParser):
+    """contracts.md: every error other than a refusal exits 1 (argparse's default is 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kiosk", description="Abai library self-service kiosk")
+    p = UsageErrorExit1(prog="kiosk", description="Abai library self-service kiosk")
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="the touchscreen app")

@@ -52,6 +52,9 @@ class CirculationOutcomes:
         job: Callable[[], Any]
         if kind == "scan" and reader is None:
             job = partial(_identify_or_card_first, self.circ, action[1], today)
+        elif kind == "scan" and reader is not None and self._taken_now(action[1]):
+            self._next_pending()
+            return
         elif kind == "scan" and reader is not None:
             own = frozenset(r.barcode for r in self.loans)
             job = partial(_session_scan, self.circ, reader.card, own, action[1], today)
@@ -64,6 +67,21 @@ class CirculationOutcomes:
             return
         self._busy = True
         self.executor.submit(job, partial(self._done, action))
+
+    def _taken_now(self, code: str) -> bool:
+        """A book checked out in this very session, scanned again: renewing it would only
+        use up a renewal, so the patron just hears it is theirs and when it is due."""
+        row = next((r for r in self.loans if r.barcode == code and r.status == "new"), None)
+        if row is None:
+            return False
+        due = parse_ymd(row.due) or row.due
+        self.notice = Notice(kind="info", msg="checkout.already",
+                             params={"title": row.title, "due": due}, code=code)
+        self._cue("success")
+        self._say_personal("checkout.already", {"title": row.title, "due": due},
+                           "checkout.already.public", {"due": due})
+        self._show()
+        return True
 
     def _done(self, action: Action, result: Any) -> None:
         with self._input():
@@ -112,7 +130,7 @@ class CirculationOutcomes:
         self.notice = Notice(kind="refused", msg=f"reason.{reason}", code="" if is_card else code)
         if self.reader is not None and not is_card:
             title = next((r.title for r in self.loans if r.barcode == code), "")
-            self.summary.append(SummaryLine("refused", code, title, reason=reason))
+            self._note(SummaryLine("refused", code, title, reason=reason))
         self._cue("error")
         self._say(f"reason.{reason}")
 
@@ -150,18 +168,33 @@ class CirculationOutcomes:
                                             old.renewals + 1, "renewed")
             else:
                 self.loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 1, "renewed"))
-            self.summary.append(SummaryLine("renew", r.barcode, r.title, r.due))
+            self._note(SummaryLine("renew", r.barcode, r.title, r.due))
             self._emit("renew", barcode=r.barcode, due=r.due, ok=True)
             msg = "renew.ok"
         else:
             self.loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 0, "new"))
-            self.summary.append(SummaryLine("checkout", r.barcode, r.title, r.due))
+            self._note(SummaryLine("checkout", r.barcode, r.title, r.due))
             self._emit("checkout", barcode=r.barcode, due=r.due, ok=True)
             msg = "checkout.ok"
         self.notice = Notice(kind="success", msg=msg, params={"title": r.title, "due": due},
                              code=r.barcode)
         self._cue("success")
         self._say_personal(msg, {"title": r.title, "due": due}, f"{msg}.public", {"due": due})
+
+    def _note(self, line: SummaryLine) -> None:
+        """One summary line per book, the outcome that matters to the patron: a success
+        replaces an earlier refusal; a renewal of a book taken this session stays a
+        checkout with the new due date; a later refusal never hides a success."""
+        for i, old in enumerate(self.summary):
+            if old.barcode != line.barcode:
+                continue
+            if line.kind == "refused" and old.kind != "refused":
+                return
+            if old.kind == "checkout" and line.kind == "renew":
+                line = SummaryLine("checkout", line.barcode, line.title or old.title, line.due)
+            self.summary[i] = line
+            return
+        self.summary.append(line)
 
     def _renew_all_done(self, result: RenewAllResult) -> None:
         for r in result.renewed:
@@ -170,13 +203,12 @@ class CirculationOutcomes:
                 old = self.loans[index]
                 self.loans[index] = LoanRow(old.barcode, old.title, r.due, False,
                                             old.renewals + 1, "renewed")
-            self.summary.append(SummaryLine("renew", r.barcode, r.title, r.due))
+            self._note(SummaryLine("renew", r.barcode, r.title or old_title(self, r.barcode), r.due))
             self._emit("renew", barcode=r.barcode, due=r.due, ok=True)
         for refusal in result.refused:
             self._emit("refused", code=refusal.code, reason=refusal.reason)
             title = next((x.title for x in self.loans if x.barcode == refusal.code), "")
-            self.summary.append(SummaryLine("refused", refusal.code, title,
-                                            reason=refusal.reason))
+            self._note(SummaryLine("refused", refusal.code, title, reason=refusal.reason))
         params = {"renewed": len(result.renewed), "refused": len(result.refused)}
         kind = "success" if result.renewed else "refused"
         self.notice = Notice(kind=kind, msg="renew_all.done", params=params)
@@ -185,6 +217,10 @@ class CirculationOutcomes:
         reasons = sorted({r.reason for r in result.refused})
         for reason in reasons:
             self._say(f"reason.{reason}")
+
+
+def old_title(session: Any, barcode: str) -> str:
+    return next((x.title for x in session.loans if x.barcode == barcode), "")
 
 
 # -------------------------------------------------------------------- jobs (worker thread)

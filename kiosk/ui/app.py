@@ -23,6 +23,10 @@ KeyHandler = Callable[[int, "str | None", Any], bool]
 
 class KioskApp(App):
     title = "Kiosk"
+    use_kivy_settings = False  # kiosk mode: no Kivy settings panel, F1 opens nothing
+
+    def open_settings(self, *_: Any) -> bool:
+        return False  # Kivy's App opens its settings panel on F1 (or the menu key)
 
     def __init__(self, metrics: Metrics, on_tap: Callable[[str], None],
                  on_activity: Callable[[], None] | None = None,

@@ -377,8 +377,6 @@ def test_reader_loaded_without_guid(done: Done) -> None:
     assert sub(reader[-1][1], "H") == "790006"
 
 
-@pytest.mark.xfail(strict=True, reason="defect: argparse usage errors exit 2; contracts.md says exit 1 "
-                   "on any error that is not a refusal (kiosk/cli.py, `circ` sub-parsers)")
 def test_usage_error_exits_1(done: Done) -> None:
     assert done["usage"].rc == 1
 

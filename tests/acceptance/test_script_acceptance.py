@@ -265,19 +265,12 @@ def test_nothing_of_the_patron_left_after_logout(runs: dict[str, Run]) -> None:
             assert not [t for t in traces if any(t in line for line in lines)]
 
 
-@pytest.mark.xfail(strict=True, reason="defect: the summary and receipt list a book once per event: a rescan "
-                   "renewal plus renew_all lists the same book twice, and renew_all lists the book just "
-                   "taken as renewed although IRBIS records no renewal (kiosk/core/outcomes.py appends a "
-                   "SummaryLine per event; circulation reports a renewal that did not move ^E as ok)")
 def test_receipt_lists_each_book_once(runs: dict[str, Run]) -> None:
     lines = runs["flows"].prints()[0]
     items = [line for line in lines if "09.12.2026" in line]
     assert len(items) == len(set(items)) == 3, lines  # 470010 taken; 470001, 470002 renewed
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a book refused while the gateway was down and then taken "
-                   "is still listed as refused on the summary and receipt (kiosk/core/outcomes.py keeps "
-                   "the earlier refused SummaryLine for the same barcode)")
 def test_refusal_then_success_is_not_a_refusal(runs: dict[str, Run]) -> None:
     lines = runs["gateway"].prints()[0]
     assert not any("790008" in line for line in lines), lines

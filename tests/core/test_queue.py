@@ -13,14 +13,18 @@ def test_same_code_within_two_seconds_is_ignored(make, lib):
     h = make(lib)
     h.run("scan R001\nscan B001\nwait 1.9\nscan B001")
     assert len(names(h, "checkout")) == 1 and names(h, "renew") == []
-    h.run("wait 2\nscan B001")  # a deliberate rescan later renews
-    assert len(names(h, "renew")) == 1
+    h.run("wait 2\nscan B001")  # a deliberate rescan later: told it is theirs, no renewal
+    assert names(h, "renew") == []
+    assert h.session.view.notice.msg == "checkout.already"
 
 
 def test_double_scan_window_is_configurable(make):
     h = make(session={"double_scan_s": 0.5})
     h.run("scan R001\nscan B001\nwait 0.6\nscan B001")
-    assert len(names(h, "renew")) == 1
+    assert h.session.view.notice.msg == "checkout.already"
+    h = make(session={"double_scan_s": 5})
+    h.run("scan R001\nscan B001\nwait 3\nscan B001")
+    assert h.session.view.notice.msg == "checkout.ok"
 
 
 def test_double_read_of_a_card_does_not_log_out(make):
