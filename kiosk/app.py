@@ -114,6 +114,7 @@ class Kiosk:
         self.journaled: Any = None
         self.journal_path: str | None = journal_path
         self.staff: Any = None
+        self.maintenance: Any = None  # kiosk.ui.maintenance.MaintenanceScreen when configured
         self.session: Any = None
         self.out_of_order = False
         self.out_of_order_view = View(screen="out_of_order", lang=cfg.kiosk.default_language,
@@ -133,6 +134,7 @@ class Kiosk:
         self._build_speech()
         self._build_devices()
         self._build_staff()
+        self._build_maintenance()
 
         self.app = KioskApp(kiosk_metrics(self.cfg), on_tap=self.tap, on_activity=self.touch,
                             on_key_down=self._key_down if not self.scripted else None)
@@ -271,12 +273,58 @@ class Kiosk:
             log.exception("staff alerts could not start")
             self.staff = None
 
+    def _build_maintenance(self) -> None:
+        """The staff maintenance screen, when [maintenance] lists staff cards."""
+        if not self.cfg.maintenance.staff:
+            return
+        try:
+            from kiosk.maintenance import MaintenanceActions, MaintenanceGate
+            from kiosk.ui.maintenance import MaintenanceScreen
+        except ImportError:
+            log.info("maintenance: not available")
+            return
+        state = Path(self.journal_path).parent / "maintenance.json" if self.journal_path else None
+
+        def test_print() -> None:
+            if self.devices.printer is not None:
+                self.devices.printer.print_lines([self.cfg.kiosk.library_name, "test"],
+                                                 lambda _r: None)
+
+        def test_sound() -> None:
+            self.bus.publish({"event": "cue", "name": "success"})
+
+        actions = MaintenanceActions(
+            self.cfg, gateway_check=lambda: None if self.gateway is not None else "gateway",
+            test_print=test_print, test_sound=test_sound,
+            stop_app=lambda code: self.app.stop() if self.app is not None else None,
+            data_dir=str(Path(self.journal_path).parent) if self.journal_path else None)
+        gate = MaintenanceGate(self.cfg.maintenance, self.clock.now, state_file=state)
+        self.maintenance = MaintenanceScreen(gate, actions, self.clock.now,
+                                             self.cfg.maintenance.idle_timeout_s,
+                                             self.bus.publish)
+
+    def _maintaining(self) -> bool:
+        return self.maintenance is not None and self.maintenance.active
+
+    def _show_maintenance(self) -> None:
+        view = self.session.view
+        if self.app is not None:
+            self.app.show(self.maintenance.view(view.lang, view.contrast))
+
     def tick(self) -> None:
         """A few times a second on the UI thread (run) or after every command (script)."""
         if self.session is not None:
             self.session.tick()
+        self.tick_others()
+
+    def tick_others(self) -> None:
+        """The clocks beside the session's: staff alert escalation, the maintenance idle
+        timeout (scripts call it after advancing the session)."""
         if self.staff is not None:
             self.staff.tick()
+        if self._maintaining():
+            self.maintenance.tick()
+            self._after_maintenance()
 
     def _on_event(self, event: dict[str, Any]) -> None:
         if event.get("event") == "print" and self.devices.printer is not None:
@@ -334,6 +382,8 @@ class Kiosk:
             self.executor.submit(self._probe, self._probed)
 
     def _show(self, view: View) -> None:
+        if self._maintaining():
+            return  # the maintenance screen stays until staff close it
         if self.out_of_order:
             view = View(screen="out_of_order", lang=view.lang, contrast=view.contrast,
                         alert_state=view.alert_state, focus=OUT_OF_ORDER_FOCUS)
@@ -352,23 +402,43 @@ class Kiosk:
 
     def scan(self, code: str) -> None:
         self._interrupt()
+        if self._maintaining():
+            return  # staff are at the screen: scans wait until they close it
+        if self.maintenance is not None and self.session.view.screen == "attract" and \
+                self.maintenance.wants(code):
+            self.maintenance.open(code)
+            self._show_maintenance()
+            return
         if not self.out_of_order:
             self.session.scan(code)
 
     def key(self, name: str) -> None:
         self._interrupt()
-        if not self.out_of_order:
+        if self._maintaining():
+            self.maintenance.key(name)
+            self._after_maintenance()
+        elif not self.out_of_order:
             self.session.key(name)
+
+    def _after_maintenance(self) -> None:
+        if self._maintaining():
+            self._show_maintenance()
+        else:
+            self._show(self.session.view)
 
     def tap(self, widget_id: str) -> None:
         self._interrupt()
+        if self._maintaining():
+            self.maintenance.tap(widget_id)
+            self._after_maintenance()
+            return
         if self.out_of_order and widget_id not in OUT_OF_ORDER_TAPS:
             return
         self.session.tap(widget_id)
 
     def touch(self) -> None:
         """A touch anywhere counts as activity (extends the inactivity warning)."""
-        if self.out_of_order or self.session is None:
+        if self.out_of_order or self.session is None or self._maintaining():
             return
         self.session.touch()
 

@@ -235,6 +235,9 @@ def part_app(plan: Plan) -> dict[str, Any]:
         "scan_to_screen_n": len(screen),
         "scan_to_cue_ms_p50": pct(cue, 50), "scan_to_cue_ms_p95": pct(cue, 95),
         "scan_to_cue_n": len(cue), "cue_sink": r.get("cue_sink"),
+        # the part of scan -> cue before the session publishes the cue event
+        "scan_to_cue_event_ms_p50": pct(r.get("cue_published_ms") or [], 50),
+        "scan_to_cue_event_ms_p95": pct(r.get("cue_published_ms") or [], 95),
         "rss_mb_idle": _round(r.get("rss_mb_idle")),
         "rss_mb_after_warmup": _round(r.get("rss_mb_after_warmup")),
         "sessions_run": r.get("sessions"), "sessions_s": r.get("sessions_s"),
@@ -244,9 +247,9 @@ def part_app(plan: Plan) -> dict[str, Any]:
         "rss_by_mapping_idle": r.get("rss_by_mapping_idle"),
         "rss_by_mapping_after": r.get("rss_by_mapping_after"),
         # where a scan's time goes (ms): to the UI thread, inside the gateway (subtracted
-        # above), building the views before the result (busy), the rest of the session
-        # (journal, the hop back from the gateway thread), building the result's widgets,
-        # waiting for and drawing the frame
+        # above), the SQLite journal, building the views before the result (busy), the
+        # rest of the session with the hop back from the gateway thread, building the
+        # result's widgets, waiting for and drawing the frame
         "scan_stages_ms": {name: {"p50": pct(v, 50), "p95": pct(v, 95)}
                            for name, v in (r.get("stages_ms") or {}).items()},
     }

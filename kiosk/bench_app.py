@@ -229,6 +229,29 @@ def _memory_probe() -> dict[str, Any]:
     return out
 
 
+class CallTimer:
+    """Adds up the time spent in the public methods of one object (the circulation the
+    session calls: the journal in front of the gateway), by wrapping them on the instance."""
+
+    def __init__(self, obj: Any) -> None:
+        import inspect
+
+        self.busy_s = 0.0
+        for name, method in inspect.getmembers(obj, inspect.ismethod):
+            if not name.startswith("_"):
+                setattr(obj, name, self._timed(method))
+
+    def _timed(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.busy_s += time.perf_counter() - started
+
+        return call
+
+
 def _gateway_busy(kiosk: Any) -> float:
     """Seconds spent inside the gateway so far (the app's GatewaySwitch adds them up; the
     journal in front of it is the kiosk's own work and stays in the figures)."""
@@ -253,14 +276,20 @@ class Driver:
         self.readers = readers
         self.budget_s = budget_s
         self.trace = trace  # tracemalloc: which Python lines hold the growth
+        outer = kiosk.circulation
+        self.outer = CallTimer(outer) if outer is not getattr(kiosk, "switch", outer) else None
         self._snapshot: Any = None
         self.screen_ms: list[float] = []
         self.cue_ms: list[float] = []
+        self.cue_events: list[float] = []  # when the session published each cue event
+        self.cue_published_ms: list[float] = []  # scan -> cue event (gateway subtracted)
+        kiosk.bus.subscribe(self._on_event)
         # per scan: to the UI thread, gateway, rendering the views before the result ("busy"),
         # the rest of the session + the hop back from the gateway thread, rendering the
         # result, waiting for and drawing the frame
         self.stages_ms: dict[str, list[float]] = {
-            "to_ui_thread": [], "gateway": [], "early_render": [], "session_and_hop": [],
+            "to_ui_thread": [], "gateway": [], "journal": [], "early_render": [],
+            "session_and_hop": [],
             "render": [], "to_frame": []}
         self.result: dict[str, Any] = {}
 
@@ -272,18 +301,21 @@ class Driver:
     def _step(self, act: Callable[[], None], want: Callable[[Any], bool], what: str,
               scan: bool = False, cue: bool = False) -> float:
         busy_before = _gateway_busy(self.kiosk)
+        outer_before = self.outer.busy_s if self.outer is not None else 0.0
         self.watch.expect(want)
         t0 = time.perf_counter()
         act()
         if not self.watch.done.wait(STEP_TIMEOUT_S):
             raise TimeoutError(f"{what}: the screen did not show the result in {STEP_TIMEOUT_S} s")
         gateway = _gateway_busy(self.kiosk) - busy_before
+        journal = (self.outer.busy_s - outer_before - gateway) if self.outer is not None else 0.0
         w = self.watch
         drawn = w.drawn_at or time.perf_counter()
         if scan and w.received_at is not None and w.show_at is not None:
-            rest = w.show_at - w.received_at - gateway - w.early_render_s
+            rest = w.show_at - w.received_at - gateway - journal - w.early_render_s
             for name, value in (("to_ui_thread", w.received_at - t0), ("gateway", gateway),
-                                ("early_render", w.early_render_s), ("session_and_hop", rest),
+                                ("journal", journal), ("early_render", w.early_render_s),
+                                ("session_and_hop", rest),
                                 ("render", w.render_s),
                                 ("to_frame", drawn - w.show_at - w.render_s)):
                 self.stages_ms[name].append(round(value * 1000, 3))
@@ -295,7 +327,15 @@ class Driver:
                 heard = self.sink.first_cue_after(t0)
             if heard is not None:
                 self.cue_ms.append(max(0.0, heard - t0 - gateway) * 1000)
+            published = next((t for t in self.cue_events if t >= t0), None)
+            if published is not None:
+                self.cue_published_ms.append(max(0.0, published - t0 - gateway) * 1000)
+            self.cue_events.clear()
         return max(0.0, drawn - t0 - gateway) * 1000
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("event") == "cue":
+            self.cue_events.append(time.perf_counter())
 
     def _idle(self) -> None:
         """Let the app settle: no frame for a while (timers, speech start-up)."""
@@ -352,7 +392,7 @@ class Driver:
         finally:
             self.result.update(sessions=played, warmup=self.warmup,
                                scan_to_screen_ms=self.screen_ms, scan_to_cue_ms=self.cue_ms,
-                               stages_ms=self.stages_ms)
+                               stages_ms=self.stages_ms, cue_published_ms=self.cue_published_ms)
             self._post(self.kiosk.app.stop)
 
 

@@ -258,8 +258,7 @@ class ScriptRunner:
                 devices.mock_keys.headphones(plugged)
             case Wait(seconds=seconds):
                 advance(k.session, k.clock, seconds)
-                if k.staff is not None:
-                    k.staff.tick()
+                k.tick_others()
             case Gateway(up=up):
                 k.switch.up = up
                 if up:
@@ -298,7 +297,8 @@ class ScriptRunner:
         view = self.shown
         notice = (view.notice.kind, view.notice.msg) if view.notice else None
         key = (view.screen, view.lang, view.contrast, notice, view.warning_remaining_s is not None,
-               view.receipt_offered, view.help_layer, view.focused.id if view.focused else None)
+               view.receipt_offered, view.help_layer, view.focused.id if view.focused else None,
+               getattr(view, "stage", None), getattr(view, "message", None))
         if key == self._shot_key:
             return
         self._shot_key = key

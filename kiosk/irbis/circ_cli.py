@@ -26,6 +26,7 @@ from typing import Any
 
 from kiosk.config import ConfigError, load_config
 from kiosk.core.domain import LoanResult, Refused, parse_ymd
+from kiosk.irbis.errors import WrongPassword
 from kiosk.irbis.gateway import open_gateway
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 3
@@ -91,6 +92,14 @@ def main(args: argparse.Namespace) -> int:
         try:
             answer = run(args, gateway.circulation, today)
         except Refused as refused:
+            if isinstance(refused.__cause__, WrongPassword):
+                # Not an outage: staff must fix the account, so say so (never the password).
+                print(
+                    "kiosk circ: IRBIS rejected the login (-4444): check [gateway] username and "
+                    "the password file or IRBIS_USER/IRBIS_PASSWORD",
+                    file=sys.stderr,
+                )
+                return EXIT_ERROR
             answer = {"ok": False, "reason": refused.reason}
     except Exception as exc:  # noqa: BLE001 - the contract: any other error is exit 1 + stderr
         print(f"kiosk circ: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -33,6 +33,7 @@ from kiosk.irbis.errors import (
     ProtocolError,
     RecordLocked,
     VersionConflict,
+    WrongPassword,
 )
 from kiosk.irbis.record import Field, Record
 
@@ -294,7 +295,15 @@ class IrbisCirculation:
         code = copy.get("H") or copy.get("B")
         if not self.requests_db or not rules.is_valid_code(code):
             return []
-        return rules.requests_for(self.client.search_records(self.requests_db, f'"H={code}"'), copy)
+        try:
+            found = self.client.search_records(self.requests_db, f'"H={code}"')
+        except IrbisError as exc:
+            # a server without the RQST database must not stop every loan: reservations
+            # simply cannot be honoured there ([gateway] requests_db = "" says so quietly)
+            log.warning("requests database %s not searchable (%s): reservations not checked",
+                        self.requests_db, exc.code)
+            return []
+        return rules.requests_for(found, copy)
 
     def _reader_view(self, rec: Record, today: date) -> Reader:
         return Reader(
@@ -316,6 +325,9 @@ class IrbisCirculation:
         """Any failure to talk to IRBIS becomes Refused("gateway_unavailable")."""
         try:
             yield
+        except WrongPassword as exc:
+            log.error("IRBIS rejected the kiosk's login (-4444): check the gateway account")
+            raise Refused("gateway_unavailable", detail="login rejected") from exc
         except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
             log.warning("IRBIS gateway failure: %s", type(exc).__name__)
             raise Refused("gateway_unavailable", detail=str(exc)) from exc

@@ -88,10 +88,10 @@ def open_gateway(
     username = cfg.gateway.resolved_username()
     server = None
     scratch = None
-    if url:
-        password = cfg.gateway.resolved_password()
-    else:
-        password = cfg.gateway.resolved_password() or username
+    # No password configured anywhere: the development default of `kiosk sim` (the user
+    # name, kiosk1/kiosk1). A real server refuses it like any wrong password.
+    password = cfg.gateway.resolved_password() or username
+    if not url:
         if data_dir is None and not persistent:
             data_dir = scratch = Path(tempfile.mkdtemp(prefix="kiosk-sim-"))
         elif data_dir is None:

@@ -8,6 +8,7 @@
     theme                                  two themes (contrast >= 4.5:1), mm -> px
     fonts                                  DejaVu Sans for Kazakh letters; glyph checks
     texts                                  message ids -> words (ui.po + core messages)
+    maintenance                            the staff screen: PIN keypad, status, tools
 
 The UI keeps no patron data: the last View is all it holds, and logout is an empty View.
 Every tappable widget has a stable `tap_id` and is drawn only when the View's focus list

@@ -97,7 +97,8 @@ class KioskRoot(FloatLayout):
         in_flow_notice = None if side else view.notice
         self._part("content", (base, view.screen, view.reader_name, view.loans, view.summary,
                                view.receipt_offered, view.busy, view.pending_scans,
-                               view.help_layer, in_flow_notice, self._focus_page(view)), force,
+                               view.help_layer, in_flow_notice, self._focus_page(view),
+                               view if view.screen == "maintenance" else None), force,
                    lambda: self._content(ctx, geo["content"], not side))
         self._part("notice", (base, view.screen, view.notice if side else None), force,
                    lambda: self._side_notice(ctx, geo["side"]) if side else None)

@@ -105,7 +105,13 @@ def actions_for(view: View) -> list[ActionSpec]:
             acts += [ActionSpec("receipt_yes", "receipt", "ui.action.receipt_yes"),
                      ActionSpec("receipt_no", "no_receipt", "ui.action.receipt_no")]
         return acts + [ActionSpec("done", "home", "ui.action.done", "primary")]
-    if view.screen in ("help", "language", "maintenance"):
+    if view.screen == "maintenance":
+        tools = [ActionSpec("m_print", "receipt", "maintenance.action.test_print"),
+                 ActionSpec("m_sound", "bell", "maintenance.action.test_sound"),
+                 ActionSpec("m_restart", "renew", "maintenance.action.restart"),
+                 ActionSpec("m_shutdown", "exit", "maintenance.action.shutdown")]
+        return tools + [ActionSpec("back", "home", "maintenance.action.close", "primary")]
+    if view.screen in ("help", "language"):
         return [ActionSpec("back", "home", "ui.action.back", "primary")]
     return []
 
@@ -418,8 +424,44 @@ def out_of_order(ctx: Ctx) -> Widget:
 
 
 def maintenance(ctx: Ctx) -> Widget:
+    """Staff only: the PIN keypad, then the status of the kiosk's parts."""
+    from kivy.uix.gridlayout import GridLayout
+
+    from kiosk.ui.widgets import Action
+
+    v, th = ctx.view, ctx.theme
     col = _column(ctx)
-    col.add_widget(_line(ctx, "person", ctx.t("ui.maintenance.title"), size=ctx.title, bold=True))
+    title = ctx.t("maintenance.title")
+    message = getattr(v, "message", "")
+    if message:
+        title += ". " + ctx.t(message, **getattr(v, "message_params", {}))
+    col.add_widget(_line(ctx, "person", title, size=ctx.body, bold=True, height=ctx.mm(16)))
+    stage = getattr(v, "stage", "pin")
+    if stage == "pin":
+        shown = "●" * getattr(v, "pin_len", 0) or "–"
+        col.add_widget(Text(text=shown, font_size=ctx.title, color=rgba(th.text),
+                            size_hint_y=None, height=ctx.mm(10), halign="center"))
+        pad = GridLayout(cols=3, spacing=ctx.mm(GAP_MM), size_hint=(None, None),
+                         width=min(ctx.mm(80), ctx.mm(60) * 3), height=ctx.mm(15) * 4 + ctx.mm(6))
+        keys = [*(f"pin_{d}" for d in "123456789"), "pin_del", "pin_0", "pin_ok"]
+        words = {"pin_del": "⌫", "pin_ok": "OK"}
+        for key in keys:
+            button = Action(tap_id=key, tap_handler=ctx.on_tap, fill=rgba(th.secondary),
+                            edge=rgba(th.edge), ring=rgba(th.focus), ring_width=max(3.0, ctx.mm(1)))
+            button.add_widget(Text(text=words.get(key, key[-1]), font_size=ctx.title,
+                                   color=rgba(th.secondary_text), font_name=FONT_BOLD,
+                                   halign="center"))
+            pad.add_widget(button)
+        row = BoxLayout(size_hint_y=None, height=pad.height)
+        row.add_widget(pad)
+        row.add_widget(Widget())
+        col.add_widget(row)
+    elif stage == "open":
+        for name, ok, detail in getattr(v, "lines", ()):
+            item = ctx.t(f"maintenance.item.{name}")
+            col.add_widget(_line(ctx, "check" if ok else "warning", f"{item}: {detail}",
+                                 size=ctx.small * 1.1, height=ctx.mm(9),
+                                 icon_color=rgba(th.text if ok else th.danger)))
     col.add_widget(_spacer())
     return col
 

@@ -136,7 +136,7 @@ class Framed(Widget):
         self.canvas.before.clear()
         with self.canvas.before:
             if self.focused:
-                gap = self.ring_width * 1.5
+                gap = self.ring_width * 0.8  # inside the 2.5 mm margins around buttons
                 Color(*self.ring)
                 Line(rounded_rectangle=(self.x - gap, self.y - gap, self.width + 2 * gap,
                                         self.height + 2 * gap, self.radius + gap),

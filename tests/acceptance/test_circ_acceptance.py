@@ -321,9 +321,6 @@ def test_wrong_password_never_shown(done: Done) -> None:
         assert answer.out is None or answer.out["ok"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a wrong IRBIS password is reported as the refusal "
-                   "gateway_unavailable (exit 3, empty stderr); staff cannot tell it from an outage. "
-                   "Expected exit 1 with a message naming the rejected login (-4444) on stderr")
 def test_wrong_password_is_an_error_not_an_outage(done: Done) -> None:
     for name in ("badpw_http", "badpw_tcp"):
         assert done[name].rc == 1 and done[name].stderr.strip(), done[name]

@@ -345,3 +345,74 @@ def test_answer_cut_inside_its_last_line_is_truncated() -> None:
     answer = p.encode_answer("K", 5, 1, 0, [b"2", b"15", b"123"])
     with pytest.raises(ProtocolError):
         p.parse_answer(answer[:-4], "K", 5)
+
+
+class CuttingTcpServer:
+    """A TCP gateway that dies in the middle of its search answer (the last 4 bytes never
+    leave: as when the server process is killed mid-write, the kernel closes cleanly)."""
+
+    def __init__(self, lines: list[bytes] | None = None) -> None:
+        import socket
+        import threading
+
+        self.lines = lines or [b"2", b"15", b"123"]
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while (total := p.tcp_length(data)) is None or len(data) < total:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                req = p.parse_request(data, framed=True)
+                if req.command == "K":
+                    answer = p.encode_answer("K", req.client_id, req.query_id, 0, self.lines)[:-4]
+                else:
+                    answer = p.encode_answer(req.command, req.client_id, req.query_id, 0, [b"60"])
+                conn.sendall(answer)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.xfail(strict=True,
+                   reason="protocol.parse_answer (TCP): a search answer cut short by a dying server "
+                          "is accepted and IrbisClient.search returns MFN 1 instead of 123")
+def test_a_search_answer_cut_short_over_tcp_is_not_believed() -> None:
+    server = CuttingTcpServer()
+    try:
+        client = IrbisClient.from_url(f"tcp://127.0.0.1:{server.port}", "kiosk1", "kiosk1")
+        try:
+            found = client.search("RDR", '"RI=100101"')
+        except TYPED:
+            return
+        assert found == [15, 123]
+    finally:
+        server.close()
+
+
+@pytest.mark.xfail(strict=True,
+                   reason="protocol.parse_answer (TCP): a search-and-read answer cut short is accepted; "
+                          "the reader comes back with its last field cut (40 ^F****** -> ^F****), "
+                          "and a checkout would write that damaged record back")
+def test_a_record_cut_short_over_tcp_is_not_believed() -> None:
+    record = "\x1f".join(["2#", "2#0", "0#1", "30#100101", "40#^GIBIS^H000010005^E20261202^F******"])
+    server = CuttingTcpServer([b"1", record.encode()])
+    try:
+        client = IrbisClient.from_url(f"tcp://127.0.0.1:{server.port}", "kiosk1", "kiosk1")
+        try:
+            found = client.search_records("RDR", '"RI=100101"')
+        except TYPED:
+            return
+        assert found[0].fm(40, "F") == "******"
+    finally:
+        server.close()

@@ -439,3 +439,13 @@ def test_copy_lent_elsewhere_meanwhile_is_refused_on_retry(lib: Library) -> None
     assert refused(circ.checkout, "100101", "000010001", TODAY) == "item_unavailable"
     assert lib.peek.search("RDR", '"H=000010001"') == [lib.reader("100122").mfn]
     assert lib.reader("100101").all(40) == []
+
+
+def test_server_without_the_requests_database_still_lends(lib: Library) -> None:
+    """A server that answers the RQST search with an error (here -5555, a database it cannot
+    open) must not stop every loan; reservations just cannot be checked there."""
+    cfg = Config()
+    cfg.gateway.requests_db = "NO SUCH DB"
+    circ = lib.circulation(cfg)
+    assert circ.checkout("100101", "000010040", TODAY).due == "20261209"
+    assert circ.renew("100108", "000010110", TODAY).due == "20261209"

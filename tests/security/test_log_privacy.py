@@ -9,8 +9,12 @@ for the password.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sqlite3
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -71,6 +75,29 @@ key help
 key repeat
 tap finish
 tap receipt_no
+wait 200
+"""
+
+
+# for the real app: scans and waits only (a tap must name a widget on the screen)
+APP_FLOW = """
+scan 100102
+scan 000010001
+wait 3
+scan 000010005
+wait 200
+scan 100103
+scan 000010002
+wait 200
+scan 100104
+scan 100107
+scan 100999
+scan 100105
+scan 000010003
+wait 200
+gateway down
+scan 100101
+gateway up
 wait 200
 """
 
@@ -185,3 +212,23 @@ def test_a_wrong_password_is_not_logged(tmp_path) -> None:
     text = "\n".join(captured.texts)
     assert wrong not in text and PASSWORD not in text
     assert leaks(text, CARDS) == []
+
+
+def test_the_real_app_prints_no_names_cards_or_password(tmp_path) -> None:
+    """`kiosk script` runs the whole app (Kivy offscreen, speech, journal, embedded server)
+    through the demo's refusals and a checkout; whatever it writes on stdout and stderr
+    (its log) holds no reader data and not the password it was given."""
+    scenario = tmp_path / "day.scn"
+    scenario.write_text(APP_FLOW, encoding="utf-8")
+    env = dict(os.environ, IRBIS_PASSWORD=PASSWORD, SDL_VIDEODRIVER="offscreen",
+               KIVY_HOME=str(tmp_path / "kivy"), HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "kiosk", "script", str(scenario), "--today", "20261125",
+                           "--transcript", str(tmp_path / "t.jsonl")],
+                          capture_output=True, text=True, env=env, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    events = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(e["event"] == "checkout" for e in events)
+    reasons = {e.get("reason") for e in events if e["event"] == "refused"}
+    assert {"overdue_block", "reader_blocked", "unknown_card", "gateway_unavailable"} <= reasons
+    out = done.stdout + done.stderr
+    assert leaks(out, CARDS) == [] and leaks(out, NAMES) == [] and PASSWORD not in out

@@ -1,0 +1,122 @@
+"""The maintenance screen: a staff card on the attract screen, a PIN typed on an on-screen
+keypad (digits are buttons, never a text field), then the status and the staff tools.
+
+The rules (PIN check, lockout, tools) are kiosk.maintenance's; this module is the screen's
+state, fed by kiosk.app: `scan`, `tap`, `key`, `tick`. It publishes `screen` events like
+the session and closes after [maintenance] idle_timeout_s of the session clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.core.view import FocusItem, View
+
+DIGITS = tuple(f"pin_{d}" for d in "1234567890")
+KEYPAD = (*DIGITS, "pin_del", "pin_ok")
+TOOLS = ("m_print", "m_sound", "m_restart", "m_shutdown")
+MAX_PIN = 12
+
+
+@dataclass(frozen=True)
+class MaintenanceView(View):
+    """A View with what the maintenance screen shows."""
+
+    stage: str = "pin"  # pin | open | locked
+    pin_len: int = 0
+    message: str = ""  # message id (maintenance catalogue)
+    message_params: dict[str, Any] = field(default_factory=dict)
+    lines: tuple[tuple[str, bool, str], ...] = ()  # (name, ok, detail) of the status
+
+
+def _focus(ids: tuple[str, ...]) -> tuple[FocusItem, ...]:
+    return tuple(FocusItem(i, f"focus.{i}") for i in ids)
+
+
+class MaintenanceScreen:
+    def __init__(self, gate: Any, actions: Any, now: Callable[[], float], idle_timeout_s: float,
+                 publish: Callable[[dict[str, Any]], Any]) -> None:
+        self.gate = gate
+        self.actions = actions
+        self.now = now
+        self.idle_timeout_s = idle_timeout_s
+        self.publish = publish
+        self.active = False
+        self.stage = "pin"
+        self.pin = ""
+        self.message = ""
+        self.params: dict[str, Any] = {}
+        self.lines: tuple[tuple[str, bool, str], ...] = ()
+        self._last = 0.0
+        self._confirm = ""
+
+    def wants(self, code: str) -> bool:
+        return self.gate.is_staff_card(code)
+
+    def open(self, code: str) -> None:
+        result = self.gate.start(code)
+        self.active, self.pin, self._last = True, "", self.now()
+        self._result(result)
+        self.publish({"event": "screen", "name": "maintenance"})
+
+    def close(self) -> None:
+        if self.active:
+            self.gate.cancel()
+            self.active, self.pin, self.lines = False, "", ()
+            self.publish({"event": "screen", "name": "attract"})
+
+    def _result(self, result: Any) -> None:
+        self.stage = {"open": "open", "locked": "locked"}.get(result.state, "pin")
+        self.message, self.params = result.msg, dict(result.params)
+        if self.stage == "open":
+            self.lines = tuple((s.name, s.ok, s.detail) for s in self.actions.status())
+
+    def tap(self, tap_id: str) -> None:
+        self._last = self.now()
+        if tap_id != "m_shutdown":
+            self._confirm = ""
+        if tap_id == "back":
+            self.close()
+        elif self.stage == "pin" and tap_id in DIGITS and len(self.pin) < MAX_PIN:
+            self.pin += tap_id[-1]
+        elif self.stage == "pin" and tap_id == "pin_del":
+            self.pin = self.pin[:-1]
+        elif self.stage == "pin" and tap_id == "pin_ok" and self.pin:
+            pin, self.pin = self.pin, ""
+            self._result(self.gate.enter_pin(pin))
+        elif self.stage == "open" and tap_id == "m_shutdown" and self._confirm != tap_id:
+            # switching the kiosk off takes a second tap: a slip must not do it
+            self._confirm = tap_id
+            self.message, self.params = "maintenance.confirm_shutdown", {}
+        elif self.stage == "open" and tap_id in TOOLS:
+            self._confirm = ""
+            tool = {"m_print": self.actions.test_print, "m_sound": self.actions.test_sound,
+                    "m_restart": self.actions.restart_app, "m_shutdown": self.actions.shutdown}
+            outcome = tool[tap_id]()
+            self.message, self.params = outcome.msg, {}
+            self.lines = tuple((s.name, s.ok, s.detail) for s in self.actions.status())
+
+    def key(self, name: str) -> None:
+        if name == "back":
+            self.close()
+        else:
+            self._last = self.now()
+
+    def tick(self) -> None:
+        if self.active and self.now() - self._last >= self.idle_timeout_s:
+            self.close()
+
+    def view(self, lang: str, contrast: bool) -> MaintenanceView:
+        ids: tuple[str, ...]
+        if self.stage == "pin":
+            ids = (*KEYPAD, "back")
+        elif self.stage == "open":
+            ids = (*TOOLS, "back")
+        else:
+            ids = ("back",)
+        return MaintenanceView(screen="maintenance", lang=lang, contrast=contrast,
+                               focus=_focus(ids), stage=self.stage, pin_len=len(self.pin),
+                               message=self.message, message_params=dict(self.params),
+                               lines=self.lines)
