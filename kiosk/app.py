@@ -101,8 +101,10 @@ class Kiosk:
     def __init__(self, cfg: Config, clock: Clock, executor: Executor, post: Post, *,
                  scripted: bool = False, gateway_url: str | None = None,
                  today: date | None = None, data_dir: str | None = None,
-                 persistent: bool = True, journal_path: str | None = None) -> None:
+                 persistent: bool = True, journal_path: str | None = None,
+                 config_error: str = "") -> None:
         self.cfg = cfg
+        self.config_error = config_error
         self.clock = clock
         self.post = post
         self.scripted = scripted
@@ -143,6 +145,10 @@ class Kiosk:
     def _open_gateway(self) -> None:
         from kiosk.irbis.gateway import open_gateway
 
+        if self.config_error:
+            # Never lend on guessed settings (the defaults would start the demo server).
+            log.error("configuration invalid, out of order: %s", self.config_error)
+            return
         url, today, data_dir, persistent = self._gateway_args
         try:
             self.gateway = open_gateway(self.cfg, url, today=today, data_dir=data_dir,
@@ -221,6 +227,7 @@ class Kiosk:
 
         def on_dropped(_role: str) -> None:
             log.warning("scanner dropped characters of a code: the patron must scan again")
+            self.post(self.scan_garbled)
 
         def on_key(name: str) -> None:
             self.post(lambda: self.key(name))
@@ -266,7 +273,7 @@ class Kiosk:
         try:
             desk = KeysLamp(self.devices.keys, "desk") if self.devices.keys is not None else None
             self.staff = StaffLink.build(self.cfg, self.session, self.bus, self.clock,
-                                         desk_lamp=desk)
+                                         desk_lamp=desk, health=self.health)
             self.staff.start()
             self._closers.append(self.staff.close)
         except Exception:  # noqa: BLE001 - the call button still works through the session
@@ -327,7 +334,10 @@ class Kiosk:
             self._after_maintenance()
 
     def _on_event(self, event: dict[str, Any]) -> None:
-        if event.get("event") == "print" and self.devices.printer is not None:
+        kind = event.get("event")
+        if kind in ("login", "logout"):
+            self._redact_reader(kind == "login")
+        if kind == "print" and self.devices.printer is not None:
             lines = list(event.get("lines") or [])
 
             def result(outcome: Any) -> None:
@@ -335,7 +345,7 @@ class Kiosk:
                     log.warning("receipt not printed: %s", getattr(outcome, "reason", "?"))
 
             self.devices.printer.print_lines(lines, result)
-        elif event.get("event") == "alert" and self.devices.keys is not None:
+        elif kind == "alert" and self.devices.keys is not None:
             # the lamp in the call button (the staff link drives the desk lamp)
             state = event.get("state")
             lamp = {"raised": "blinking", "escalated": "blinking", "acknowledged": "steady"}
@@ -343,6 +353,27 @@ class Kiosk:
                 self.devices.keys.call_lamp(lamp.get(str(state), "off"))
             except Exception:  # noqa: BLE001 - a lamp must not stop the session
                 log.exception("call lamp failed")
+
+    def _redact_reader(self, logged_in: bool) -> None:
+        """While a reader is logged in, their name and card are masked in every log line."""
+        from kiosk.logging_setup import redactor
+
+        if not logged_in:
+            redactor().forget_private()
+            return
+        reader = getattr(self.session, "reader", None)
+        if reader is not None:
+            for value in (reader.card, reader.first_name, reader.surname):
+                redactor().add_private(value)
+
+    def health(self) -> dict[str, str]:
+        """For the staff console's heartbeat (called on its thread: plain reads only)."""
+        printer = self.devices.printer
+        return {
+            "scanner": "ok" if self.devices.scanner is not None else "missing",
+            "printer": "ok" if printer is not None else "missing",
+            "gateway": "unreachable" if self.out_of_order or self.gateway is None else "ok",
+        }
 
     # ----------------------------------------------------------------- starting
     def start(self) -> None:
@@ -411,6 +442,11 @@ class Kiosk:
             return
         if not self.out_of_order:
             self.session.scan(code)
+
+    def scan_garbled(self) -> None:
+        self._interrupt()
+        if not self.out_of_order and not self._maintaining():
+            self.session.scan_garbled()
 
     def key(self, name: str) -> None:
         self._interrupt()
@@ -500,19 +536,36 @@ def _render_speech(clock: Clock) -> Any:
     return render
 
 
+def _secrets(cfg: Config) -> list[str]:
+    try:
+        return [cfg.gateway.resolved_password()]
+    except OSError:
+        return []
+
+
 # --------------------------------------------------------------------- kiosk run
 def run_main(args: argparse.Namespace) -> int:
     import sys
 
+    from kiosk.logging_setup import setup_logging
+
+    config_error = ""
     try:
         cfg = load_config(getattr(args, "config", None))
     except ConfigError as e:
+        # The screen says "out of order, staff called" instead of systemd restarting a
+        # black screen ten times; the message is in the journal and on stderr.
         print(f"kiosk run: {e}", file=sys.stderr)
-        return 1
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        config_error = str(e)
+        cfg = Config()
     from kiosk.ui.kivy_setup import configure_kivy
 
     configure_kivy(cfg.ui, headless=False)
+    # after Kivy is set up, so its own log handlers get the redaction filter too
+    setup_logging(cfg.logging.level, card_lengths=cfg.logging.card_lengths or None,
+                  secrets_to_hide=_secrets(cfg))
+    for warning in getattr(cfg, "warnings", []):
+        log.warning("config: %s", warning)
     from kivy.clock import Clock as KivyClock
 
     from kiosk.core.clock import MonotonicClock
@@ -524,7 +577,7 @@ def run_main(args: argparse.Namespace) -> int:
 
     clock = MonotonicClock()
     executor = ThreadExecutor(post)
-    kiosk = Kiosk(cfg, clock, executor, post)
+    kiosk = Kiosk(cfg, clock, executor, post, config_error=config_error)
     watchdog = Watchdog.from_environment()
 
     def started(_app: Any) -> None:

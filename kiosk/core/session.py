@@ -287,6 +287,14 @@ class Session(CirculationOutcomes, Navigation):
                 self._edge = self._edge if name in ("up", "down") else ("", 0)
             getattr(self, f"_key_{name}")()
 
+    def scan_garbled(self) -> None:
+        """The scanner lost part of a code (SYN_DROPPED or a broken burst): nothing is looked
+        up; the patron hears that the scan did not work and to try again."""
+        with self._input():
+            self._activity()
+            self._cue("error")
+            self._say("scanner.scan_again")
+
     def call(self) -> None:
         with self._input():
             self._activity()

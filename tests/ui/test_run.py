@@ -65,3 +65,13 @@ def test_kiosk_run_with_an_unreachable_gateway_is_out_of_order(tmp_path: Path) -
     log += _stop(proc)
     assert "Traceback" not in log, log[-3000:]
     assert proc.returncode == 0
+
+
+def test_kiosk_run_with_a_broken_config_is_out_of_order_not_a_crash_loop(tmp_path: Path) -> None:
+    proc = _start(tmp_path, '[loans]\nmax_items = "five"\n')
+    log = _wait_for(proc, "configuration invalid, out of order")
+    log += _stop(proc)
+    assert "max_items" in log  # the journal names the key to fix
+    assert "Traceback" not in log, log[-3000:]
+    assert not (tmp_path / "state" / "sim").exists()  # never lends from the demo data
+    assert proc.returncode == 0
