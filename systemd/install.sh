@@ -290,7 +290,7 @@ venv_install() {
 
 step_files() {
     ensure_dir /opt/kiosk 755
-    install_file "$SRC/systemd/README-pi.md" /opt/kiosk/README-pi.md 644
+    install_file "$SRC/README.md" /opt/kiosk/README.md 644
     ensure_dir /etc/kiosk 755
     ensure_dir /var/lib/kiosk 750 "$KIOSK_USER:$KIOSK_USER"
     install_file "$SRC/systemd/kiosk.example.toml" /etc/kiosk/kiosk.example.toml 644
