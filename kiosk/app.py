@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import Clock
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
+from kiosk.core.switch import GatewaySwitch
 from kiosk.core.view import FocusItem, View
 from kiosk.ui.theme import Metrics
 
@@ -45,35 +45,6 @@ def kiosk_metrics(cfg: Config) -> Metrics:
     ui = cfg.ui
     return Metrics.for_panel(ui.width, ui.height, ui.screen_diagonal_in, ui.min_target_mm,
                              ui.bottom_margin_mm)
-
-
-class GatewaySwitch:
-    """The circulation behind a switch (`gateway down|up`) that also adds up the time
-    spent inside it (so a scan's screen latency can be measured without the gateway).
-    While down every call is refused with gateway_unavailable, as when the link is cut."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.up = True
-        self.busy_s = 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self.inner, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            from kiosk.core.domain import Refused
-
-            if not self.up:
-                raise Refused("gateway_unavailable", "", "link cut")
-            started = time.perf_counter()
-            try:
-                return attr(*args, **kwargs)
-            finally:
-                self.busy_s += time.perf_counter() - started
-
-        return call
 
 
 class Devices:

@@ -14,7 +14,6 @@ import statistics
 import time
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from kiosk.config import Config
 from kiosk.core.clock import VirtualClock
@@ -22,26 +21,7 @@ from kiosk.core.domain import Circulation
 from kiosk.core.events import EventBus
 from kiosk.core.executor import SyncExecutor
 from kiosk.core.session import Session
-
-
-class _Timed:
-    """The circulation with a stopwatch around every call."""
-
-    def __init__(self, inner: Circulation) -> None:
-        self.inner = inner
-        self.busy_s = 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self.inner, name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return attr(*args, **kwargs)
-            finally:
-                self.busy_s += time.perf_counter() - started
-
-        return call
+from kiosk.core.switch import GatewaySwitch
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -52,7 +32,7 @@ def _percentile(values: list[float], q: float) -> float:
 def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
                   repeats: int = 20, config: Config | None = None,
                   today: date | None = None) -> dict[str, float]:
-    timed = _Timed(circulation)
+    timed = GatewaySwitch(circulation)
     clock = VirtualClock(today=today)
     session = Session(timed, config or Config(), clock, EventBus(clock), SyncExecutor())
     shown = [0.0]

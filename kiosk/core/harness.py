@@ -12,7 +12,7 @@ from typing import Any
 
 from kiosk.config import Config
 from kiosk.core.clock import VirtualClock
-from kiosk.core.domain import Circulation, Refused
+from kiosk.core.domain import Circulation
 from kiosk.core.events import Event, EventBus, EventLog
 from kiosk.core.executor import SyncExecutor
 from kiosk.core.scenario import (
@@ -31,6 +31,7 @@ from kiosk.core.scenario import (
     parse_scenario,
 )
 from kiosk.core.session import Session
+from kiosk.core.switch import GatewaySwitch
 
 
 def advance(session: Session, clock: VirtualClock, seconds: float) -> None:
@@ -79,27 +80,6 @@ class Expectations:
         return None
 
 
-class SwitchableCirculation:
-    """`gateway down|up` for the pure harness: while down every call is refused with
-    gateway_unavailable, as the real adapter does when the link is cut."""
-
-    def __init__(self, inner: Circulation) -> None:
-        self.inner = inner
-        self.up = True
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self.inner, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if not self.up:
-                raise Refused("gateway_unavailable", "", "link cut by scenario")
-            return attr(*args, **kwargs)
-
-        return call
-
-
 @dataclass
 class RunResult:
     ok: bool
@@ -114,7 +94,7 @@ class Harness:
         self.bus = EventBus(self.clock)
         self.log = EventLog()
         self.bus.subscribe(self.log)
-        self.gateway = SwitchableCirculation(circulation)
+        self.gateway = GatewaySwitch(circulation)
         self.session = Session(self.gateway, config or Config(), self.clock, self.bus,
                                SyncExecutor(), render_speech=render_speech)
         self.session.start()
