@@ -33,7 +33,8 @@ def loan_item(row: LoanRow, n: int, count: int, headphones: bool) -> FocusItem:
         params = {"n": n, "count": count, "title": row.title, "due": due}
         return FocusItem(id=f"loan:{row.barcode}", msg=f"focus.loan{state}", params=params,
                          private=True)
-    return FocusItem(id=f"loan:{row.barcode}", msg="focus.loan.public",
+    # the due date is on screen for anyone to see: said on the loudspeaker too, the title not
+    return FocusItem(id=f"loan:{row.barcode}", msg=f"focus.loan{state}.public",
                      params={"n": n, "count": count, "due": due})
 
 

@@ -54,14 +54,22 @@ class Navigation:
     def _act_receipt_yes(self) -> None:
         if self.receipt_offered:
             self.receipt_offered = False
-            self.focus_id = "done"
             self._print_receipt()
+            self._focus_on("done")
 
     def _act_receipt_no(self) -> None:
         if self.receipt_offered:
             self.receipt_offered = False
-            self.focus_id = "done"
             self._say("receipt.none")
+            self._focus_on("done")
+
+    def _focus_on(self, widget_id: str) -> None:
+        """Move the focus for the patron (the item under it went away): speech says where
+        the focus is now, so what is heard matches what is highlighted."""
+        self.focus_id = widget_id
+        item = next((f for f in self._focus() if f.id == widget_id), None)
+        if item is not None:
+            self._say(item.msg, item.params, item.private)
 
     def _act_done(self) -> None:
         self._say("summary.bye")

@@ -15,6 +15,7 @@ on the wire the lines are joined by 0x1F 0x1E (requests, search formats) or by 0
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -85,10 +86,13 @@ class Request:
 
 
 def is_number(text: str, max_digits: int = 10) -> bool:
-    """An ASCII decimal of sane size, optionally negative (IRBIS numbers fit in 32 bits);
-    str.isdigit() alone lets through '²' and 5000-digit strings that int() refuses."""
-    digits = text.strip().removeprefix("-")
-    return 0 < len(digits) <= max_digits and digits.isascii() and digits.isdigit()
+    """An ASCII decimal of sane size, optionally negative, with at most spaces around it
+    (IRBIS numbers fit in 32 bits). str.isdigit() alone lets through '²' and 5000-digit
+    strings, and str.strip() removes separators (0x1C-0x1F) that int() refuses."""
+    return _NUMBER.fullmatch(text) is not None and len(text.strip(" ").lstrip("-")) <= max_digits
+
+
+_NUMBER = re.compile(r" *-?[0-9]+ *")
 
 
 def encode_request(req: Request) -> bytes:
@@ -194,6 +198,11 @@ def parse_answer(data: bytes, command: str | None = None, client_id: int | None 
     """An answer; ProtocolError when it is empty, truncated, garbage or not ours."""
     if not data:
         raise ProtocolError("empty answer")
+    if not data.endswith(b"\n"):
+        # Every answer line ends with CRLF; a packet that stops inside a line was cut short
+        # (a server killed mid-answer closes the socket cleanly). Believing it would hand
+        # out a damaged record that a checkout would then write back.
+        raise ProtocolError("answer truncated inside a line")
     lines = data.split(b"\r\n")
     if len(lines) < HEADER_LINES + 1:
         raise ProtocolError("answer header truncated")

@@ -37,7 +37,8 @@ def dynamic_ids() -> set[str]:
     ids |= {f"staff.{s}" for s in ALERT_STATES}
     ids |= {f"screen.{s}" for s in ("attract", "account", "summary", "help", "language")}
     ids |= {f"summary.{k}{p}" for k in ("checkout", "renew", "refused") for p in ("", ".public")}
-    ids |= {"focus.loan", "focus.loan.overdue", "focus.loan.public"}
+    ids |= {"focus.loan", "focus.loan.overdue", "focus.loan.public",
+            "focus.loan.overdue.public"}
     return ids
 
 

@@ -234,3 +234,18 @@ def test_language_screen_opener_is_offered_only_when_the_ui_draws_it(make):
     h.session.offer_language_screen = True
     h.run("tap language")
     assert h.session.view.screen == "language"
+
+
+@pytest.mark.parametrize("choice,first", [("receipt_yes", "receipt.printing"),
+                                          ("receipt_no", "receipt.none")])
+def test_after_the_receipt_choice_the_focus_moves_to_done_and_says_so(make, lib, choice, first):
+    # the chosen button disappears; the patron must hear where the focus went (item 6)
+    h = make(lib)
+    h.run("scan R001\nscan B001\nkey down\nkey select")
+    focus_to(h, choice)
+    before = len(says(h))
+    h.session.key("select")
+    assert h.session.view.focused is not None and h.session.view.focused.id == "done"
+    assert says(h)[before:] == [first, "focus.done"]
+    h.session.key("select")
+    assert h.session.view.screen == "attract"

@@ -202,9 +202,6 @@ def test_http_edge_cases_get_an_answer_or_a_close(server, clients, before, data)
     still_serving(server, clients, before)
 
 
-@pytest.mark.xfail(strict=True, reason="server/net.py _HttpHandler.do_POST: Content-Length '²' passes "
-                                       "str.isdigit(), int() raises ValueError; the connection is "
-                                       "dropped without the 400 answer (owner: helper A)")
 def test_http_bad_content_length_gets_400(server, clients, before) -> None:
     data = http_request(b"POST", tunnel, [b"Content-Length: \xb2"], b"x", "none")
     answer = exchange(server.http_port, data)

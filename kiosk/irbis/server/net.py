@@ -94,7 +94,8 @@ class _HttpHandler(BaseHTTPRequestHandler):
             self._reply(404, b"not found\n")
             return
         length_text = self.headers.get("Content-Length")
-        if length_text is None or not length_text.strip().isdigit() or int(length_text) > MAX_REQUEST:
+        if (length_text is None or not p.is_number(length_text) or length_text.strip().startswith("-")
+                or int(length_text) > MAX_REQUEST):
             self.close_connection = True
             self._reply(411 if length_text is None else 400, b"bad length\n")
             return
