@@ -357,6 +357,13 @@ step_units() {
     fi
     write_polkit_rule
     write_journald_conf
+    write_logind_conf
+    if [[ $(unit_state ctrl-alt-del.target) == masked ]]; then
+        unchanged "ctrl-alt-del.target masked"
+    else
+        act "ctrl-alt-del.target masked (a keyboard cannot reboot the kiosk)" \
+            systemctl_tree mask ctrl-alt-del.target
+    fi
     if ((UNITS_CHANGED && REAL_SYSTEM && !DRY_RUN)); then
         systemctl daemon-reload
     fi
@@ -413,6 +420,16 @@ write_journald_conf() {
 [Journal]
 Storage=persistent
 SystemMaxUse=100M
+EOF
+}
+
+write_logind_conf() {
+    # no spare text consoles: Ctrl+Alt+F2 on a keyboard plugged into the kiosk leads nowhere
+    write_from_stdin /etc/systemd/logind.conf.d/50-kiosk.conf 644 <<EOF
+# Installed by the library kiosk's systemd/install.sh
+[Login]
+NAutoVTs=0
+ReserveVT=0
 EOF
 }
 
@@ -566,6 +583,10 @@ uninstall_all() {
     remove_path /etc/udev/rules.d/99-kiosk.rules
     remove_path /etc/polkit-1/rules.d/50-kiosk.rules
     remove_path /etc/systemd/journald.conf.d/50-kiosk.conf
+    remove_path /etc/systemd/logind.conf.d/50-kiosk.conf
+    if [[ $(unit_state ctrl-alt-del.target) == masked ]]; then
+        act "ctrl-alt-del.target unmasked" systemctl_tree unmask ctrl-alt-del.target
+    fi
     remove_path /opt/kiosk
     undo_boot
     if ((REAL_SYSTEM && !DRY_RUN && CHANGED > 0)); then

@@ -393,8 +393,12 @@ class Session(CirculationOutcomes, Navigation):
                                          "refusals": counts["refused"]})
             for n, line in enumerate(self.summary, 1):
                 due = parse_ymd(line.due) or line.due
-                if line.kind == "refused":
-                    self._say_personal("summary.refused", {"title": line.title or line.barcode,
+                if line.kind == "refused" and not line.title:
+                    # a book refused before it was looked up: "book 2" beats nine digits
+                    self._say("summary.refused.public",
+                              {"n": n, "reason_msg": f"reason.{line.reason}.short"})
+                elif line.kind == "refused":
+                    self._say_personal("summary.refused", {"title": line.title,
                                                            "reason_msg": f"reason.{line.reason}.short"},
                                        "summary.refused.public",
                                        {"n": n, "reason_msg": f"reason.{line.reason}.short"})

@@ -11,6 +11,7 @@ so two kiosks can never lend one copy twice.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -39,6 +40,12 @@ from kiosk.irbis.record import Field, Record
 
 log = logging.getLogger(__name__)
 
+# How long a reader record this kiosk just read or saved may stand in for a fresh search in
+# checkout (about one patron's visit). Safe because the save carries the record's version:
+# if it changed meanwhile the server refuses (-608) and the rules are checked again on a
+# fresh read; and any refusal decided on a remembered record is decided again on a fresh one.
+RECENT_READER_S = 60.0
+
 
 class IrbisCirculation:
     def __init__(
@@ -53,14 +60,17 @@ class IrbisCirculation:
         self.place = cfg.kiosk.place
         self.operator = cfg.kiosk.operator
         self._now = now
+        self._recent: tuple[str, Record, float] | None = None  # (card, reader, monotonic time)
 
     # ------------------------------------------------------------------ Circulation
 
     def identify(self, card: str, today: date) -> Reader:
         with self._gateway():
+            self._recent = None
             rec = self._reader(card)
             self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
             assert rec is not None
+            self._remember(card, rec)
             return self._reader_view(rec, today)
 
     def is_item(self, code: str) -> bool:
@@ -82,56 +92,68 @@ class IrbisCirculation:
 
     def checkout(self, card: str, barcode: str, today: date) -> LoanResult:
         with self._gateway():
-            reader = self._reader(card)
-            self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
-            assert reader is not None
-            if rules.find_open_loan(reader, barcode):
-                return self._renew(reader, barcode, today)
-            self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
-            copy = self._copy(barcode)
-            if copy is None:
-                raise Refused("unknown_item", barcode)
-            holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
-            requests = self._requests(copy.field)
+            recent = self._recent_reader(card)
+            self._recent = None
+            if recent is not None:
+                try:
+                    return self._checkout(card, barcode, today, recent)
+                except Refused:
+                    pass  # decided on a remembered record: decide again on a fresh one
+            return self._checkout(card, barcode, today, self._reader(card))
+
+    def _checkout(self, card: str, barcode: str, today: date, reader: Record | None) -> LoanResult:
+        self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
+        assert reader is not None
+        if rules.find_open_loan(reader, barcode):
+            return self._renew(reader, barcode, today)
+        self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
+        copy = self._copy(barcode)
+        if copy is None:
+            raise Refused("unknown_item", barcode)
+        holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
+        requests = self._requests(copy.field)
+        self._refuse(
+            rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
+            barcode,
+        )
+        own = rules.own_requests(requests, copy.field, card)
+        due = rules.checkout_due(today, self.loans_cfg)
+        keys = [(self.readers_db, reader.mfn), (copy.record.database or self.catalog_db, copy.record.mfn)]
+        keys += [(self.requests_db, r.mfn) for r in own]
+        now = self._now()
+        result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due))]
+
+        def lend(records: list[Record]) -> list[Record]:
+            fresh_reader, book, *reqs = records
+            fresh = rules.find_copy([book], barcode)
+            already = rules.find_open_loan(fresh_reader, barcode)
+            if already is not None:  # saved by an earlier attempt whose answer was lost
+                result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"))
+                return []
             self._refuse(
-                rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
+                rules.refuse_checkout(
+                    fresh_reader, fresh, holder, requests, today, self.loans_cfg, self.place
+                ),
                 barcode,
             )
-            own = rules.own_requests(requests, copy.field, card)
-            due = rules.checkout_due(today, self.loans_cfg)
-            keys = [(self.readers_db, reader.mfn), (copy.record.database or self.catalog_db, copy.record.mfn)]
-            keys += [(self.requests_db, r.mfn) for r in own]
-            now = self._now()
-            result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due))]
+            assert fresh is not None
+            fresh_reader.append(
+                rules.loan_field(fresh, self.catalog_db, self.place, self.operator, today, now, due)
+            )
+            rules.issue_copy(fresh.field)
+            for req in reqs:
+                rules.close_request(req, today)
+            return [fresh_reader, book, *reqs]
 
-            def lend(records: list[Record]) -> list[Record]:
-                fresh_reader, book, *reqs = records
-                fresh = rules.find_copy([book], barcode)
-                already = rules.find_open_loan(fresh_reader, barcode)
-                if already is not None:  # saved by an earlier attempt whose answer was lost
-                    result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"))
-                    return []
-                self._refuse(
-                    rules.refuse_checkout(
-                        fresh_reader, fresh, holder, requests, today, self.loans_cfg, self.place
-                    ),
-                    barcode,
-                )
-                assert fresh is not None
-                fresh_reader.append(
-                    rules.loan_field(fresh, self.catalog_db, self.place, self.operator, today, now, due)
-                )
-                rules.issue_copy(fresh.field)
-                for req in reqs:
-                    rules.close_request(req, today)
-                return [fresh_reader, book, *reqs]
-
-            self._update(keys, [reader, copy.record, *own], lend)
-            log.info("checkout saved (reader mfn %s, copy mfn %s)", reader.mfn, copy.record.mfn)
-            return result[0]
+        saved = self._update(keys, [reader, copy.record, *own], lend)
+        if saved:
+            self._remember(card, saved[0])
+        log.info("checkout saved (reader mfn %s, copy mfn %s)", reader.mfn, copy.record.mfn)
+        return result[0]
 
     def renew(self, card: str, barcode: str, today: date) -> LoanResult:
         with self._gateway():
+            self._recent = None
             reader = self._reader(card)
             self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
             assert reader is not None
@@ -143,6 +165,7 @@ class IrbisCirculation:
 
     def renew_all(self, card: str, today: date) -> RenewAllResult:
         with self._gateway():
+            self._recent = None
             reader = self._reader(card)
             self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
             assert reader is not None
@@ -177,6 +200,7 @@ class IrbisCirculation:
 
     def return_item(self, barcode: str, today: date) -> ReturnResult:
         with self._gateway():
+            self._recent = None
             if not rules.is_valid_code(barcode):
                 raise Refused("unknown_item", barcode)
             found = self._borrower(barcode)
@@ -247,19 +271,28 @@ class IrbisCirculation:
         keys: list[tuple[str, int]],
         first: list[Record],
         mutate: Callable[[list[Record]], list[Record]],
-    ) -> None:
+    ) -> list[Record]:
         """Save `mutate`'s edits atomically (command 6). The first attempt edits the records
         just read (the server refuses it with -608 if any changed since); after a lock or
         version conflict, IrbisClient.update_records re-reads and retries, and `mutate`
-        checks the rules again on the fresh records."""
+        checks the rules again on the fresh records. Returns the records as saved."""
         try:
             to_save = mutate([rec.copy() for rec in first])
-            if to_save:
-                self.client.write_records(to_save)
-            return
+            return self.client.write_records(to_save) if to_save else []
         except (RecordLocked, VersionConflict):
             log.info("save conflict: re-reading and retrying")
-        self.client.update_records(keys, mutate)
+        return self.client.update_records(keys, mutate)
+
+    def _remember(self, card: str, reader: Record) -> None:
+        self._recent = (card, reader, time.monotonic())
+
+    def _recent_reader(self, card: str) -> Record | None:
+        """The reader record this kiosk read or saved for `card` in the last
+        RECENT_READER_S seconds, or None."""
+        recent = self._recent
+        if recent is None or recent[0] != card or time.monotonic() - recent[2] > RECENT_READER_S:
+            return None
+        return recent[1]
 
     def _reader(self, card: str) -> Record | None:
         """The reader whose field 30 is exactly `card` (None when there is none)."""

@@ -249,3 +249,13 @@ def test_after_the_receipt_choice_the_focus_moves_to_done_and_says_so(make, lib,
     assert says(h)[before:] == [first, "focus.done"]
     h.session.key("select")
     assert h.session.view.screen == "attract"
+
+
+def test_summary_names_a_refused_unnamed_book_by_its_place_not_its_digits(make, lib):
+    # R005 has an overdue loan: B001 is refused before it is looked up, so it has no title
+    h = make(lib)
+    h.run("headphones in\nscan R005\nscan B001\nscan B002\nkey back\nkey back")
+    assert h.session.view.screen == "summary"
+    said = [e for e in names(h, "say") if e["msg"].startswith("summary.refused")]
+    assert [e["msg"] for e in said] == ["summary.refused.public"] * 2
+    assert not any("B00" in e["text"] for e in names(h, "say"))

@@ -130,6 +130,9 @@ def test_install_twice_second_run_changes_nothing(tree: Path):
     polkit = (tree / "etc/polkit-1/rules.d/50-kiosk.rules").read_text()
     assert 'subject.user === "kiosk"' in polkit and "login1.power-off" in polkit
     assert "SystemMaxUse=" in (tree / "etc/systemd/journald.conf.d/50-kiosk.conf").read_text()
+    # a keyboard plugged into the kiosk reaches no spare console and cannot reboot it
+    assert "NAutoVTs=0" in (tree / "etc/systemd/logind.conf.d/50-kiosk.conf").read_text()
+    assert os.readlink(units / "ctrl-alt-del.target") == "/dev/null"
 
     cmdline = (tree / "boot/firmware/cmdline.txt").read_text()
     assert cmdline.split() == CMDLINE.split() + ["consoleblank=0"]
@@ -215,6 +218,8 @@ def test_uninstall_removes_what_it_installed_and_keeps_data(tree: Path):
         "etc/udev/rules.d/99-kiosk.rules",
         "etc/polkit-1/rules.d/50-kiosk.rules",
         "etc/systemd/journald.conf.d/50-kiosk.conf",
+        "etc/systemd/logind.conf.d/50-kiosk.conf",
+        "etc/systemd/system/ctrl-alt-del.target",
         "opt/kiosk",
     ):
         assert not (tree / gone).exists() and not (tree / gone).is_symlink(), gone
