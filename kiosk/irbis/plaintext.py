@@ -75,6 +75,8 @@ def parse_plaintext(text: str) -> list[Record]:
         m = _FIELD_LINE.fullmatch(body)
         if m is None:
             raise PlainTextError(no, body)
+        if len(m.group(1)) > 10:
+            raise PlainTextError(no, body, "tag too long")
         tag = int(m.group(1))
         if tag <= 0:
             raise PlainTextError(no, body, "tag must be a positive number")
