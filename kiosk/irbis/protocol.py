@@ -79,10 +79,9 @@ class Request:
         text = self.param(index, ANSI, None if default is None else str(default)).strip()
         if not text and default is not None:
             return default
-        try:
-            return int(text)
-        except ValueError as exc:
-            raise ProtocolError(f"request {self.command}: parameter {index} is not a number") from exc
+        if not is_number(text):  # IRBIS numbers are 32-bit: nothing longer reaches SQLite
+            raise ProtocolError(f"request {self.command}: parameter {index} is not a number")
+        return int(text)
 
 
 def is_number(text: str, max_digits: int = 10) -> bool:

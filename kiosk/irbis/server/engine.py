@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.irbis import protocol as p
 from kiosk.irbis.errors import ProtocolError
@@ -72,6 +73,8 @@ class Engine:
         self.sessions: dict[int, Session] = {}
         self.locks: dict[tuple[str, int], int] = {}  # (db, mfn) -> client id holding it
         self._state = threading.Lock()  # guards sessions and locks
+        self._pending: list[_SaveJob] = []  # saves waiting for the next group commit
+        self._pending_lock = threading.Lock()
         self.handlers: dict[str, Callable[[p.Request], tuple[int, list[bytes]]]] = {
             p.NOP: self.nop,
             p.READ_RECORD: self.read_record,
@@ -175,6 +178,9 @@ class Engine:
 
     def read_record(self, req: p.Request) -> tuple[int, list[bytes]]:
         db = self._db(req.param(0))
+        mfn_text = req.param(1, p.ANSI).strip()
+        if mfn_text.isascii() and mfn_text.isdigit() and len(mfn_text) > 10:
+            return MFN_OUT_OF_RANGE, []  # beyond any database (and SQLite's integers)
         mfn = req.int_param(1)
         want_lock = req.param(2, default="0").strip() == "1"
         stored = self.storage.get(db, mfn) if mfn > 0 else None
@@ -259,44 +265,89 @@ class Engine:
 
     def save(self, items: list[tuple[str, Record]], client_id: int, lock: bool) -> list[Record]:
         """All records or none: checks every lock and version first, then writes them in
-        one SQLite transaction. Raises Refused(-140 / -602 / -608)."""
+        one SQLite transaction. Raises Refused(-140 / -602 / -608).
+
+        Group commit: saves that arrive while another is being written wait for the write
+        lock, and whichever thread gets it writes every waiting save in ONE transaction,
+        each inside its own savepoint (a refused or failing save is rolled back alone).
+        One COMMIT, hence one fsync, covers them all; nobody is answered before it."""
+        job = _SaveJob(items, client_id, lock)
+        with self._pending_lock:
+            self._pending.append(job)
+        with self.storage.write_lock:
+            if not job.done:
+                with self._pending_lock:
+                    batch, self._pending = self._pending, []
+                self._write_batch(batch)
+        if job.error is not None:
+            raise job.error
+        return job.saved
+
+    def _write_batch(self, batch: list[_SaveJob]) -> None:
         store = self.storage
-        with store.write_lock, store.connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                plan: list[tuple[str, Record, Stored | None]] = []
-                seen: set[tuple[str, int]] = set()
-                with self._state:
-                    for db, rec in items:
-                        if rec.mfn == 0:
-                            plan.append((db, rec, None))
-                            continue
-                        if (db, rec.mfn) in seen:
-                            raise Refused(VERSION_CONFLICT)
-                        seen.add((db, rec.mfn))
-                        old = store.fetch(conn, db, rec.mfn)
-                        if old is None:
-                            raise Refused(MFN_OUT_OF_RANGE)
-                        holder = self.locks.get((db, rec.mfn))
-                        if holder is not None and holder != client_id:
-                            raise Refused(RECORD_LOCKED)
-                        if rec.version != old.version:
-                            raise Refused(VERSION_CONFLICT)
-                        if _guid(old.body) and rec.fm(GUID_TAG) != _guid(old.body):
-                            raise Refused(GUID_MISSING)
-                        plan.append((db, rec, old))
-                saved = store.put_many(conn, plan)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        try:
+            with store.connection() as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for job in batch:
+                        conn.execute("SAVEPOINT job")
+                        try:
+                            job.saved = self._save_one(conn, job)
+                        except BaseException as exc:  # noqa: BLE001 - handed to the job's own thread
+                            conn.execute("ROLLBACK TO job")
+                            job.error = exc
+                        conn.execute("RELEASE job")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except BaseException as exc:  # noqa: BLE001 - nothing of the batch was written
+            for job in batch:
+                job.saved, job.error = [], job.error or exc
         with self._state:
-            for rec in saved:
-                key = (rec.database, rec.mfn)
-                if lock:
-                    self.locks[key] = client_id
-                elif self.locks.get(key) == client_id:
-                    del self.locks[key]
-        return saved
+            for job in batch:
+                for rec in job.saved:
+                    key = (rec.database, rec.mfn)
+                    if job.lock:
+                        self.locks[key] = job.client_id
+                    elif self.locks.get(key) == job.client_id:
+                        del self.locks[key]
+        for job in batch:
+            job.done = True
+
+    def _save_one(self, conn: sqlite3.Connection, job: _SaveJob) -> list[Record]:
+        store = self.storage
+        plan: list[tuple[str, Record, Stored | None]] = []
+        seen: set[tuple[str, int]] = set()
+        with self._state:
+            for db, rec in job.items:
+                if rec.mfn == 0:
+                    plan.append((db, rec, None))
+                    continue
+                if (db, rec.mfn) in seen:
+                    raise Refused(VERSION_CONFLICT)
+                seen.add((db, rec.mfn))
+                old = store.fetch(conn, db, rec.mfn)
+                if old is None:
+                    raise Refused(MFN_OUT_OF_RANGE)
+                holder = self.locks.get((db, rec.mfn))
+                if holder is not None and holder != job.client_id:
+                    raise Refused(RECORD_LOCKED)
+                if rec.version != old.version:
+                    raise Refused(VERSION_CONFLICT)
+                if _guid(old.body) and rec.fm(GUID_TAG) != _guid(old.body):
+                    raise Refused(GUID_MISSING)
+                plan.append((db, rec, old))
+        return store.put_many(conn, plan)
+
+
+@dataclass
+class _SaveJob:
+    items: list[tuple[str, Record]]
+    client_id: int
+    lock: bool
+    saved: list[Record] = field(default_factory=list)
+    error: BaseException | None = None
+    done: bool = False
 
 

@@ -53,9 +53,13 @@ def tokenize(expr: str) -> list[_Tok]:
     return toks
 
 
+MAX_NESTING = 32  # parentheses deeper than any real query; guards the recursive parser
+
+
 class _Parser:
     def __init__(self, toks: list[_Tok], lookup: Lookup) -> None:
         self.toks, self.pos, self.lookup = toks, 0, lookup
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.toks[self.pos].kind if self.pos < len(self.toks) else None
@@ -87,11 +91,15 @@ class _Parser:
     def atom(self) -> set[int]:
         kind = self.peek()
         if kind == "(":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise SearchSyntaxError("parentheses nested too deep")
             self.pos += 1
             result = self.or_expr()
             if self.peek() != ")":
                 raise SearchSyntaxError("missing )")
             self.pos += 1
+            self.depth -= 1
             return result
         if kind != "term":
             raise SearchSyntaxError("term expected")
