@@ -17,9 +17,8 @@ from kiosk.irbis.server.engine import SERVER_ERROR
 from tests.fuzz.settings import FUZZ
 
 CLIENT = 424242
-# Known (strict xfail tests below): an MFN beyond SQLite's 64-bit integers (OverflowError)
-# and a search expression nested a thousand deep (RecursionError) come back as -2. The
-# properties accept exactly those, by the exception type the engine logs.
+# Exception types the engine may log as an internal failure (-2) without failing the
+# properties: none any more (huge MFNs and deeply nested searches were fixed).
 KNOWN_INSIDE_FAILURES: set[str] = set()
 
 
