@@ -215,7 +215,9 @@ def check_gateway(cfg: Config, rep: Report, timeout: float = 2.0) -> None:
         return
     where = f"{parts.scheme}://{host}:{port}"
     if parts.scheme in ("http", "https"):
-        status, problem = _http_probe(url, timeout, cfg.gateway.ca_file)
+        # urllib would take "user:password@host" for the host name: probe without them
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        status, problem = _http_probe(bare, timeout, cfg.gateway.ca_file)
         if problem:
             rep.miss("gateway", f"{where} {problem}")
         else:
