@@ -206,6 +206,9 @@ class Kiosk:
         def on_call() -> None:
             self.post(self.call)
 
+        def on_hold(name: str) -> None:
+            self.post(lambda: self.hold(name))
+
         def on_headphones(plugged: bool) -> None:
             self.post(lambda: self.headphones(plugged))
 
@@ -222,7 +225,8 @@ class Kiosk:
             from hardware.assemble import build_devices
 
             built = build_devices(self.cfg.hardware, on_code=on_code, on_dropped=on_dropped,
-                                  on_key=on_key, on_call=on_call, on_headphones=on_headphones)
+                                  on_key=on_key, on_hold=on_hold, on_call=on_call,
+                                  on_headphones=on_headphones)
             for problem in built.problems:
                 log.error("device problem: %s", problem)
             built.start()
@@ -426,6 +430,14 @@ class Kiosk:
             self._after_maintenance()
         elif not self.out_of_order:
             self.session.key(name)
+
+    def hold(self, name: str) -> None:
+        """A tactile key held down: holding Repeat pauses speech, holding it again resumes
+        (EN 301 549 5.1.3.4); other holds do nothing more than their press did."""
+        if name == "repeat":
+            toggle = getattr(self.speech, "toggle_pause", None)
+            if toggle is not None:
+                toggle()
 
     def _after_maintenance(self) -> None:
         if self._maintaining():
