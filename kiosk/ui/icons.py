@@ -148,41 +148,38 @@ def _contrast(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
     Line(circle=(x + s / 2, y + s / 2, s * 0.4), width=max(2.0, s * 0.05))
 
 
-def _flag_kk(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
-    Color(0.0, 0.69, 0.79, 1)  # sky blue
-    Rectangle(pos=(x, y + s * 0.18), size=(s, s * 0.64))
-    Color(1.0, 0.85, 0.0, 1)  # the sun
-    Ellipse(pos=(x + s * 0.36, y + s * 0.38), size=(s * 0.28, s * 0.28))
-    Rectangle(pos=(x + s * 0.05, y + s * 0.22), size=(s * 0.06, s * 0.56))  # ornament band
-    _flag_edge(x, y, s, fg)
+# Languages are shown by their own letters in a speech bubble, not by national flags: in
+# Kazakhstan Russian is a language of the country, not of another state.
+LANGUAGE_LETTERS = {"kk": "ҚАЗ", "ru": "РУС", "en": "ENG"}
 
 
-def _flag_ru(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
-    h = s * 0.64 / 3
-    for i, c in enumerate(((0.84, 0.17, 0.12, 1), (0.0, 0.22, 0.65, 1), (1, 1, 1, 1))):
-        Color(*c)
-        Rectangle(pos=(x, y + s * 0.18 + h * i), size=(s, h))
-    _flag_edge(x, y, s, fg)
+def _speech_bubble(x: float, y: float, s: float, fg: tuple, accent: tuple, text: str) -> None:
+    from kivy.core.text import Label as CoreLabel
 
+    from kiosk.ui.fonts import FONT_BOLD
 
-def _flag_en(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
-    y0, h = y + s * 0.18, s * 0.64
-    Color(0.0, 0.14, 0.49, 1)
-    Rectangle(pos=(x, y0), size=(s, h))
-    Color(1, 1, 1, 1)
-    Line(points=[x, y0, x + s, y0 + h], width=s * 0.07)
-    Line(points=[x, y0 + h, x + s, y0], width=s * 0.07)
-    Rectangle(pos=(x + s * 0.4, y0), size=(s * 0.2, h))
-    Rectangle(pos=(x, y0 + h * 0.35), size=(s, h * 0.3))
-    Color(0.78, 0.06, 0.18, 1)
-    Rectangle(pos=(x + s * 0.44, y0), size=(s * 0.12, h))
-    Rectangle(pos=(x, y0 + h * 0.41), size=(s, h * 0.18))
-    _flag_edge(x, y, s, fg)
-
-
-def _flag_edge(x: float, y: float, s: float, fg: tuple) -> None:
     Color(*fg)
-    Line(rectangle=(x, y + s * 0.18, s, s * 0.64), width=max(1.0, s * 0.02))
+    RoundedRectangle(pos=(x + s * 0.02, y + s * 0.24), size=(s * 0.96, s * 0.6),
+                     radius=[s * 0.14])
+    Triangle(points=[x + s * 0.2, y + s * 0.26, x + s * 0.42, y + s * 0.26, x + s * 0.18, y + s * 0.08])
+    label = CoreLabel(text=text, font_name=FONT_BOLD, font_size=max(6.0, s * 0.3))
+    label.refresh()
+    texture = label.texture
+    Color(*accent)
+    w, h = texture.size
+    Rectangle(texture=texture, pos=(x + (s - w) / 2, y + s * 0.54 - h / 2), size=(w, h))
+
+
+def _lang_kk(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
+    _speech_bubble(x, y, s, fg, accent, LANGUAGE_LETTERS["kk"])
+
+
+def _lang_ru(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
+    _speech_bubble(x, y, s, fg, accent, LANGUAGE_LETTERS["ru"])
+
+
+def _lang_en(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
+    _speech_bubble(x, y, s, fg, accent, LANGUAGE_LETTERS["en"])
 
 
 def _person(x: float, y: float, s: float, fg: tuple, accent: tuple) -> None:
@@ -221,9 +218,9 @@ ICONS: dict[str, Painter] = {
     "warning": _warning,
     "scan": _scan,
     "contrast": _contrast,
-    "flag_kk": _flag_kk,
-    "flag_ru": _flag_ru,
-    "flag_en": _flag_en,
+    "lang_kk": _lang_kk,
+    "lang_ru": _lang_ru,
+    "lang_en": _lang_en,
     "person": _person,
 }
 

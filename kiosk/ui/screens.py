@@ -398,13 +398,13 @@ def help_screen(ctx: Ctx) -> Widget:
     return col
 
 
-LANGUAGE_BUTTONS = (("language_kk", "flag_kk", "ui.lang.kk"), ("language_ru", "flag_ru", "ui.lang.ru"),
-                    ("language_en", "flag_en", "ui.lang.en"))
+LANGUAGE_BUTTONS = (("language_kk", "lang_kk", "ui.lang.kk"), ("language_ru", "lang_ru", "ui.lang.ru"),
+                    ("language_en", "lang_en", "ui.lang.en"))
 
 
 def language(ctx: Ctx) -> Widget:
     col = _column(ctx)
-    col.add_widget(_line(ctx, "flag_" + ctx.lang, ctx.t("ui.language.title"), size=ctx.title,
+    col.add_widget(_line(ctx, "lang_" + ctx.lang, ctx.t("ui.language.title"), size=ctx.title,
                          bold=True))
     col.add_widget(Text(text=ctx.t("ui.language.hint"), font_size=ctx.body,
                         color=rgba(ctx.theme.text), size_hint_y=None, height=ctx.mm(14)))
