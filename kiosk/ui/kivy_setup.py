@@ -50,6 +50,11 @@ def configure_kivy(ui: UiSection, headless: bool = False) -> None:
     Config.set("graphics", "fullscreen", "auto" if not headless and wants_fullscreen(ui) else "0")
     Config.set("graphics", "allow_screensaver", "0")
     Config.set("graphics", "maxfps", str(max(0, ui.maxfps)))
+    # the interrupt clock wakes the loop as soon as another thread (scanner, gateway worker)
+    # schedules a callback, instead of on the next tick up to 1/maxfps later; it still
+    # sleeps between frames when nothing is scheduled (idle CPU unchanged)
+    if "KCFG_KIVY_KIVY_CLOCK" not in os.environ:
+        Config.set("kivy", "kivy_clock", "interrupt")
     Config.set("graphics", "vsync", "1" if not headless else "0")
     # a single touch source: SDL's. On Linux Kivy ignores SDL finger events and gets the
     # touchscreen as SDL's emulated mouse; probesysfs/mtdev would double every tap (kivy

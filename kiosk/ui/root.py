@@ -90,9 +90,11 @@ class KioskRoot(FloatLayout):
         ctx = Ctx(view=view, theme=theme, metrics=self.metrics, portrait=self.portrait)
         geo = self._geometry(ctx)
         base = (view.lang, view.contrast, self.portrait, tuple(self.size))
-        offered = tuple(f.id for f in view.focus if not f.id.startswith("loan:"))
-        self._part("top", (base, view.screen, view.alert_state, offered), force,
-                   lambda: self._top_bar(ctx, geo["top"]))
+        # keyed by what the bar shows (not the screen or the focus list), so a scan that
+        # only changes the content leaves the bar's widgets alone
+        top_items = self._top_items(ctx)
+        self._part("top", (base, tuple(geo["top"]), top_items), force,
+                   lambda: self._top_bar(ctx, geo["top"], top_items))
         side = geo["side"][3] > 0 and view.screen in ("account", "summary")
         in_flow_notice = None if side else view.notice
         self._part("content", (base, view.screen, view.reader_name, view.loans, view.summary,
@@ -102,8 +104,10 @@ class KioskRoot(FloatLayout):
                    lambda: self._content(ctx, geo["content"], not side))
         self._part("notice", (base, view.screen, view.notice if side else None), force,
                    lambda: self._side_notice(ctx, geo["side"]) if side else None)
-        self._part("actions", (base, view.screen, view.receipt_offered, offered), force,
-                   lambda: self._actions(ctx, geo["actions"]))
+        specs = self._action_specs(view)
+        self._part("actions", (base, tuple(geo["actions"]), self._button_h, tuple(specs),
+                               tuple(button_words(s.tap_id, s.msg, view.lang) for s in specs)),
+                   force, lambda: self._actions(ctx, geo["actions"]))
         self._part("warning", (base, view.warning_remaining_s), force,
                    lambda: self._warning(ctx, geo["content"]))
         self._apply_focus(view)
@@ -182,9 +186,10 @@ class KioskRoot(FloatLayout):
         widget.size = (rect[2], rect[3])
         return widget
 
-    def _top_bar(self, ctx: Ctx, rect: Rect) -> Widget:
-        m, view = self.metrics, ctx.view
-        pad = m.mm(2.5)
+    @staticmethod
+    def _top_items(ctx: Ctx) -> tuple[tuple[str, str, str, str], ...]:
+        """The bar's buttons: (tap id, icon, words, style)."""
+        view = ctx.view
         items: list[tuple[str, str, str, str]] = []
         if view.screen != "language":
             items += [(i, icon, button_words(i, msg, ctx.lang), "panel")
@@ -201,7 +206,12 @@ class KioskRoot(FloatLayout):
                    "secondary"),
                   ("help", "question", button_words("help", "ui.action.help", ctx.lang), "secondary"),
                   ("call_staff", "bell", call_words, "secondary")]
-        items = [item for item in items if _offered(view, item[0])]
+        return tuple(item for item in items if _offered(view, item[0]))
+
+    def _top_bar(self, ctx: Ctx, rect: Rect,
+                 items: tuple[tuple[str, str, str, str], ...]) -> Widget:
+        m = self.metrics
+        pad = m.mm(2.5)
         if not items:
             return Widget(size_hint=(None, None), size=(0, 0))
         # every button keeps the width it has in the full bar: languages on the left, the

@@ -207,6 +207,22 @@ def notice_panel(ctx: Ctx, vertical: bool = False) -> Widget | None:
 # --- screens --------------------------------------------------------------------------
 
 
+def _step_card(ctx: Ctx, icon: str, words: str) -> Widget:
+    card = Panel(orientation="vertical" if not ctx.portrait else "horizontal",
+                 fill=rgba(ctx.theme.panel), edge=rgba(ctx.theme.edge),
+                 padding=(ctx.mm(3),) * 4, spacing=ctx.mm(2))
+    pic = Icon(name=icon, color=rgba(ctx.theme.panel_text), accent=rgba(ctx.theme.panel))
+    if ctx.portrait:
+        pic.size_hint = (None, 1)
+        pic.width = ctx.mm(24)
+    else:
+        pic.size_hint = (1, 0.5)
+    card.add_widget(pic)
+    card.add_widget(Text(text=words, font_size=ctx.body, color=rgba(ctx.theme.panel_text),
+                         font_name=FONT_BOLD, halign="left" if ctx.portrait else "center"))
+    return card
+
+
 def attract(ctx: Ctx) -> Widget:
     col = _column(ctx)
     col.add_widget(_line(ctx, "card", ctx.t("ui.attract.title"), size=ctx.title, bold=True,
@@ -218,21 +234,11 @@ def attract(ctx: Ctx) -> Widget:
                       spacing=ctx.mm(4))
     for n, (icon, msg) in enumerate((("card", "ui.attract.step1"), ("book", "ui.attract.step2"),
                                      ("exit", "ui.attract.step3")), start=1):
-        card = Panel(orientation="vertical" if not ctx.portrait else "horizontal",
-                     fill=rgba(ctx.theme.panel), edge=rgba(ctx.theme.edge),
-                     padding=(ctx.mm(3),) * 4, spacing=ctx.mm(2))
-        pic = Icon(name=icon, color=rgba(ctx.theme.panel_text), accent=rgba(ctx.theme.panel))
-        if ctx.portrait:
-            pic.size_hint = (None, 1)
-            pic.width = ctx.mm(24)
-        else:
-            pic.size_hint = (1, 0.5)
-        card.add_widget(pic)
-        words = ctx.t(msg, finish=button_words("finish", "ui.action.finish", ctx.lang))
-        card.add_widget(Text(text=f"{n}. {words}", font_size=ctx.body,
-                             color=rgba(ctx.theme.panel_text), font_name=FONT_BOLD,
-                             halign="left" if ctx.portrait else "center"))
-        steps.add_widget(card)
+        words = f"{n}. " + ctx.t(msg, finish=button_words("finish", "ui.action.finish", ctx.lang))
+        # kept while the attract screen is shown, so the busy line after a card scan does
+        # not rebuild the three cards
+        steps.add_widget(ctx.cached(("step", icon, words, ctx.portrait, ctx.body),
+                                    lambda icon=icon, words=words: _step_card(ctx, icon, words)))
     col.add_widget(steps)
     if ctx.view.busy:
         col.add_widget(_busy(ctx))

@@ -93,8 +93,23 @@ def box_font_size(text: str, font_name: str, size: float, width: float, height: 
         if lines * size * LINE_HEIGHT <= height and all(
                 _word_width(w, font_name, size) <= room for w in words):
             return size
-        size = max(10.0, size * 0.92)
+        size = max(10.0, font_step(size * 0.92))
     return size
+
+
+# fitted sizes are rounded down to these steps (about 8 % apart): every distinct size is
+# a font SDL_ttf opens and caches, and a texture Kivy cannot share
+FONT_STEPS = tuple(round(8 * 1.08 ** k, 1) for k in range(40))
+
+
+def font_step(size: float) -> float:
+    """The largest step <= `size` (sizes below the smallest step are kept)."""
+    best = size
+    for step in FONT_STEPS:
+        if step > size:
+            break
+        best = step
+    return best
 
 
 def forget_words() -> None:
@@ -110,7 +125,7 @@ def fitting_font_size(text: str, font_name: str, size: float, width: float) -> f
     room = width * 0.9  # Kivy's line breaking needs a little more than the measured extent
     if widest <= room:
         return size
-    return max(8.0, size * room / widest)
+    return font_step(max(8.0, size * room / widest))
 
 
 class Framed(Widget):
