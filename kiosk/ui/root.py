@@ -50,6 +50,7 @@ class KioskRoot(FloatLayout):
         self.last_render_ms = 0.0
         self._button_h = metrics.mm(22)
         self._cache = screens.WidgetCache()
+        self._warning_body: Text | None = None
         with self.canvas.before:
             self._bg_color = Color(1, 1, 1, 1)
             self._bg = Rectangle(pos=self.pos, size=self.size)
@@ -108,8 +109,12 @@ class KioskRoot(FloatLayout):
         self._part("actions", (base, tuple(geo["actions"]), self._button_h, tuple(specs),
                                tuple(button_words(s.tap_id, s.msg, view.lang) for s in specs)),
                    force, lambda: self._actions(ctx, geo["actions"]))
-        self._part("warning", (base, view.warning_remaining_s), force,
+        # the countdown changes every second: the panel stays, its words are updated
+        remaining = view.warning_remaining_s
+        self._part("warning", (base, remaining is not None), force,
                    lambda: self._warning(ctx, geo["content"]))
+        if remaining is not None and self._warning_body is not None:
+            self._warning_body.text = ctx.t("ui.warning.body", n=remaining)
         self._apply_focus(view)
         self.last_render_ms = (time.perf_counter() - started) * 1000
 
@@ -279,6 +284,7 @@ class KioskRoot(FloatLayout):
 
     def _warning(self, ctx: Ctx, rect: Rect) -> Widget | None:
         remaining = ctx.view.warning_remaining_s
+        self._warning_body = None
         if remaining is None:
             return None
         th = ctx.theme
@@ -290,8 +296,10 @@ class KioskRoot(FloatLayout):
         title.size_hint_y = None
         title.height = self.metrics.mm(16)
         panel.add_widget(title)
-        panel.add_widget(Text(text=ctx.t("ui.warning.body", n=remaining), font_size=self.metrics.mm(5),
-                              color=rgba(th.panel_text)))
+        body = Text(text=ctx.t("ui.warning.body", n=remaining), font_size=self.metrics.mm(5),
+                    color=rgba(th.panel_text))
+        panel.add_widget(body)
+        self._warning_body = body
         h = min(rect[3] * 0.8, self.metrics.mm(56))
         m = self.metrics.mm(6)
         return self._place(panel, (rect[0] + m, rect[1] + (rect[3] - h) / 2, rect[2] - 2 * m, h))
@@ -328,6 +336,7 @@ class KioskRoot(FloatLayout):
                 screens.BUILDERS[view.screen](ctx)
                 screens.notice_panel(ctx, vertical=True)
                 self._warning(ctx, (0, 0, 400, 400))
+        self._warning_body = None
         forget_words()
 
     # --- queries (scripts, tests) -----------------------------------------------------

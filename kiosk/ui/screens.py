@@ -37,14 +37,17 @@ class WidgetCache:
     def __init__(self) -> None:
         self._items: dict[Any, Widget] = {}
         self._used: set[Any] = set()
+        self._kept: dict[Any, Widget] = {}  # no patron data: survive the sweep
 
-    def get(self, key: Any, make: Callable[[], Widget]) -> Widget:
-        widget = self._items.get(key)
+    def get(self, key: Any, make: Callable[[], Widget], keep: bool = False) -> Widget:
+        store = self._kept if keep else self._items
+        widget = store.get(key)
         if widget is None:
-            widget = self._items[key] = make()
+            widget = store[key] = make()
         elif widget.parent is not None:
             widget.parent.remove_widget(widget)
-        self._used.add(key)
+        if not keep:
+            self._used.add(key)
         return widget
 
     def sweep(self) -> None:
@@ -55,7 +58,7 @@ class WidgetCache:
         return len(self._items)
 
     def widgets(self) -> list[Widget]:
-        return list(self._items.values())
+        return [*self._items.values(), *self._kept.values()]
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,11 @@ class Ctx:
     on_tap: Tap | None = None  # for the tappable rows (a loan: tap renews it)
     cache: WidgetCache | None = None
 
-    def cached(self, key: Any, make: Callable[[], Widget]) -> Widget:
-        return make() if self.cache is None else self.cache.get((self.theme.name, *key), make)
+    def cached(self, key: Any, make: Callable[[], Widget], keep: bool = False) -> Widget:
+        """`keep`: the widget shows no patron data and is kept for later builds too."""
+        if self.cache is None:
+            return make()
+        return self.cache.get((self.theme.name, *key), make, keep)
 
     @property
     def lang(self) -> str:
@@ -166,7 +172,13 @@ def _busy(ctx: Ctx) -> Widget:
     words = ctx.t("ui.busy")
     if ctx.view.pending_scans > 1:
         words += " " + ctx.t("ui.pending", n=ctx.view.pending_scans - 1)
-    return _line(ctx, "clock", words, size=ctx.body)
+        return _line(ctx, "clock", words, size=ctx.body)
+    # shown for every scan: built once per language and theme, then reused
+    fg = rgba(ctx.theme.text)
+    h = max(ctx.body * 2.2, ctx.mm(12))
+    return ctx.cached(("busy", words, ctx.body, h),
+                      lambda: _make_line(ctx, "clock", words, ctx.body, False, fg, None, h),
+                      keep=True)
 
 
 def _spacer() -> Widget:
