@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng alsa-utils sox \
 	mosquitto fonts-dejavu-core linux-libc-dev systemd \
-	chromium chromium-driver openssl
+	chromium chromium-driver openssl shellcheck
 
 export KIVY_NO_ARGS := 1
 export KIVY_NO_CONSOLELOG := 1
