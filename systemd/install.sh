@@ -36,7 +36,8 @@ APT_PACKAGES=(
     libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1 libusb-1.0-0
     espeak-ng alsa-utils sox fonts-dejavu-core polkitd
 )
-ALL_UNITS=(kiosk.service kiosk-callpoint.service kiosk-staff-console.service)
+ALL_UNITS=(kiosk.service kiosk-callpoint.service kiosk-staff-console.service
+    kiosk-nightly-restart.service kiosk-nightly-restart.timer)
 CMDLINE_TOKENS=(consoleblank=0)
 CONFIG_BEGIN="# >>> kiosk: managed by systemd/install.sh (do not edit this block)"
 CONFIG_END="# <<< kiosk"
@@ -78,7 +79,7 @@ SELECTED_UNITS=()
 IFS=',' read -r -a _units <<<"$UNITS"
 for u in "${_units[@]}"; do
     case $u in
-        kiosk) SELECTED_UNITS+=(kiosk.service) ;;
+        kiosk) SELECTED_UNITS+=(kiosk.service kiosk-nightly-restart.timer) ;;
         callpoint) SELECTED_UNITS+=(kiosk-callpoint.service) ;;
         staff-console) SELECTED_UNITS+=(kiosk-staff-console.service) ;;
         "") ;;

@@ -133,6 +133,8 @@ def test_install_twice_second_run_changes_nothing(tree: Path):
     # a keyboard plugged into the kiosk reaches no spare console and cannot reboot it
     assert "NAutoVTs=0" in (tree / "etc/systemd/logind.conf.d/50-kiosk.conf").read_text()
     assert os.readlink(units / "ctrl-alt-del.target") == "/dev/null"
+    # the app is restarted every night (bounds memory kept per session)
+    assert (units / "timers.target.wants" / "kiosk-nightly-restart.timer").is_symlink()
 
     cmdline = (tree / "boot/firmware/cmdline.txt").read_text()
     assert cmdline.split() == CMDLINE.split() + ["consoleblank=0"]
@@ -220,6 +222,8 @@ def test_uninstall_removes_what_it_installed_and_keeps_data(tree: Path):
         "etc/systemd/journald.conf.d/50-kiosk.conf",
         "etc/systemd/logind.conf.d/50-kiosk.conf",
         "etc/systemd/system/ctrl-alt-del.target",
+        "etc/systemd/system/timers.target.wants/kiosk-nightly-restart.timer",
+        "etc/systemd/system/kiosk-nightly-restart.timer",
         "opt/kiosk",
     ):
         assert not (tree / gone).exists() and not (tree / gone).is_symlink(), gone

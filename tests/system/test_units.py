@@ -146,3 +146,16 @@ def test_execstart_is_a_kiosk_command_line_the_cli_accepts(name: str):
     args = build_parser().parse_args(argv[1:])
     assert args.config == "/etc/kiosk/kiosk.toml"
     assert args.command == {"kiosk.service": "run"}.get(name, name.removeprefix("kiosk-").removesuffix(".service"))
+
+
+@needs_analyze
+def test_nightly_restart_timer_verifies_and_restarts_only_the_kiosk(tmp_path: Path):
+    names = ["kiosk-nightly-restart.service", "kiosk-nightly-restart.timer"]
+    for name in names:
+        (tmp_path / name).write_text((REPO / "systemd" / name).read_text())
+    done = verify(tmp_path, names)
+    assert done.returncode == 0, done.stderr
+    assert problems(done, names) == []
+    service = (REPO / "systemd" / names[0]).read_text()
+    assert "ExecStart=/bin/systemctl try-restart kiosk.service" in service  # never starts it
+    assert "OnCalendar=*-*-* 03:30:00" in (REPO / "systemd" / names[1]).read_text()
