@@ -23,7 +23,11 @@ CHECKOUTS = 200
 READERS = 10
 
 
-def run_driver(url: str, journal: Path, plan: Path, kill_after: float | None) -> tuple[bool, str]:
+def run_driver(url: str, journal: Path, plan: Path, kill_after: tuple[int, float] | None
+               ) -> tuple[bool, str]:
+    """Run the driver; kill_after = (checkouts, seconds): SIGKILL it that many seconds after
+    its n-th completed checkout (so the kill lands anywhere: between requests, mid-request,
+    mid-journal write), whatever the machine's speed. Returns (finished, output)."""
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     proc = subprocess.Popen(
         [sys.executable, str(DRIVER), url, str(journal), str(plan), TODAY_TEXT],
@@ -32,15 +36,25 @@ def run_driver(url: str, journal: Path, plan: Path, kill_after: float | None) ->
         env=env,
         text=True,
     )
+    assert proc.stdout is not None
     if kill_after is not None:
-        time.sleep(kill_after)
-        if proc.poll() is None:
+        target, delay = kill_after
+        seen: list[str] = []
+        done = 0
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith(("ok", "refused")):
+                done += 1
+            if done >= target or line.startswith("finished"):
+                break
+        if not any(line.startswith("finished") for line in seen):
+            time.sleep(delay)
             proc.send_signal(signal.SIGKILL)
-            out, _ = proc.communicate()
-            return False, out
+            proc.communicate()
+            return False, "".join(seen)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
-    return "finished" in out, out
+    return "finished" in out or kill_after is not None, out
 
 
 def test_kill_at_random_points_loses_and_doubles_nothing(tmp_path):
@@ -56,7 +70,8 @@ def test_kill_at_random_points_loses_and_doubles_nothing(tmp_path):
     try:
         finished = False
         while not finished and kills < 12:
-            finished, _ = run_driver(server.http_url, journal_path, plan, rng.uniform(0.6, 2.0))
+            kill_after = (rng.randint(3, 20), rng.uniform(0.0, 0.02))
+            finished, _ = run_driver(server.http_url, journal_path, plan, kill_after)
             kills += 0 if finished else 1
         finished, out = run_driver(server.http_url, journal_path, plan, None)
         assert finished, out
