@@ -35,6 +35,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.stats import percentile
+
 SESSIONS = 1000
 
 
@@ -59,11 +61,8 @@ FULL = Plan(checkout_runs=1000, speech_n=30, sessions=SESSIONS, warmup=20,
 # ----------------------------------------------------------------------------- helpers
 def pct(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile (p in 0..100), rounded to 0.01; None without samples."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return round(ordered[k], 2)
+    value = percentile(values, p)
+    return None if value is None else round(value, 2)
 
 
 def machine() -> dict[str, Any]:

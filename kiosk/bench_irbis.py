@@ -16,22 +16,20 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config
+from kiosk.core.stats import percentile
 from kiosk.irbis.synthetic import book_barcode, reader_card, write_databases
 
 TODAY = date(2026, 11, 25)
 
 
-def percentile(samples: list[float], p: float) -> float:
-    if not samples:
-        return float("nan")
-    ordered = sorted(samples)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
+def _ms_percentile(samples_ms: list[float], p: float) -> float:
+    value = percentile(samples_ms, p)
+    return float("nan") if value is None else round(value, 2)
 
 
 def summary(prefix: str, samples_s: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in samples_s]
-    return {f"{prefix}_p50": round(statistics.median(ms), 2), f"{prefix}_p95": round(percentile(ms, 95), 2)}
+    return {f"{prefix}_p50": round(statistics.median(ms), 2), f"{prefix}_p95": _ms_percentile(ms, 95)}
 
 
 def _bench_config() -> Config:
@@ -195,8 +193,8 @@ def server_load(kiosks: int = 50, seconds: float = 10.0, processes: int = 2) -> 
     return {
         "sim_kiosks": kiosks,
         "sim_checkouts_per_s": round(len(samples) / elapsed, 1),
-        "sim_checkout_ms_p50": round(percentile([s * 1000 for s in samples], 50), 2),
-        "sim_checkout_ms_p95": round(percentile([s * 1000 for s in samples], 95), 2),
+        "sim_checkout_ms_p50": _ms_percentile([s * 1000 for s in samples], 50),
+        "sim_checkout_ms_p95": _ms_percentile([s * 1000 for s in samples], 95),
         # server CPU also covers the pool's start-up (the server idles then): an upper bound
         "sim_server_cpu_pct": round(100 * server_cpu / elapsed, 1),
         "sim_clients_cpu_pct": round(100 * sum(part[3] for part in parts) / elapsed, 1),

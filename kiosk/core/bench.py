@@ -21,12 +21,8 @@ from kiosk.core.domain import Circulation
 from kiosk.core.events import EventBus
 from kiosk.core.executor import SyncExecutor
 from kiosk.core.session import Session
+from kiosk.core.stats import percentile
 from kiosk.core.switch import GatewaySwitch
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
@@ -51,4 +47,4 @@ def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
         session.tap("finish")
         session.tap("done")
     return {"n": len(samples), "median_ms": round(statistics.median(samples), 3),
-            "p95_ms": round(_percentile(samples, 0.95), 3), "max_ms": round(max(samples), 3)}
+            "p95_ms": round(percentile(samples, 95) or 0.0, 3), "max_ms": round(max(samples), 3)}

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.config import SpeechSection
+from kiosk.core.stats import percentile
 from kiosk.speech.output import AplaySink, RecordingSink, Sink
 from kiosk.speech.speaker import Speaker
 
@@ -73,9 +74,9 @@ def summary(values_s: list[float]) -> dict[str, float]:
         return {}
 
     def pct(p: float) -> float:
-        return round(ms[min(len(ms) - 1, int(round(p * (len(ms) - 1))))], 2)
+        return round(percentile(ms, p) or 0.0, 2)
 
-    return {"n": len(ms), "p50_ms": pct(0.5), "p95_ms": pct(0.95), "max_ms": round(ms[-1], 2)}
+    return {"n": len(ms), "p50_ms": pct(50), "p95_ms": pct(95), "max_ms": round(ms[-1], 2)}
 
 
 def _speaker(device: str, lead_s: float, **kw: Any) -> tuple[Speaker, Any]:
