@@ -14,15 +14,15 @@ from typing import NoReturn
 HANDLERS = {
     "run": "kiosk.app:run_main",
     "sim": "kiosk.irbis.server:main",
-    "script": "kiosk.scripting:main",
-    "hw-check": "kiosk.hwcheck:main",
-    "bench": "kiosk.bench:main",
+    "script": "kiosk.tools.script:main",
+    "hw-check": "kiosk.tools.hwcheck:main",
+    "bench": "kiosk.tools.bench.main:main",
     "circ": "kiosk.irbis.circ_cli:main",
     "staff-console": "kiosk.staff.console:main",
     "callpoint": "kiosk.staff.callpoint:main",
     "journal": "kiosk.journal.cli:main",
     "maintenance-pin": "kiosk.maintenance:pin_main",
-    "config-check": "kiosk.config_checks:main",
+    "config-check": "kiosk.config.checks:main",
 }
 
 

@@ -7,7 +7,7 @@ A mixin of Session (kiosk.core.session): it works on the session's state.
 from __future__ import annotations
 
 from kiosk.core.focus import LANGUAGE_IDS
-from kiosk.locale import LANGUAGES, next_language
+from kiosk.core.languages import LANGUAGES, next_language
 
 KEYS: tuple[str, ...] = ("up", "down", "select", "back", "help", "repeat", "volume_up",
                          "volume_down", "language")

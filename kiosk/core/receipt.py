@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from kiosk.core.messages import display_text, format_date
+from kiosk.core.domain import parse_ymd
+from kiosk.core.messages import RenderText
 from kiosk.core.view import SummaryLine
 
 
 def receipt_lines(library_name: str, today: date, summary: Sequence[SummaryLine],
-                  lang: str) -> list[str]:
+                  lang: str, display_text: RenderText) -> list[str]:
     lines = [library_name, display_text("receipt.date", {"date": today}, lang), ""]
     for kind, heading in (("checkout", "receipt.checkouts"), ("renew", "receipt.renewals"),
                           ("refused", "receipt.refusals")):
@@ -30,9 +31,16 @@ def receipt_lines(library_name: str, today: date, summary: Sequence[SummaryLine]
                                           lang))
             else:
                 lines.append(display_text("receipt.loan_line",
-                                          {"title": title, "due": format_date(s.due)}, lang))
+                                          {"title": title, "due": _as_date(s.due)}, lang))
         lines.append("")
     if not summary:
         lines += [display_text("receipt.nothing", {}, lang), ""]
     lines.append(display_text("receipt.thanks", {}, lang))
     return lines
+
+
+def _as_date(due: date | str) -> date | str:
+    """A due date as a date, so the renderer words it; an unreadable one stays as it came."""
+    if isinstance(due, date):
+        return due
+    return parse_ymd(due) or due

@@ -2,8 +2,10 @@
 
 API (for the UI, speech, staff layer and the script runner)
 -----------------------------------------------------------
-    session = Session(circulation, config, clock, bus, executor=SyncExecutor(),
-                      render_speech=None)      # None = kiosk.core.messages.default_render_speech
+    session = Session(circulation, settings, clock, bus, executor=SyncExecutor(),
+                      render_text=display_text,  # kiosk.locale.display.display_text
+                      render_speech=None)        # None = render_text
+    settings: kiosk.core.settings.SessionSettings (kiosk.config.session_settings(cfg))
     session.start()                            # publishes the first screen (attract)
     session.on_view(listener)                  # listener(View) after every change; returns
                                                # a function that removes the listener
@@ -20,7 +22,7 @@ Inputs (call them on one thread, the UI thread; none of them blocks on the gatew
     staff_ack()           staff answered the alert (or alert_changed(state) from the staff layer)
     headphones(plugged)   the headphone-jack switch
     tick()                check deadlines: call it a few times a second (app) or after every
-                          virtual-time step (scripts: use kiosk.core.harness.advance, which stops
+                          virtual-time step (scripts: use kiosk.tools.harness.advance, which stops
                           at every deadline so events carry their exact times)
     next_deadline()       the next session-clock time something is due (or None)
 
@@ -37,7 +39,7 @@ language closes it). View.focus is the ordered focus list of
 the screen; "label.<id>" is a short button text and "focus.<id>" what speech says on focus
 (loans: "loan:<barcode>"; select or tap on one renews it). A refusal or confirmation is
 View.notice (msg "reason.<code>", "checkout.ok", "renew.ok", "renew_all.done"; params with
-dates as datetime.date): show it with kiosk.core.messages.display_text(msg, params, lang).
+dates as datetime.date): show it with the renderer (kiosk.locale.display.display_text(msg, params, lang)).
 View.notice stays until the next scan, `back`, or a screen change.
 
 Session rules: a book on attract is refused card_first; a card during a session logs out
@@ -64,7 +66,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.config import Config
+from kiosk.core.announcer import Announcer
 from kiosk.core.clock import Clock
 from kiosk.core.domain import (
     Circulation,
@@ -75,14 +77,14 @@ from kiosk.core.domain import (
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor, SyncExecutor
 from kiosk.core.focus import focus_items
-from kiosk.core.messages import RenderSpeech, default_render_speech
+from kiosk.core.languages import known_or_default
+from kiosk.core.messages import RenderSpeech, RenderText
 from kiosk.core.navigation import EDGE_LAYERS, HELP_LAYERS, KEYS, VOLUME_DEFAULT, Navigation
 from kiosk.core.outcomes import Action, CirculationOutcomes
 from kiosk.core.receipt import receipt_lines
-from kiosk.core.speaker import Speaker
+from kiosk.core.settings import SessionSettings
 from kiosk.core.timers import Deadline, InactivityTimer
 from kiosk.core.view import LoanRow, Notice, SummaryLine, View
-from kiosk.locale import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ __all__ = ["ALERT_STATES", "EDGE_LAYERS", "HELP_LAYERS", "KEYS", "Session"]
 class Session(CirculationOutcomes, Navigation):
     """The state machine. Its parts: kiosk.core.focus (what each screen offers),
     navigation (keys and activation), outcomes (circulation requests and results),
-    timers (deadlines), speaker (say events), receipt (printed lines)."""
+    timers (deadlines), announcer (say events), receipt (printed lines)."""
 
     # True when the UI draws a "language" button that opens the language screen; the
     # three language_* buttons are always offered and switch at once.
@@ -103,25 +105,26 @@ class Session(CirculationOutcomes, Navigation):
     def __init__(
         self,
         circulation: Circulation,
-        config: Config,
+        settings: SessionSettings,
         clock: Clock,
         bus: EventBus,
         executor: Executor | None = None,
+        *,
+        render_text: RenderText,
         render_speech: RenderSpeech | None = None,
     ) -> None:
         self.circ = circulation
-        self.config = config
+        self.settings = settings
         self.clock = clock
         self.bus = bus
         self.executor = executor or SyncExecutor()
-        self.speaker = Speaker(bus, render_speech or default_render_speech)
-        s = config.session
-        self.inactivity = InactivityTimer(s.timeout_s, s.warning_s)
+        self.render_text = render_text
+        self.speaker = Announcer(bus, render_speech or render_text, render_text)
+        self.inactivity = InactivityTimer(settings.timeout_s, settings.warning_s)
         self._summary_deadline = Deadline()
         self._hint_deadline = Deadline()
         self._attract_idle = Deadline()  # attract left changed (help, language, notice)
-        lang = config.kiosk.default_language
-        self.default_lang = lang if lang in LANGUAGES else "kk"
+        self.default_lang = known_or_default(settings.default_language)
         self._view_listeners: list[Callable[[View], None]] = []
         self._alert_handler: Callable[[], None] | None = None
         self._depth = 0
@@ -232,7 +235,7 @@ class Session(CirculationOutcomes, Navigation):
         if self.reader is None and self.base == "attract":
             self._attract_idle.set(now + self.inactivity.timeout_s)
         if self._summary_deadline.at is not None:
-            self._summary_deadline.set(now + self.config.session.summary_timeout_s)
+            self._summary_deadline.set(now + self.settings.summary_timeout_s)
         if self._hint_deadline.at is not None:  # never talk over what the patron asked for
             self._hint_deadline.set(now + HEADPHONE_HINT_EVERY_S)
 
@@ -255,7 +258,7 @@ class Session(CirculationOutcomes, Navigation):
         with self._input():
             self._activity()
             now = self.clock.now()
-            window = self.config.session.double_scan_s
+            window = self.settings.double_scan_s
             self._recent = {c: t for c, t in self._recent.items() if now - t < window}
             if code in self._recent:
                 return  # the same code again at once: a double read, not a second request
@@ -373,10 +376,10 @@ class Session(CirculationOutcomes, Navigation):
             return
         self._logout("user")
         now = self.clock.now()
-        mode = self.config.session.receipt
+        mode = self.settings.receipt
         self.receipt_offered = mode == "ask" and bool(self.summary)
         self.notice = None
-        self._summary_deadline.set(now + self.config.session.summary_timeout_s)
+        self._summary_deadline.set(now + self.settings.summary_timeout_s)
         self._show(base="summary")
         self._speak_summary()
         if mode == "always" and self.summary:
@@ -410,8 +413,8 @@ class Session(CirculationOutcomes, Navigation):
         self._say("summary.hint")
 
     def _print_receipt(self) -> None:
-        lines = receipt_lines(self.config.kiosk.library_name, self.clock.today(),
-                              self.summary, self.lang)
+        lines = receipt_lines(self.settings.library_name, self.clock.today(),
+                              self.summary, self.lang, self.render_text)
         self._emit("print", lines=lines)
         self._say("receipt.printing")
 

@@ -13,8 +13,9 @@ import ast
 from functools import cache
 from pathlib import Path
 
-LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
-DEFAULT_LANGUAGE = "kk"
+from kiosk.core.languages import DEFAULT_LANGUAGE, LANGUAGES, next_language
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "has", "next_language", "parse_po", "tr"]
 LOCALE_DIR = Path(__file__).parent
 
 
@@ -89,8 +90,3 @@ def tr(msg_id: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
             except (KeyError, IndexError, ValueError):
                 return text
     return msg_id
-
-
-def next_language(lang: str) -> str:
-    i = LANGUAGES.index(lang) if lang in LANGUAGES else -1
-    return LANGUAGES[(i + 1) % len(LANGUAGES)]

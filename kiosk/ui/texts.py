@@ -1,5 +1,5 @@
-"""Screen text: message ids -> words in the displayed language (ui.po, plus the core's
-session/reason messages through kiosk.core.messages when it is there)."""
+"""Screen text: message ids -> words in the displayed language, dates as the loans list
+shows them ('9 желтоқсан')."""
 
 from __future__ import annotations
 
@@ -9,17 +9,14 @@ from typing import Any
 
 from kiosk.core.domain import parse_ymd
 from kiosk.locale import tr
+from kiosk.locale.display import display_text
 
 
 def text(msg_id: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
     """The words of a message on screen; dates (datetime.date or YYYYMMDD in a `due`
     param) are shown as '9 желтоқсан', the same as in the loans list."""
     params = {k: _screen_value(k, v, lang) for k, v in (params or {}).items()}
-    try:
-        from kiosk.core.messages import display_text
-    except ImportError:  # the core's renderer not there yet: plain lookup
-        return tr(msg_id, lang, **dict(params or {}))
-    return display_text(msg_id, params or {}, lang)
+    return display_text(msg_id, params, lang)
 
 
 def _screen_value(key: str, value: Any, lang: str) -> Any:

@@ -9,8 +9,8 @@ import math
 
 import pytest
 
-from kiosk import bench
-from kiosk.bench import KEYS, Plan
+from kiosk.tools.bench import main as bench
+from kiosk.tools.bench.main import KEYS, Plan
 
 TINY = Plan(checkout_runs=5, speech_n=2, sessions=3, warmup=1, sessions_budget_s=30,
             starts=1, idle_s=1, server_s=1)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from kiosk.config import Config
-from kiosk.core.harness import Harness
+from kiosk.tools.harness import Harness
 from tests.core.fakes import FakeLibrary, demo_library
 
 TODAY = date(2026, 11, 24)

@@ -131,7 +131,7 @@ def test_summary_lists_what_happened_and_receipt_prints_it(make, lib):
     h.run("tap receipt_yes")
     (printed,) = names(h, "print")
     lines = printed["lines"]
-    assert lines[0] == h.session.config.kiosk.library_name
+    assert lines[0] == h.session.settings.library_name
     assert "24.11.2026" in lines[1]
     assert any("Book 1" in x and "08.12.2026" in x for x in lines)
     assert any("Already mine" in x and "08.12.2026" in x for x in lines)
@@ -194,7 +194,7 @@ def test_view_listeners_see_every_change(make):
 
 
 def test_bench_measures_every_scan(lib):
-    from kiosk.core.bench import measure_scans
+    from kiosk.tools.bench.session import measure_scans
     from tests.core.conftest import TODAY
 
     lib.max_items = 100

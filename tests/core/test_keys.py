@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.harness import Harness
+from kiosk.tools.harness import Harness
 from tests.core.conftest import names, says
 
 

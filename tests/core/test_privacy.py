@@ -74,15 +74,15 @@ def test_headphones_get_name_and_titles_marked_private(make):
 
 
 def test_repeat_never_moves_private_speech_to_the_loudspeaker():
+    from kiosk.core.announcer import Announcer
     from kiosk.core.clock import VirtualClock
     from kiosk.core.events import EventBus, EventLog
-    from kiosk.core.messages import default_render_speech
-    from kiosk.core.speaker import Speaker
+    from kiosk.locale.display import display_text
 
     bus = EventBus(VirtualClock())
     log = EventLog()
     bus.subscribe(log)
-    speaker = Speaker(bus, default_render_speech)
+    speaker = Announcer(bus, display_text, display_text)
     speaker.say("checkout.ok", "en", {"title": "Secret", "due": date(2026, 12, 8)}, private=True)
     speaker.say("account.hint", "en")
     assert speaker.repeat("en", headphones=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.harness import Harness
 from kiosk.core.navigation import KEYS
 from kiosk.core.view import SCREENS
+from kiosk.tools.harness import Harness
 from tests.core.conftest import TODAY
 from tests.core.fakes import demo_library
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.scenario import (
+from kiosk.tools.scenario import (
     Call,
     ExpectEvent,
     ExpectScreen,

@@ -1,4 +1,4 @@
-from kiosk.core.stats import percentile
+from kiosk.tools.stats import percentile
 
 
 def test_nearest_rank_percentile():

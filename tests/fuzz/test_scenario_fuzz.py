@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.core.navigation import KEYS
-from kiosk.core.scenario import (
+from kiosk.tools.scenario import (
     Call,
     ExpectEvent,
     ExpectScreen,

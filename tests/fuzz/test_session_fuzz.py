@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.config import Config
-from kiosk.core.harness import Harness
 from kiosk.irbis.gateway import open_gateway
+from kiosk.tools.harness import Harness
 from tests.fuzz.settings import EXAMPLES, FUZZ
 from tests.journal.consistency import check
 

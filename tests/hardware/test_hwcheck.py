@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import config_from_dict
-from kiosk.hwcheck import Report, check_scanners, run_checks
+from kiosk.tools.hwcheck import Report, check_scanners, run_checks
 from tests.hardware.fake_evdev import TOUCH_CAPS, FakeBus
 
 ROOT = Path(__file__).parents[2]
@@ -164,7 +164,7 @@ def test_found_scanners_listed_with_by_id_and_touch_left_alone(tmp_path, monkeyp
 
 
 def test_device_checks_for_the_maintenance_screen() -> None:
-    from kiosk.hwcheck import device_checks
+    from kiosk.tools.hwcheck import device_checks
 
     fine = device_checks(config_from_dict({}))
     assert fine["scanner"]() is None and fine["printer"]() is None and fine["gpio"]() is None

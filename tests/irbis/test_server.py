@@ -286,7 +286,7 @@ def test_a_failing_disk_write_rolls_back_and_the_server_answers(tmp_path, monkey
 
 
 def test_latency_bench_runs():
-    from kiosk.irbis.server.bench import measure
+    from kiosk.tools.bench.server import measure
 
     report = measure(5)  # numbers are reported by the bench, never asserted
     assert set(report) >= {"checkout_http", "checkout_http_search_records", "search_read_write_http"}

@@ -1,6 +1,6 @@
-"""The journal tests' databases: generated readers and copies (kiosk.irbis.synthetic)."""
+"""The journal tests' databases: generated readers and copies (kiosk.tools.synthetic)."""
 
-from kiosk.irbis.synthetic import book_barcode, reader_card, write_databases
+from kiosk.tools.synthetic import book_barcode, reader_card, write_databases
 
 TODAY_TEXT = "20261125"
 

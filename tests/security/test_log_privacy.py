@@ -22,10 +22,10 @@ from datetime import date
 import pytest
 
 from kiosk.config import Config
-from kiosk.core.harness import Harness
 from kiosk.irbis.gateway import open_gateway
 from kiosk.journal.journaled import JournaledCirculation
 from kiosk.journal.store import Journal
+from kiosk.tools.harness import Harness
 from tests.security.demo import demo_readers, leaks
 
 TODAY = date(2026, 11, 25)  # the demo data's own date

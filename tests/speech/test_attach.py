@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from kiosk.config import Config
+from kiosk.core.announcer import Announcer
 from kiosk.core.clock import VirtualClock
 from kiosk.core.events import EventBus
-from kiosk.core.speaker import Speaker as CoreSpeaker
+from kiosk.locale.display import display_text
 from kiosk.speech import attach_speech
 from kiosk.speech.cues import generate_cues
 from kiosk.speech.output import RecordingSink
@@ -30,7 +31,7 @@ def wired():
     loud = RecordingSink("loudspeaker", realtime=False)
     phones = RecordingSink("headphones", realtime=False)
     speech = attach_speech(bus, Config(), sink=loud, headphones_sink=phones)
-    core = CoreSpeaker(bus, lambda m, p, lang: spoken_text(m, p, lang, clock.today()))
+    core = Announcer(bus, lambda m, p, lang: spoken_text(m, p, lang, clock.today()), display_text)
     yield bus, core, speech, loud, phones, said
     speech.close()
 

@@ -8,9 +8,9 @@ from gpiozero.pins.mock import MockFactory
 from paho.mqtt.enums import CallbackAPIVersion
 
 from kiosk.config import Config
-from kiosk.core.harness import Harness, advance
 from kiosk.staff.hub import ConsoleHub
 from kiosk.staff.link import StaffLink
+from kiosk.tools.harness import Harness, advance
 from tests.core.fakes import demo_library
 from tests.staff.broker import Broker
 from tests.staff.helpers import wait_for

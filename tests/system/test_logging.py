@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from kiosk.logging_setup import (
+from kiosk.system.logs import (
     JournalFormatter,
     Private,
     RedactingFilter,

@@ -232,7 +232,7 @@ def test_shutdown_without_systemctl_is_a_message_not_a_crash(cfg):
 
 
 def test_every_message_exists_in_every_language():
-    source = (Path(__file__).resolve().parents[2] / "kiosk" / "maintenance.py").read_text()
+    source = (Path(__file__).resolve().parents[2] / "kiosk" / "maintenance" / "gate.py").read_text()
     ids = set(re.findall(r'"(maintenance\.[a-z_.]+)"', source))
     ids |= {f"maintenance.{a}_{b}" for a in ("print", "sound") for b in ("ok", "failed")}
     ids |= {f"maintenance.{a}_{b}" for a in ("shutdown", "reboot") for b in ("started", "failed")}

@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.cli import build_parser
 from kiosk.maintenance import RESTART_EXIT_CODE
-from kiosk.watchdog import watchdog_interval_s
+from kiosk.system.watchdog import watchdog_interval_s
 
 REPO = Path(__file__).resolve().parents[2]
 UNITS = ("kiosk.service", "kiosk-callpoint.service", "kiosk-staff-console.service")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.watchdog import FakeNotifier, SystemdNotifier, Watchdog, watchdog_interval_s
+from kiosk.system.watchdog import FakeNotifier, SystemdNotifier, Watchdog, watchdog_interval_s
 
 
 class VirtualTime:
@@ -210,7 +210,7 @@ def test_notifier_without_socket_or_with_dead_socket_never_raises():
 CHILD = r"""
 import time
 from kivy.clock import ClockBase
-from kiosk.watchdog import Watchdog
+from kiosk.system.watchdog import Watchdog
 
 clock = ClockBase()
 dog = Watchdog.from_environment()          # NOTIFY_SOCKET and WATCHDOG_USEC as systemd sets them

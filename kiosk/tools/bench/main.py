@@ -6,16 +6,16 @@ failed, its keys as null and "errors": {part: message}. `--quick` takes about a 
 the full run at most about ten. Progress goes to stderr.
 
 Parts (each in its own try):
-    checkout    kiosk.bench_irbis.checkout_latency: ours over the HTTP tunnel to the
+    checkout    kiosk.tools.bench.irbis.checkout_latency: ours over the HTTP tunnel to the
                 embedded server vs cbsvibpyirbis over TCP
-    speech      kiosk.speech.measure: say event -> first sample of a 10-word sentence
+    speech      kiosk.tools.bench.speech: say event -> first sample of a 10-word sentence
                 (kk, ru) at the sink (aplay to ALSA's null device when there is one)
-    app         kiosk.bench_app sessions: `kiosk run` offscreen against `kiosk sim` with
+    app         kiosk.tools.bench.app sessions: `kiosk run` offscreen against `kiosk sim` with
                 generated data; scan -> screen and scan -> cue (gateway time subtracted),
                 RSS idle and after the sessions, all in ONE app process
-    startup     kiosk.bench_app run: `kiosk run` offscreen with the embedded defaults,
+    startup     kiosk.tools.bench.app run: `kiosk run` offscreen with the embedded defaults,
                 process start -> attract frame drawn; then idle CPU and RSS on attract
-    server      kiosk.bench_irbis.server_load: 50 simulated kiosks against `kiosk sim`
+    server      kiosk.tools.bench.irbis.server_load: 50 simulated kiosks against `kiosk sim`
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.stats import percentile
+from kiosk.tools.stats import percentile
 
 SESSIONS = 1000
 
@@ -154,13 +154,13 @@ def _read_line(proc: subprocess.Popen[str], prefix: str, timeout: float) -> str 
 
 # ----------------------------------------------------------------------------- parts
 def part_checkout(plan: Plan) -> dict[str, Any]:
-    from kiosk.bench_irbis import checkout_latency
+    from kiosk.tools.bench.irbis import checkout_latency
 
     return checkout_latency(plan.checkout_runs)
 
 
 def part_speech(plan: Plan) -> dict[str, Any]:
-    from kiosk.speech import measure
+    from kiosk.tools.bench import speech as measure
 
     device = "null" if measure.aplay_null_available() else "recording"
     out: dict[str, Any] = {"speech_device": "aplay-null" if device == "null" else "recording"}
@@ -190,7 +190,7 @@ def _write_app_config(folder: Path, http_port: str) -> Path:
 
 
 def _start_sim(folder: Path, readers: int, copies: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    from kiosk.irbis.synthetic import write_databases
+    from kiosk.tools.synthetic import write_databases
 
     loads = write_databases(folder / "load", readers, copies, year=date.today().year)
     cmd = [sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0",
@@ -213,7 +213,7 @@ def part_app(plan: Plan) -> dict[str, Any]:
         try:
             cfg = _write_app_config(folder, ports["http"])
             err = folder / "app.stderr"
-            cmd = [sys.executable, "-m", "kiosk.bench_app", "sessions", str(plan.sessions),
+            cmd = [sys.executable, "-m", "kiosk.tools.bench.app", "sessions", str(plan.sessions),
                    "--config", str(cfg), "--warmup", str(plan.warmup), "--readers", str(readers),
                    "--budget-s", str(plan.sessions_budget_s)]
             with open(err, "w") as errf:
@@ -283,7 +283,7 @@ def _one_start(folder: Path, idle_s: float) -> dict[str, Any]:
     err = folder / "run.stderr"
     with open(err, "a") as errf:
         t0 = time.time()
-        proc = subprocess.Popen([sys.executable, "-m", "kiosk.bench_app", "run"],
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk.tools.bench.app", "run"],
                                 stdout=subprocess.PIPE, stderr=errf, text=True,
                                 env=_child_env(str(folder / "state")))
         try:
@@ -293,7 +293,7 @@ def _one_start(folder: Path, idle_s: float) -> dict[str, Any]:
             startup = float(line.split()[1]) - t0
             if idle_s <= 0:
                 return {"startup_s": startup}
-            from kiosk.bench_app import rss_mb
+            from kiosk.tools.bench.app import rss_mb
 
             time.sleep(2.0)  # speech start-up and the first timers are not idling
             c0, w0 = proc_cpu_s(proc.pid), time.monotonic()
@@ -363,7 +363,7 @@ def _quiet_kiosks(job: tuple[str, int, int, int, float]) -> tuple[list[float], i
     in s, failed kiosks, CPU seconds of this process)."""
     import threading
 
-    from kiosk.bench_irbis import _kiosk_worker
+    from kiosk.tools.bench.irbis import _kiosk_worker
 
     failed = [0]
     threading.excepthook = lambda _args: failed.__setitem__(0, failed[0] + 1)

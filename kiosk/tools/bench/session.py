@@ -15,14 +15,15 @@ import time
 from collections.abc import Sequence
 from datetime import date
 
-from kiosk.config import Config
+from kiosk.config import Config, session_settings
 from kiosk.core.clock import VirtualClock
 from kiosk.core.domain import Circulation
 from kiosk.core.events import EventBus
 from kiosk.core.executor import SyncExecutor
 from kiosk.core.session import Session
-from kiosk.core.stats import percentile
-from kiosk.core.switch import GatewaySwitch
+from kiosk.locale.display import display_text
+from kiosk.tools.stats import percentile
+from kiosk.tools.switch import GatewaySwitch
 
 
 def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
@@ -30,7 +31,9 @@ def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
                   today: date | None = None) -> dict[str, float]:
     timed = GatewaySwitch(circulation)
     clock = VirtualClock(today=today)
-    session = Session(timed, config or Config(), clock, EventBus(clock), SyncExecutor())
+    settings = session_settings(config or Config())
+    session = Session(timed, settings, clock, EventBus(clock), SyncExecutor(),
+                      render_text=display_text)
     shown = [0.0]
     session.on_view(lambda _view: shown.__setitem__(0, time.perf_counter()))
     session.start()
@@ -42,7 +45,7 @@ def measure_scans(circulation: Circulation, card: str, barcodes: Sequence[str],
             session.scan(code)
             gateway = timed.busy_s - busy_before
             samples.append(max(0.0, shown[0] - started - gateway) * 1000)
-            clock.advance(session.config.session.double_scan_s + 0.5)
+            clock.advance(settings.double_scan_s + 0.5)
             session.tick()
         session.tap("finish")
         session.tap("done")

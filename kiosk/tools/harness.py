@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kiosk.config import Config
+from kiosk.config import Config, session_settings
 from kiosk.core.clock import VirtualClock
 from kiosk.core.domain import Circulation
 from kiosk.core.events import Event, EventBus, EventLog
 from kiosk.core.executor import SyncExecutor
-from kiosk.core.scenario import (
+from kiosk.core.session import Session
+from kiosk.locale.display import display_text
+from kiosk.tools.scenario import (
     Call,
     Command,
     ExpectEvent,
@@ -30,8 +32,7 @@ from kiosk.core.scenario import (
     match_event,
     parse_scenario,
 )
-from kiosk.core.session import Session
-from kiosk.core.switch import GatewaySwitch
+from kiosk.tools.switch import GatewaySwitch
 
 
 def advance(session: Session, clock: VirtualClock, seconds: float) -> None:
@@ -95,8 +96,9 @@ class Harness:
         self.log = EventLog()
         self.bus.subscribe(self.log)
         self.gateway = GatewaySwitch(circulation)
-        self.session = Session(self.gateway, config or Config(), self.clock, self.bus,
-                               SyncExecutor(), render_speech=render_speech)
+        self.session = Session(self.gateway, session_settings(config or Config()), self.clock,
+                               self.bus, SyncExecutor(), render_text=display_text,
+                               render_speech=render_speech)
         self.session.start()
         self.expect = Expectations(self.log)
 

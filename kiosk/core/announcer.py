@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.events import EventBus
-from kiosk.core.messages import RenderSpeech
-from kiosk.locale import tr
+from kiosk.core.messages import RenderSpeech, RenderText
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,11 @@ class Utterance:
     private: bool = False
 
 
-class Speaker:
-    def __init__(self, bus: EventBus, render: RenderSpeech) -> None:
+class Announcer:
+    def __init__(self, bus: EventBus, render: RenderSpeech, render_text: RenderText) -> None:
         self._bus = bus
         self._render = render
+        self._render_text = render_text
         self.last: list[Utterance] = []
         self._fresh = True
         self.used: set[str] = set()  # every message id said (tests check the catalogues)
@@ -68,7 +68,8 @@ class Speaker:
     def _emit(self, u: Utterance, lang: str) -> None:
         self.used.add(u.msg)
         # nested message ids ("reason_msg": "reason.loan_limit.short") become text in `lang`
-        params = {k: tr(v, lang) if k.endswith("_msg") and isinstance(v, str) else v
+        params = {k: self._render_text(v, {}, lang) if k.endswith("_msg") and isinstance(v, str)
+                  else v
                   for k, v in u.params.items()}
         text = self._render(u.msg, params, lang)
         self._bus.publish({"event": "say", "lang": lang, "text": text, "private": u.private,

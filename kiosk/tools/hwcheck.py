@@ -292,7 +292,7 @@ def _lenient_config(path: str) -> Config | None:
     (a missing password file must not stop a hardware check). None if unreadable."""
     from dataclasses import is_dataclass
 
-    from kiosk import config as config_module
+    from kiosk.config import schema as config_module
 
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """Latency of the IRBIS round trips the kiosk makes, against the embedded server on loopback.
 
-    python -m kiosk.irbis.server.bench [runs]     -> one JSON object (milliseconds, req/s)
+    python -m kiosk.tools.bench.server [runs]     -> one JSON object (milliseconds, req/s)
 
 `checkout_http`: identify the reader (search RI=, read), look up the copy (search IN=,
 read), save both records in one command 6, through the HTTP tunnel with IrbisClient.

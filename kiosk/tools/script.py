@@ -47,7 +47,7 @@ def _fail(message: str) -> int:
 def main(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
     from kiosk.core.clock import parse_today
-    from kiosk.core.scenario import ScenarioError, parse_scenario
+    from kiosk.tools.scenario import ScenarioError, parse_scenario
 
     try:
         cfg = load_config(args.config)
@@ -83,13 +83,15 @@ def main(args: argparse.Namespace) -> int:
     from kiosk.core.clock import VirtualClock
     from kiosk.core.events import EventLog
     from kiosk.core.executor import SyncExecutor
+    from kiosk.tools.switch import GatewaySwitch
 
     clock = VirtualClock(today=today or date.today())
     work = tempfile.mkdtemp(prefix="kiosk-script-")
     data_dir = None if args.gateway else str(Path(work) / "sim")
     kiosk = Kiosk(cfg, clock, SyncExecutor(), lambda fn: fn(), scripted=True,
                   gateway_url=args.gateway, today=clock.today(), data_dir=data_dir,
-                  persistent=False, journal_path=str(Path(work) / "journal.sqlite3"))
+                  persistent=False, journal_path=str(Path(work) / "journal.sqlite3"),
+                  wrap_gateway=GatewaySwitch)
     events = EventLog()
     kiosk.bus.subscribe(events)
     if transcript is not None:
@@ -128,7 +130,7 @@ class ScriptRunner:
     """Runs the commands one per frame on Kivy's clock; screenshots after each frame."""
 
     def __init__(self, kiosk: Any, commands: list[Any], events: Any, shots: Path | None) -> None:
-        from kiosk.core.harness import Expectations
+        from kiosk.tools.harness import Expectations
 
         self.kiosk = kiosk
         self.commands = commands
@@ -197,7 +199,7 @@ class ScriptRunner:
         self._waiting_since = None
         if self._scan is not None:
             started, busy_before = self._scan
-            gateway = self.kiosk.switch.busy_s - busy_before
+            gateway = self.kiosk.link.busy_s - busy_before
             self.latencies_ms.append(max(0.0, (now - started - gateway) * 1000))
             self.render_ms.append(self.kiosk.app.kiosk.last_render_ms)
             self._scan = None
@@ -222,8 +224,8 @@ class ScriptRunner:
 
     # ------------------------------------------------------------------- commands
     def _apply(self, command: Any) -> None:
-        from kiosk.core.harness import advance
-        from kiosk.core.scenario import (
+        from kiosk.tools.harness import advance
+        from kiosk.tools.scenario import (
             Call,
             ExpectEvent,
             ExpectScreen,
@@ -242,7 +244,7 @@ class ScriptRunner:
             self.expect.action()
         match command:
             case Scan(code=code):
-                self._scan = (time.perf_counter(), k.switch.busy_s)
+                self._scan = (time.perf_counter(), k.link.busy_s)
                 devices.scanner.push(code)
             case Key(name=name):
                 devices.mock_keys.tap(name)
@@ -260,7 +262,7 @@ class ScriptRunner:
                 advance(k.session, k.clock, seconds)
                 k.tick_others()
             case Gateway(up=up):
-                k.switch.up = up
+                k.link.up = up
                 if up:
                     k.sync_journal()
             case ExpectScreen() | ExpectEvent():

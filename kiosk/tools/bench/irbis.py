@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.core.stats import percentile
-from kiosk.irbis.synthetic import book_barcode, reader_card, write_databases
+from kiosk.tools.stats import percentile
+from kiosk.tools.synthetic import book_barcode, reader_card, write_databases
 
 TODAY = date(2026, 11, 25)
 

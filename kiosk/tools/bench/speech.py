@@ -12,7 +12,7 @@ goes through the real AplaySink and an aplay process writing to ALSA's null devi
 includes the pipe and aplay. Audio already handed over still plays for up to `lead` (the
 configured buffer_ms); results report that bound as well.
 
-    python -m kiosk.speech.measure [--quick]
+    python -m kiosk.tools.bench.speech [--quick]
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.config import SpeechSection
-from kiosk.core.stats import percentile
 from kiosk.speech.output import AplaySink, RecordingSink, Sink
 from kiosk.speech.speaker import Speaker
+from kiosk.tools.stats import percentile
 
 SENTENCES_10 = {
     "kk": "Кітапты алу үшін оның штрих кодын қызыл жарықтың астына әкеліңіз.",

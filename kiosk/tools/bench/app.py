@@ -1,19 +1,19 @@
 """The app half of `kiosk bench`: the real `kiosk run` code path (kiosk.app.run_main) in an
 offscreen window, in a process of its own (one Kivy app per process), with measuring hooks.
 
-    python -m kiosk.bench_app run [--config FILE]
+    python -m kiosk.tools.bench.app run [--config FILE]
         `kiosk run` as it is. Prints `attract <unix time>` once the frame showing the
         attract screen has been drawn (on_flip), then keeps running until terminated; the
         parent reads startup time, RSS and CPU from /proc/<pid>.
 
-    python -m kiosk.bench_app sessions N --config FILE [--warmup W]
+    python -m kiosk.tools.bench.app sessions N --config FILE [--warmup W]
         `kiosk run` against the gateway in FILE, then a driver thread (standing in for
         the scanner thread) plays N sessions: scan card -> account, scan book -> on loan,
         tap finish -> summary, tap done -> attract. Prints one JSON object: scan -> screen
         and scan -> cue samples (ms, time inside the gateway subtracted), RSS on the idle
         attract screen, after W sessions and after N.
 
-Hooks, all from outside (no app code is changed): `kiosk.app.Kiosk` is replaced by a
+Hooks, all from outside (no app code is changed): `kiosk.app.compose.Kiosk` is replaced by a
 subclass that watches what the app is given to show and the frames drawn, and the speech
 sink (aplay to ALSA's null device, else a real-time recording sink) is wrapped to stamp
 the first block of each cue.
@@ -147,12 +147,18 @@ def _cue_sink() -> Any:
 
 
 def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> None:
-    """Replace kiosk.app.Kiosk by a subclass calling on_start(kiosk) after Kiosk.start."""
-    import kiosk.app as app_module
+    """Replace kiosk.app.compose.Kiosk by a subclass that times the gateway (through the
+    GatewaySwitch it puts in front of it) and calls on_start(kiosk) after Kiosk.start."""
+    import kiosk.app.compose as app_module
+    from kiosk.tools.switch import GatewaySwitch
 
     base = app_module.Kiosk
 
     class BenchKiosk(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("wrap_gateway", GatewaySwitch)
+            super().__init__(*args, **kwargs)
+
         def start(self) -> None:
             super().start()
             on_start(self)
@@ -255,7 +261,7 @@ class CallTimer:
 def _gateway_busy(kiosk: Any) -> float:
     """Seconds spent inside the gateway so far (the app's GatewaySwitch adds them up; the
     journal in front of it is the kiosk's own work and stays in the figures)."""
-    for holder in (getattr(kiosk, "switch", None), kiosk.circulation):
+    for holder in (kiosk.link, kiosk.circulation):
         busy = getattr(holder, "busy_s", None)
         if isinstance(busy, float):
             return busy
@@ -277,7 +283,7 @@ class Driver:
         self.budget_s = budget_s
         self.trace = trace  # tracemalloc: which Python lines hold the growth
         outer = kiosk.circulation
-        self.outer = CallTimer(outer) if outer is not getattr(kiosk, "switch", outer) else None
+        self.outer = CallTimer(outer) if outer is not kiosk.link else None
         self._snapshot: Any = None
         self.screen_ms: list[float] = []
         self.cue_ms: list[float] = []
@@ -342,7 +348,7 @@ class Driver:
         time.sleep(1.0)
 
     def run(self) -> None:
-        from kiosk.irbis.synthetic import book_barcode, reader_card
+        from kiosk.tools.synthetic import book_barcode, reader_card
 
         played = 0
         try:
@@ -432,7 +438,7 @@ def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.bench_app")
+    parser = argparse.ArgumentParser(prog="python -m kiosk.tools.bench.app")
     sub = parser.add_subparsers(dest="mode", required=True)
     run = sub.add_parser("run")
     run.add_argument("--config")

@@ -1,7 +1,7 @@
 """Composition: config -> gateway -> session -> screen, speech, devices, staff alerts.
 
 `Kiosk` wires the parts once; `kiosk run` (run_main) drives it on real time with a worker
-thread for the gateway, `kiosk script` (kiosk.scripting) on a virtual clock with every
+thread for the gateway, `kiosk script` (kiosk.tools.script) on a virtual clock with every
 call synchronous. Parts that are not there (no speech, no staff layer) are skipped with a
 log line: the touchscreen session works on its own.
 
@@ -28,7 +28,6 @@ from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import Clock
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
-from kiosk.core.switch import GatewaySwitch
 from kiosk.core.view import FocusItem, View
 from kiosk.ui.theme import Metrics
 
@@ -73,7 +72,10 @@ class Kiosk:
                  scripted: bool = False, gateway_url: str | None = None,
                  today: date | None = None, data_dir: str | None = None,
                  persistent: bool = True, journal_path: str | None = None,
-                 config_error: str = "") -> None:
+                 config_error: str = "",
+                 wrap_gateway: Callable[[Any], Any] | None = None) -> None:
+        """`wrap_gateway(circulation)` may put a layer between the session and the gateway
+        (kiosk script cuts the link and times it there); by default there is none."""
         self.cfg = cfg
         self.config_error = config_error
         self.clock = clock
@@ -82,12 +84,13 @@ class Kiosk:
         self.bus = EventBus(clock)
         self.executor = executor
         self.gateway: Any = None
-        self.switch: GatewaySwitch = GatewaySwitch(_NoGateway())
-        self.circulation: Any = self.switch  # what the session talks to
+        self._wrap_gateway = wrap_gateway or (lambda circulation: circulation)
+        self.link: Any = self._wrap_gateway(_NoGateway())  # the gateway as the journal sees it
+        self.circulation: Any = self.link  # what the session talks to
         self.journaled: Any = None
         self.journal_path: str | None = journal_path
         self.staff: Any = None
-        self.maintenance: Any = None  # kiosk.ui.maintenance.MaintenanceScreen when configured
+        self.maintenance: Any = None  # kiosk.maintenance.screen.MaintenanceScreen when configured
         self.session: Any = None
         self.out_of_order = False
         self.out_of_order_view = View(screen="out_of_order", lang=cfg.kiosk.default_language,
@@ -125,12 +128,12 @@ class Kiosk:
             self.gateway = open_gateway(self.cfg, url, today=today, data_dir=data_dir,
                                         persistent=persistent)
             self._closers.append(self.gateway.close)
-            self.switch = GatewaySwitch(self.gateway.circulation)
+            self.link = self._wrap_gateway(self.gateway.circulation)
         except Exception as e:  # noqa: BLE001 - an unreachable gateway is a screen, not a crash
             log.error("gateway could not be opened: %s", type(e).__name__)
             self.gateway = None
-            self.switch = GatewaySwitch(_NoGateway())
-        self.circulation = self.switch
+            self.link = self._wrap_gateway(_NoGateway())
+        self.circulation = self.link
         self._open_journal()
 
     def _open_journal(self) -> None:
@@ -157,7 +160,7 @@ class Kiosk:
         def emit(event: dict[str, Any]) -> None:
             self.post(lambda: self.bus.publish(event))
 
-        self.journaled = JournaledCirculation(self.switch, journal, self.cfg.loans,
+        self.journaled = JournaledCirculation(self.link, journal, self.cfg.loans,
                                               self.cfg.journal, emit=emit)
         self.circulation = self.journaled
 
@@ -168,9 +171,12 @@ class Kiosk:
             self.executor.submit(lambda: journaled.sync(today), lambda _result: None)
 
     def _build_session(self) -> None:
+        from kiosk.config import session_settings
         from kiosk.core.session import Session
+        from kiosk.locale.display import display_text
 
-        self.session = Session(self.circulation, self.cfg, self.clock, self.bus, self.executor,
+        self.session = Session(self.circulation, session_settings(self.cfg), self.clock,
+                               self.bus, self.executor, render_text=display_text,
                                render_speech=_render_speech(self.clock))
         # the touchscreen has a globe button that opens the language screen
         self.session.offer_language_screen = True
@@ -261,7 +267,7 @@ class Kiosk:
             return
         try:
             from kiosk.maintenance import MaintenanceActions, MaintenanceGate
-            from kiosk.ui.maintenance import MaintenanceScreen
+            from kiosk.maintenance.screen import MaintenanceScreen
         except ImportError:
             log.info("maintenance: not available")
             return
@@ -331,7 +337,7 @@ class Kiosk:
 
     def _redact_reader(self, logged_in: bool) -> None:
         """While a reader is logged in, their name and card are masked in every log line."""
-        from kiosk.logging_setup import redactor
+        from kiosk.system.logs import redactor
 
         if not logged_in:
             redactor().forget_private()
@@ -360,7 +366,7 @@ class Kiosk:
         self.executor.submit(self._probe, self._probed)
 
     def _probe(self) -> bool:
-        self.switch.is_reader("0")
+        self.link.is_reader("0")
         return True
 
     def _probed(self, result: Any) -> None:
@@ -530,7 +536,7 @@ def _secrets(cfg: Config) -> list[str]:
 def run_main(args: argparse.Namespace) -> int:
     import sys
 
-    from kiosk.logging_setup import setup_logging
+    from kiosk.system.logs import setup_logging
 
     config_error = ""
     try:
@@ -549,15 +555,12 @@ def run_main(args: argparse.Namespace) -> int:
                   secrets_to_hide=_secrets(cfg))
     for warning in getattr(cfg, "warnings", []):
         log.warning("config: %s", warning)
-    from kivy.clock import Clock as KivyClock
-
     from kiosk.core.clock import MonotonicClock
     from kiosk.core.executor import ThreadExecutor
-    from kiosk.watchdog import Watchdog
+    from kiosk.system.watchdog import Watchdog
+    from kiosk.ui import loop
 
-    def post(fn: Callable[[], None]) -> None:
-        KivyClock.schedule_once(lambda _dt: fn(), 0)
-
+    post = loop.post
     clock = MonotonicClock()
     executor = ThreadExecutor(post)
     kiosk = Kiosk(cfg, clock, executor, post, config_error=config_error)
@@ -565,15 +568,14 @@ def run_main(args: argparse.Namespace) -> int:
 
     def started(_app: Any) -> None:
         kiosk.start()
-        KivyClock.schedule_interval(lambda _dt: kiosk.tick(), 0.25)
-        KivyClock.schedule_interval(lambda _dt: kiosk.sync_journal(),
-                                    max(5.0, cfg.journal.sync_interval_s))
-        KivyClock.schedule_interval(lambda _dt: kiosk.retry_gateway(), PROBE_RETRY_S)
-        watchdog.attach(KivyClock)
-        KivyClock.schedule_once(lambda _dt: watchdog.ready("attract"), 0.5)
+        loop.every(0.25, kiosk.tick)
+        loop.every(max(5.0, cfg.journal.sync_interval_s), kiosk.sync_journal)
+        loop.every(PROBE_RETRY_S, kiosk.retry_gateway)
+        watchdog.attach(loop.kivy_clock())
+        loop.later(0.5, lambda: watchdog.ready("attract"))
 
     def stop(*_: Any) -> None:  # systemd stop: leave cleanly, close the gateway and devices
-        KivyClock.schedule_once(lambda _dt: kiosk.app.stop(), 0)
+        loop.post(lambda: kiosk.app.stop())  # kiosk.app exists once the loop runs
 
     signal.signal(signal.SIGTERM, stop)
     try:

@@ -309,7 +309,7 @@ def config_from_dict(data: dict[str, Any], source: str = "<dict>") -> Config:
 def validate_config(cfg: Config) -> Config:
     """Semantic checks (kiosk/config_checks.py): raises ConfigError listing every problem,
     each with the key, what is wrong and the fix; fills cfg.warnings."""
-    from kiosk.config_checks import validate
+    from kiosk.config.checks import validate
 
     validate(cfg)
     return cfg
@@ -319,7 +319,7 @@ def check_gateway_reachable(cfg: Config, timeout_s: float | None = None) -> str 
     """None when the gateway accepts a connection (or the embedded server is used), else a
     one-line reason for staff. A valid config with an unreachable gateway still starts:
     the app shows its out_of_order screen. See kiosk/config_checks.py."""
-    from kiosk.config_checks import check_gateway_reachable as check
+    from kiosk.config.checks import check_gateway_reachable as check
 
     return check(cfg, timeout_s)
 

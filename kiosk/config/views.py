@@ -1,0 +1,15 @@
+"""The configuration as each layer needs it: plain values, so the core never reads a Config."""
+
+from __future__ import annotations
+
+from kiosk.config.schema import Config
+from kiosk.core.settings import SessionSettings
+
+
+def session_settings(cfg: Config) -> SessionSettings:
+    s = cfg.session
+    return SessionSettings(timeout_s=s.timeout_s, warning_s=s.warning_s,
+                           double_scan_s=s.double_scan_s,
+                           summary_timeout_s=s.summary_timeout_s, receipt=s.receipt,
+                           default_language=cfg.kiosk.default_language,
+                           library_name=cfg.kiosk.library_name)

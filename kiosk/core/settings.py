@@ -1,0 +1,17 @@
+"""What the session needs to know of the configuration, as plain values (kiosk.config
+builds it with `session_settings(cfg)`; the core never reads the configuration itself)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    timeout_s: float = 60.0  # inactivity logs the reader out
+    warning_s: float = 20.0  # the warning comes this long before
+    double_scan_s: float = 2.0  # the same code again within this is a double read
+    summary_timeout_s: float = 20.0  # the summary goes back to attract after this
+    receipt: str = "ask"  # ask | always | never
+    default_language: str = "kk"
+    library_name: str = ""  # the receipt's first line

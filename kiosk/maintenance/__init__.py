@@ -1,0 +1,23 @@
+"""The staff maintenance screen: a staff card and a PIN open it; status and staff tools.
+
+gate     staff cards, PIN hashes, wrong-PIN lockout; the staff tools; `kiosk maintenance-pin`
+screen   the screen's state (keypad, tools), fed scans, taps and keys by the mode router
+"""
+
+from kiosk.maintenance.gate import (
+    PIN_ITERATIONS,
+    RESTART_EXIT_CODE,
+    ActionResult,
+    GateResult,
+    MaintenanceActions,
+    MaintenanceGate,
+    StatusLine,
+    hash_pin,
+    is_pin_hash,
+    pin_main,
+)
+
+__all__ = [
+    "PIN_ITERATIONS", "RESTART_EXIT_CODE", "ActionResult", "GateResult", "MaintenanceActions",
+    "MaintenanceGate", "StatusLine", "hash_pin", "is_pin_hash", "pin_main",
+]
