@@ -66,7 +66,14 @@ class CirculationOutcomes:
             self._next_pending()
             return
         self._busy = True
-        self.executor.submit(job, partial(self._done, action))
+        self.executor.submit(job, partial(self._done, action), self._answered)
+
+    def _answered(self, result: Any) -> None:
+        """On the worker thread, the moment the gateway answered: the success/error cue goes
+        to speech now, not after the screen is drawn (the bus's early lane)."""
+        cue = cue_for(result)
+        if cue is not None:
+            self.bus.publish_early({"event": "cue", "name": cue})
 
     def _taken_now(self, code: str) -> bool:
         """A book checked out in this very session, scanned again: renewing it would only
@@ -86,12 +93,14 @@ class CirculationOutcomes:
     def _done(self, action: Action, result: Any) -> None:
         with self._input():
             self._busy = False
+            self._heard_cue = cue_for(result)  # sent by _answered already
             try:
                 self._outcome(action, result)
             except Exception:  # noqa: BLE001 - a malformed answer must not stop the kiosk
                 log.exception("circulation answer could not be used")
                 self._refused("gateway_unavailable", action[1] if len(action) > 1 else "")
             finally:
+                self._heard_cue = None
                 self._next_pending()
 
     def _next_pending(self) -> None:
@@ -217,6 +226,20 @@ class CirculationOutcomes:
         reasons = sorted({r.reason for r in result.refused})
         for reason in reasons:
             self._say(f"reason.{reason}")
+
+
+def cue_for(result: Any) -> str | None:
+    """The cue an answer of the gateway gets (the first cue its outcome emits)."""
+    if isinstance(result, BaseException):
+        return "error"
+    tag = result[0]
+    if tag in ("login", "new_card", "loan"):
+        return "success"
+    if tag == "new_card_refused":
+        return "error"
+    if tag == "renew_all":
+        return "success" if result[1].renewed else "error"
+    return None
 
 
 def old_title(session: Any, barcode: str) -> str:

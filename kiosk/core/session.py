@@ -133,6 +133,7 @@ class Session(CirculationOutcomes, Navigation):
         self.alert_state: str | None = None
         self._busy = False
         self._pending: deque[Action] = deque()
+        self._heard_cue: str | None = None  # the worker sent this cue early for the answer
         self._shown_screen = ""
         self.lang = self.default_lang
         self.contrast = False
@@ -208,7 +209,12 @@ class Session(CirculationOutcomes, Navigation):
         self.bus.publish({"event": event, **fields})
 
     def _cue(self, name: str) -> None:
-        self._emit("cue", name=name)
+        if self._heard_cue == name:
+            # speech had it from the worker at the answer; the rest get it in its usual place
+            self._heard_cue = None
+            self.bus.publish({"event": "cue", "name": name}, sent_early=True)
+        else:
+            self._emit("cue", name=name)
 
     def _say(self, msg: str, params: dict[str, Any] | None = None, private: bool = False) -> None:
         self.speaker.say(msg, self.lang, params, private)

@@ -25,5 +25,5 @@ def attach_speech(bus: Any, config: Any, simulated: bool = False, sink: Any = No
         speaker = Speaker(config, sink=NullSink("loudspeaker"), warm=False)
     else:
         speaker = Speaker(config)
-    bus.subscribe(speaker.handle_event)
+    bus.subscribe(speaker.handle_event, any_thread=True)  # cues at the gateway's answer
     return speaker
