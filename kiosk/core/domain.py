@@ -26,6 +26,8 @@ REASONS: tuple[str, ...] = (
     "offline_limit",
     "out_of_service",  # the kiosk itself cannot record a loan (e.g. its disk is full)
 )
+# Given by the circulation already; they join REASONS with their words and speech (issue 16).
+PENDING_REASONS: tuple[str, ...] = ("not_on_loan",)  # a return that matches no open loan
 
 
 class Refused(Exception):
@@ -35,7 +37,7 @@ class Refused(Exception):
     """
 
     def __init__(self, reason: str, code: str = "", detail: str = "") -> None:
-        if reason not in REASONS:
+        if reason not in REASONS and reason not in PENDING_REASONS:
             raise ValueError(f"unknown reason code {reason!r}")
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
@@ -69,6 +71,19 @@ class Loan:
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """A request (IRBIS RQST) holding a copy for a reader: at login, the reader's own books
+    waiting on the reserve shelf; on a return, the request the returned copy is wanted for."""
+
+    barcode: str
+    title: str  # brief description (RQST 201, else the catalogue's)
+    place: str  # where it is collected (RQST 102, else the copy's 910^D)
+    since: str = ""  # YYYYMMDD the copy was put aside (RQST 43); "" while only requested
+    card: str = ""  # the requester (a card number, never a name)
+    request: int = 0  # the RQST record's MFN
+
+
+@dataclass(frozen=True)
 class Reader:
     card: str
     first_name: str  # shown and spoken only to the patron (headphones for speech)
@@ -76,6 +91,7 @@ class Reader:
     mfn: int
     loans: tuple[Loan, ...] = ()
     category: str = ""
+    waiting: tuple[Reservation, ...] = ()  # requested copies on the reserve shelf for them
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,7 @@ class LoanResult:
 class ReturnResult:
     barcode: str
     title: str
+    reserved: Reservation | None = None  # someone's request waits for it: the reserved box
 
 
 @dataclass(frozen=True)

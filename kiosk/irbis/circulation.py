@@ -23,6 +23,7 @@ from kiosk.core.domain import (
     Reader,
     Refused,
     RenewAllResult,
+    Reservation,
     ReturnResult,
     format_ymd,
 )
@@ -71,7 +72,7 @@ class IrbisCirculation:
             self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
             assert rec is not None
             self._remember(card, rec)
-            return self._reader_view(rec, today)
+            return self._reader_view(rec, today, self._waiting(card))
 
     def is_item(self, code: str) -> bool:
         with self._gateway():
@@ -141,9 +142,8 @@ class IrbisCirculation:
                 rules.loan_field(fresh, self.catalog_db, self.place, self.operator, today, now, due)
             )
             rules.issue_copy(fresh.field)
-            for req in reqs:
-                rules.close_request(req, today)
-            return [fresh_reader, book, *reqs]
+            fulfilled = [req for req in reqs if rules.fulfil_request(req, today)]
+            return [fresh_reader, book, *fulfilled]
 
         saved = self._update(keys, [reader, copy.record, *own], lend)
         if saved:
@@ -204,12 +204,13 @@ class IrbisCirculation:
             if not rules.is_valid_code(barcode):
                 raise Refused("unknown_item", barcode)
             found = self._borrower(barcode)
+            copy = None
             if found is None:
                 copy = self._copy(barcode)  # an inventory number: find the loan by the barcode
                 if copy is not None and copy.barcode != barcode:
                     found = self._borrower(copy.barcode)
-            if found is None:
-                raise Refused("unknown_item", barcode, "not on loan")
+            if found is None:  # a copy nobody has on loan, or no copy at all
+                raise Refused("unknown_item" if copy is None else "not_on_loan", barcode)
             reader, loan = found
             code = rules.loan_code(loan)
             db = loan.get("G") or self.catalog_db
@@ -225,7 +226,7 @@ class IrbisCirculation:
                 fresh_reader, *books = records
                 fresh_loan = rules.find_open_loan(fresh_reader, code)
                 if fresh_loan is None:
-                    raise Refused("unknown_item", barcode, "returned meanwhile")
+                    raise Refused("not_on_loan", barcode, "returned meanwhile")
                 rules.close_loan(fresh_loan, today, now)
                 for book in books:
                     fresh_copy = rules.find_copy([book], code)
@@ -234,7 +235,9 @@ class IrbisCirculation:
                 return [fresh_reader, *books]
 
             self._update(keys, first, give_back)
-            return ReturnResult(code, loan.get("C"))
+            log.info("return saved (reader mfn %s)", reader.mfn)
+            reserved = self._wanted(copy, rules.card_of(reader)) if copy is not None else None
+            return ReturnResult(code, loan.get("C"), reserved)
 
     # ------------------------------------------------------------------ helpers
 
@@ -324,7 +327,8 @@ class IrbisCirculation:
         return rules.card_of(found[0]) if found else None
 
     def _requests(self, copy: Field) -> list[Record]:
-        """Open RQST requests naming this copy (910 of a copy or 40 of a loan)."""
+        """Live RQST requests (open or reserved) naming this copy (910 of a copy or 40 of a
+        loan); H= indexes the request's 910 (inventory number and barcode)."""
         code = copy.get("H") or copy.get("B")
         if not self.requests_db or not rules.is_valid_code(code):
             return []
@@ -338,7 +342,67 @@ class IrbisCirculation:
             return []
         return rules.requests_for(found, copy)
 
-    def _reader_view(self, rec: Record, today: date) -> Reader:
+    def _wanted(self, copy: rules.CopyRef, borrower: str) -> Reservation | None:
+        """The oldest live request of someone else naming a just-returned copy (it goes to
+        the reserved box), or None. Asked after the save: a failure here loses nothing."""
+        try:
+            waiting = [r for r in self._requests(copy.field) if rules.card_of(r) != borrower]
+        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
+            log.warning("requests not checked after a return (%s)", type(exc).__name__)
+            return None
+        if not waiting:
+            return None
+        req = min(waiting, key=lambda r: (r.fm(40).strip() or "99999999", r.mfn))
+        log.info("returned copy is requested (request mfn %s): reserved box", req.mfn)
+        return self._reservation(req, copy)
+
+    def _waiting(self, card: str) -> tuple[Reservation, ...]:
+        """The reader's reserved requests (RQST status 2) whose copy is on the reserve shelf
+        (910^A 9): one RQST search-and-read, and one catalogue search only when there are
+        any. A failure here never stops a login: the list is simply empty."""
+        if not self.requests_db:
+            return ()
+        try:
+            found = self.client.search_records(self.requests_db, f'"RS={card}" * "I=2"')
+            reqs = [
+                r for r in found
+                if rules.card_of(r) == card and rules.is_live_request(r)
+                and rules.request_status(r) == rules.REQUEST_RESERVED and rules.request_copy_code(r)
+            ]
+            by_db: dict[str, list[Record]] = {}
+            for r in reqs:
+                by_db.setdefault(r.fm(1).strip() or self.catalog_db, []).append(r)
+            out: list[Reservation] = []
+            for db, group in by_db.items():
+                codes = sorted({rules.request_copy_code(r) for r in group if rules.is_valid_code(rules.request_copy_code(r))})
+                if not codes:
+                    continue
+                books = [b for b in self.client.search_records(db, " + ".join(f'"IN={c}"' for c in codes))
+                         if not b.status & 1]
+                for r in group:
+                    copy = rules.find_copy(books, rules.request_copy_code(r))
+                    if copy is not None and rules.status(copy.field) == rules.RESERVE_SHELF:
+                        out.append(self._reservation(r, copy))
+            return tuple(out)
+        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
+            log.warning("waiting requests not checked at login (%s)", type(exc).__name__)
+            return ()
+
+    @staticmethod
+    def _reservation(req: Record, copy: rules.CopyRef) -> Reservation:
+        place = req.fm(102).strip()
+        if place in ("", "*"):
+            place = copy.field.get("D").strip()
+        return Reservation(
+            barcode=copy.barcode,
+            title=req.fm(201).strip() or rules.brief(copy.record),
+            place=place,
+            since=req.fm(43).strip(),
+            card=rules.card_of(req),
+            request=req.mfn,
+        )
+
+    def _reader_view(self, rec: Record, today: date, waiting: tuple[Reservation, ...] = ()) -> Reader:
         return Reader(
             card=rules.card_of(rec),
             first_name=rec.fm(11).strip(),
@@ -346,6 +410,7 @@ class IrbisCirculation:
             mfn=rec.mfn,
             loans=tuple(rules.loan_view(f, today) for f in rules.open_loans(rec)),
             category=rec.fm(50).strip(),
+            waiting=waiting,
         )
 
     @staticmethod

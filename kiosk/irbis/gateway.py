@@ -132,7 +132,7 @@ def write_demo(target: Path, today: date) -> dict[str, list[Path]]:
     for db in DEMO_DATABASES:
         records = parse_plaintext((DEMO_DIR / f"{db}.txt").read_text(encoding="utf-8"))
         for rec in records:
-            redate(rec, today)
+            redate(rec, today, db=db)
         path = target / f"{db}.txt"
         path.write_text(format_plaintext(records), encoding="utf-8")
         loads[db] = [path]
@@ -146,8 +146,9 @@ def _shift_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def redate(rec: Record, today: date, anchor: date = DEMO_ANCHOR) -> None:
-    """Move a demo record's dates from `anchor` to `today` (see the module doc)."""
+def redate(rec: Record, today: date, anchor: date = DEMO_ANCHOR, db: str = "RDR") -> None:
+    """Move a demo record's dates from `anchor` to `today` (see the module doc). In RQST,
+    40/41/42/43 are plain dates and 44^B the refusal's date; in RDR, 40 is a loan."""
     days = (today - anchor).days
     years = today.year - anchor.year
     if days == 0:
@@ -161,11 +162,16 @@ def redate(rec: Record, today: date, anchor: date = DEMO_ANCHOR) -> None:
         d = parse_ymd(text[:8])
         return format_ymd(min(_shift_years(d, years), today)) + text[8:] if d else text
 
+    if db.upper() == "RQST":
+        for f in rec.fields:
+            if f.tag in (40, 41, 42, 43):
+                f.value = by_days(f.value)
+            elif f.tag == 44:
+                _shift_subfields(f, "B", by_days)
+        return
     for f in rec.fields:
-        if f.tag == 40 or (f.tag == 44 and f.get("D")):
+        if f.tag == 40:
             _shift_subfields(f, "DELF", by_days)
-        elif f.tag == 31:
-            f.value = by_days(f.value)
         elif f.tag in (51, 52, 21):
             f.value = by_years(f.value)
 

@@ -12,8 +12,12 @@ Conventions (also in kiosk/irbis/demo/README.md):
   current year.
 - Reserve shelf (910^A 9): the copy is held for a reader; only the reader with an open RQST
   request for it may take it, everyone else is refused with `reserved`.
-- RQST request: field 30 = requester's card, 910 ^H/^B = the requested copy, field 44 =
-  state (absent, empty or "0" = open; anything else = fulfilled or cancelled).
+- RQST request, in IRBIS's layout (docs: "RQST layout" in kiosk/irbis/demo/README.md): 30 reader
+  id, 31 reader brief, 1 catalogue db, 40 request date, 41 fulfilment date, 43 reservation date,
+  44 refusal (^A reason, ^B date: written by staff, never by the kiosk), 102 place, 50
+  responsible, 201 book brief, 903 shelfmark, 910 the issued/reserved copy (^B inventory number,
+  ^H barcode). Status (index I=, from 40/41/43/44): 3 refused (44), else 1 fulfilled (41), else
+  2 reserved (43), else 0 open. A live request (0 or 2) whose 910 names a copy holds that copy.
 - An overdue loan may still be renewed (renewing is how a patron puts it right); the
   overdue block stops new checkouts only.
 - A renewal never shortens a loan: new due = max(current due, today + renewal_days); one that
@@ -211,14 +215,35 @@ def group_free(copy: Field) -> int:
     return _num(copy, "1") - _num(copy, "2")
 
 
-def is_open_request(req: Record) -> bool:
-    state = req.fm(44).strip()
-    return state in ("", "0")
+REQUEST_OPEN, REQUEST_FULFILLED, REQUEST_RESERVED, REQUEST_REFUSED = "0", "1", "2", "3"
+
+
+def request_status(req: Record) -> str:
+    """The RQST status as IRBIS's I= index derives it from fields 40, 41, 43 and 44."""
+    if any(f.text().strip() for f in req.all(44)):
+        return REQUEST_REFUSED
+    if req.fm(41).strip():
+        return REQUEST_FULFILLED
+    if req.fm(43).strip():
+        return REQUEST_RESERVED
+    return REQUEST_OPEN
+
+
+def is_live_request(req: Record) -> bool:
+    return not req.status & 1 and request_status(req) in (REQUEST_OPEN, REQUEST_RESERVED)
+
+
+def request_copy_code(req: Record) -> str:
+    """The code of the copy a request names (910^H, else 910^B; "" = the edition only)."""
+    for f in req.all(910):
+        if f.get("H") or f.get("B"):
+            return f.get("H") or f.get("B")
+    return ""
 
 
 def requests_for(requests: list[Record], copy: Field) -> list[Record]:
-    """Open RQST requests naming this copy."""
-    return [r for r in requests if is_open_request(r) and any(copy_matches(f, copy) for f in r.all(910))]
+    """Live RQST requests (open or reserved) naming this copy."""
+    return [r for r in requests if is_live_request(r) and any(copy_matches(f, copy) for f in r.all(910))]
 
 
 def reserved_by_other(requests: list[Record], copy: Field, card: str) -> bool:
@@ -367,10 +392,15 @@ def close_loan(loan: Field, today: date, now: datetime) -> None:
     loan.set("2", now.strftime("%H%M%S"))
 
 
-def close_request(req: Record, today: date) -> None:
-    """Mark an RQST request fulfilled (field 44 = "1", ^D the date)."""
-    req.remove(44)
-    req.append(Field.parse(44, f"1^D{format_ymd(today)}"))
+def fulfil_request(req: Record, today: date) -> bool:
+    """Mark a live RQST request fulfilled: field 41 = today (status index I= becomes 1).
+    Nothing else changes (43 stays as the reservation's history; 44 is never written).
+    Returns False when the request was not live (nothing written)."""
+    if not is_live_request(req):
+        return False
+    req.remove(41)
+    req.append(Field(41, format_ymd(today)))
+    return True
 
 
 def has_guid_first(rec: Record) -> bool:

@@ -169,7 +169,8 @@ class JournaledCirculation:
             if not _offline(e):
                 self._close(tx, "refused", reason=e.reason)
             raise
-        self._close(tx, "done")
+        # a copy someone has requested goes to the reserved box: the entry says so (no card)
+        self._close(tx, "done", reason="reserved" if result.reserved is not None else "")
         return result
 
     # --- reconciliation and sync -----------------------------------------------------
@@ -194,8 +195,9 @@ class JournaledCirculation:
 
     def _settle(self, entry: Entry, today: date) -> str:
         if entry.kind == "return":
-            # Returns are made by staff from `kiosk circ`, which knows no card: an
-            # interrupted one is left for staff to check at the desk.
+            # A return knows no card (a book drop, or `kiosk circ return`), so whether an
+            # interrupted one was applied cannot be asked safely (the copy may be lent
+            # again by then): it is left for staff to check at the desk.
             self._close(entry.id, "abandoned", reason="check_copy")
             return "abandoned"
         card = entry.card or ""

@@ -16,7 +16,7 @@ from kiosk.core.domain import Refused
 from kiosk.irbis.circulation import IrbisCirculation
 from kiosk.irbis.client import IrbisClient
 from kiosk.irbis.gateway import write_demo
-from kiosk.irbis.record import GUID_TAG, Record
+from kiosk.irbis.record import GUID_TAG, Field, Record
 from kiosk.irbis.server import start_server
 
 TODAY = date(2026, 11, 25)
@@ -94,7 +94,7 @@ def frozen(tmp_path_factory: pytest.TempPathFactory, demo: dict[str, list[Path]]
     """One server shared by tests that must change nothing (refusals), with its snapshot."""
     library = Library(tmp_path_factory.mktemp("frozen"), demo)
     library.before = library.snapshot()
-    assert len(library.before) == 35 + 45 + 5
+    assert len(library.before) == 35 + 45 + 7
     yield library
     library.close()
 
@@ -232,12 +232,75 @@ def test_checkout_refusals_change_nothing(frozen: Library, card: str, code: str,
     assert frozen.snapshot() == frozen.before
 
 
-def test_reserved_copy_goes_to_its_requester_and_closes_the_request(lib: Library) -> None:
+def test_reserved_copy_goes_to_its_requester_and_fulfils_the_request(lib: Library) -> None:
+    """Read back independently (TCP, by IRBIS's own indexes): 41 = today, I=1, no 44, and
+    nothing else in the request changed; the copy went 9 -> 1 with the loan."""
+    (mfn,) = lib.peek.search("RQST", '"RS=100126" * "I=2"')
+    before = lib.peek.read_record("RQST", mfn)
     assert lib.circ.checkout("100126", "000010150", TODAY).due == "20261209"
     assert lib.copy("000010150").startswith("^A1^")
-    requests = [lib.peek.read_record("RQST", m) for m in lib.peek.search("RQST", '"H=000010150"')]
-    states = {r.fm(30): r.fm(44) for r in requests}
-    assert states == {"100124": "1^D20261012", "100126": "1^D20261125"}
+    after = lib.peek.read_record("RQST", mfn)
+    assert texts(after) == texts(before) + [(41, "20261125")]
+    assert after.all(44) == [] and after.fm(43) == before.fm(43)
+    assert lib.peek.search("RQST", '"RS=100126" * "I=1"') == [mfn]
+    assert lib.peek.search("RQST", '"RS=100126" * "I=2"') == []
+    assert lib.reader("100126").all(40)[-1].get("H") == "000010150"
+    # the older, fulfilled request of 100124 is untouched
+    (old,) = lib.peek.search("RQST", '"RS=100124"')
+    assert lib.peek.read_record("RQST", old).fm(41) == "20261012"
+
+
+def test_the_loan_and_the_fulfilment_are_one_group_save(lib: Library, monkeypatch) -> None:
+    saves: list[list[str]] = []
+    real = lib.circ.client.write_records
+    monkeypatch.setattr(lib.circ.client, "write_records",
+                        lambda records, *a, **k: saves.append([r.database for r in records]) or real(records, *a, **k))
+    lib.circ.checkout("100109", "000010030", TODAY)
+    assert saves == [["RDR", "IBIS", "RQST"]]
+
+
+def test_a_refused_request_holds_nothing_and_is_never_written(lib: Library) -> None:
+    (refusal,) = lib.peek.search("RQST", '"I=3"')
+    before = texts(lib.peek.read_record("RQST", refusal))
+    assert refused(lib.circ.checkout, "100127", "000010030", TODAY) == "reserved"  # still 100109's
+    lib.circ.checkout("100109", "000010030", TODAY)
+    assert texts(lib.peek.read_record("RQST", refusal)) == before
+
+
+def test_login_tells_the_reader_their_books_are_waiting(lib: Library) -> None:
+    (w,) = lib.circ.identify("100126", TODAY).waiting
+    assert (w.barcode, w.title, w.place, w.since, w.card) == (
+        "000010150", "Маршак С. Я. Кошкин дом", "ЧЗ", "20261122", "100126")
+    (w,) = lib.circ.identify("100133", TODAY).waiting
+    assert (w.barcode, w.place) == ("000010185", "АБ")
+    assert lib.circ.identify("100101", TODAY).waiting == ()  # open request, copy still on loan
+    assert lib.circ.identify("100122", TODAY).waiting == ()  # open request, copy not put aside
+    assert lib.circ.identify("100127", TODAY).waiting == ()  # refused
+    assert lib.circ.identify("100124", TODAY).waiting == ()  # fulfilled
+    lib.circ.checkout("100126", "000010150", TODAY)
+    assert lib.circ.identify("100126", TODAY).waiting == ()
+
+
+def test_waiting_costs_one_search_and_one_more_only_when_there_are_any(lib: Library, monkeypatch) -> None:
+    calls: list[str] = []
+    real = lib.circ.client.search_records
+    monkeypatch.setattr(lib.circ.client, "search_records",
+                        lambda db, expr, *a: calls.append(db) or real(db, expr, *a))
+    lib.circ.identify("100102", TODAY)
+    assert calls == ["RDR", "RQST"]
+    calls.clear()
+    lib.circ.identify("100126", TODAY)
+    assert calls == ["RDR", "RQST", "IBIS"]
+
+
+def test_a_reserved_copy_not_yet_on_the_shelf_is_not_announced(lib: Library) -> None:
+    (mfn,) = lib.peek.search("RQST", '"RS=100122"')
+    req = lib.peek.read_record("RQST", mfn)
+    req.fields.append(Field(43, "20261124"))  # reserved in RQST, but the copy is still at 0
+    lib.peek.write_record("RQST", req)
+    assert lib.circ.identify("100122", TODAY).waiting == ()
+    assert refused(lib.circ.checkout, "100101", "000010040", TODAY) == "reserved"
+    assert lib.circ.checkout("100122", "000010040", TODAY).due == "20261209"
 
 
 def test_scanning_an_own_loan_renews_it(lib: Library) -> None:
@@ -351,15 +414,38 @@ def test_return_by_inventory_number(lib: Library) -> None:
     assert lib.copy("000010101").startswith("^A0^")
 
 
-@pytest.mark.parametrize("code", ["000010001", "999999999", "0000100", "", "abc\x00"])
-def test_return_of_something_not_on_loan(frozen: Library, code: str) -> None:
-    assert refused(frozen.circ.return_item, code, TODAY) == "unknown_item"
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [("000010001", "not_on_loan"), ("10001", "not_on_loan"), ("000010030", "not_on_loan"),
+     ("999999999", "unknown_item"), ("0000100", "unknown_item"), ("", "unknown_item"), ("abc\x00", "unknown_item")],
+)
+def test_return_of_something_not_on_loan(frozen: Library, code: str, reason: str) -> None:
+    assert refused(frozen.circ.return_item, code, TODAY) == reason
     assert frozen.snapshot() == frozen.before
 
 
 def test_return_twice(lib: Library) -> None:
-    lib.circ.return_item("000010005", TODAY)
-    assert refused(lib.circ.return_item, "000010005", TODAY) == "unknown_item"
+    assert lib.circ.return_item("000010005", TODAY).reserved is None
+    assert refused(lib.circ.return_item, "000010005", TODAY) == "not_on_loan"
+
+
+def test_return_of_a_requested_copy_goes_to_the_reserved_box(lib: Library, caplog) -> None:
+    """000010110 (on loan to 100108) is requested by 100101: the return is written as any
+    other (910^A 0, the request untouched: staff put it aside) and says who waits, by card
+    and request, never by name in the log."""
+    (mfn,) = lib.peek.search("RQST", '"H=000010110"')
+    before = texts(lib.peek.read_record("RQST", mfn))
+    with caplog.at_level("INFO"):
+        result = lib.circ.return_item("000010110", TODAY)
+    assert result.reserved is not None
+    assert (result.reserved.card, result.reserved.request, result.reserved.barcode) == ("100101", mfn, "000010110")
+    assert result.reserved.title == "Носов Н. Н. Витя Малеев в школе и дома" and result.reserved.place == "АБ"
+    assert lib.copy("000010110").startswith("^A0^")
+    assert texts(lib.peek.read_record("RQST", mfn)) == before
+    assert "Сейітова" not in caplog.text and "Айгерім" not in caplog.text and "100101" not in caplog.text
+    # on the shelf again, it is still held for the requester
+    assert refused(lib.circ.checkout, "100102", "000010110", TODAY) == "reserved"
+    assert lib.circ.checkout("100101", "000010110", TODAY).due == "20261209"
 
 
 def test_full_cycle_loans_view(lib: Library) -> None:

@@ -86,6 +86,20 @@ def test_requests_name_real_copies_and_real_readers() -> None:
     for req in RQST:
         assert rules.card_of(req) in cards
         assert rules.find_copy(IBIS, req.fm(910, "H")) is not None
+        assert req.fm(1) == "IBIS" and req.fm(40) and req.fm(201) and req.fm(903)
+
+
+def test_requests_are_in_irbis_layout_and_match_the_shelf() -> None:
+    """Status from 40/41/43/44 as IRBIS's I= index; every reserve-shelf copy is held by
+    exactly one reserved request; nothing marks a request in field 44 but a refusal."""
+    statuses = Counter(rules.request_status(r) for r in RQST)
+    assert statuses == Counter({"0": 2, "1": 1, "2": 3, "3": 1})
+    for req in RQST:
+        for f in req.all(44):
+            assert f.get("A") and parse_ymd(f.get("B")), f.text()
+    shelf = {f.get("H") for f in COPIES if rules.status(f) == rules.RESERVE_SHELF}
+    reserved = [rules.request_copy_code(r) for r in RQST if rules.request_status(r) == "2"]
+    assert sorted(reserved) == sorted(shelf)
 
 
 def test_readme_lists_every_reader_and_only_real_codes() -> None:
@@ -153,10 +167,11 @@ def test_demo_situations_hold_on_any_day(tmp_path: Path, today: date) -> None:
     write_demo(tmp_path, today)
     readers = load("RDR", tmp_path)
     assert situations(readers, today) == EXPECTED
-    # the copies are untouched; only dates move
+    # the copies are untouched; only dates move (IBIS carries none)
     assert (tmp_path / "IBIS.txt").read_text(encoding="utf-8") == (DEMO_DIR / "IBIS.txt").read_text(encoding="utf-8")
     for req in load("RQST", tmp_path):
-        assert parse_ymd(req.fm(31)) <= today
+        assert parse_ymd(req.fm(40)) <= today
+        assert [rules.request_status(r) for r in load("RQST", tmp_path)] == [rules.request_status(r) for r in RQST]
 
 
 def test_anchor_day_copies_files_unchanged(tmp_path: Path) -> None:

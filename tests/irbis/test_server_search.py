@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.irbis.plaintext import parse_plaintext
+from kiosk.irbis.record import Field
 from kiosk.irbis.server.index import terms_of
 from kiosk.irbis.server.search import SearchSyntaxError, evaluate
 
@@ -78,8 +79,11 @@ def test_catalogue_terms_skip_lost_copies():
 
 
 def test_request_terms_and_deleted_records():
-    (rec,) = parse_plaintext("#30: 100101\n#910: ^A0^H000010001\n*****\n")
-    assert terms_of("RQST", rec) == {"RI=100101", "H=000010001"}
+    (rec,) = parse_plaintext("#30: 100101\n#40: 20261120\n#903: 84/7\n#910: ^B10001^H000010001\n*****\n")
+    assert terms_of("RQST", rec) == {"I=0", "RS=100101", "H=000010001", "H=10001", "IS=84/7", "DZ=20261120"}
+    for tag, text, status in ((43, "20261121", "I=2"), (41, "20261122", "I=1"), (44, "^A01^B20261123", "I=3")):
+        rec.fields.append(Field.parse(tag, text))
+        assert status in terms_of("RQST", rec) and len([t for t in terms_of("RQST", rec) if t[:2] == "I="]) == 1
     rec.status = 1  # logically deleted
     assert terms_of("RQST", rec) == set()
     assert terms_of("OTHER", rec) == set()

@@ -159,3 +159,53 @@ def test_journal_survives_reopen(tmp_path):
     again = Journal(tmp_path / "x.sqlite3")
     [entry] = again.unfinished()
     assert (entry.id, entry.card, entry.state) == (tx, "123456", "pending")
+
+
+# ---------------------------------------------------------------- returns (issue 16)
+
+
+def test_return_is_journaled_like_a_loan(gateway, tmp_path):
+    circ, peek = make_circulation(gateway, tmp_path)
+    circ.checkout(CARD, book_barcode(5), TODAY)
+    result = circ.return_item(book_barcode(5), TODAY)
+    assert (result.barcode, result.reserved) == (book_barcode(5), None)
+    assert circ.loans(CARD, TODAY) == []
+    with pytest.raises(Refused) as e:
+        circ.return_item(book_barcode(5), TODAY)
+    assert e.value.reason == "not_on_loan"
+    entries = [(x.kind, x.state, x.reason, x.barcode) for x in circ.journal.entries()]
+    assert entries[1:] == [("return", "done", "", book_barcode(5)), ("return", "refused", "not_on_loan", book_barcode(5))]
+    # the copy is free again in IRBIS: 910^A 0 and no open loan under H=
+    (mfn,) = peek.search("IBIS", f'"IN={book_barcode(5)}"')
+    copy = [f for f in peek.read_record("IBIS", mfn).all(910) if f.get("H") == book_barcode(5)][0]
+    assert copy.get("A") == "0" and peek.search("RDR", f'"H={book_barcode(5)}"') == []
+
+
+def test_interrupted_return_is_left_for_staff(gateway, tmp_path):
+    circ, _ = make_circulation(gateway, tmp_path)
+    circ.checkout(CARD, book_barcode(6), TODAY)
+    gateway.down()
+    with pytest.raises(Refused) as e:
+        circ.return_item(book_barcode(6), TODAY)
+    assert e.value.reason == "gateway_unavailable"
+    assert [(x.kind, x.state) for x in circ.journal.unfinished()] == [("return", "pending")]
+    gateway.restart()
+    assert circ.sync(TODAY) == {"abandoned": 1}
+    assert [x.reason for x in circ.journal.entries() if x.kind == "return"] == ["check_copy"]
+
+
+def test_return_of_a_requested_copy_is_journaled_as_reserved(tmp_path):
+    from kiosk.irbis.gateway import write_demo
+
+    from .conftest import Gateway
+
+    gw = Gateway(tmp_path / "irbis", write_demo(tmp_path / "demo", TODAY))
+    try:
+        circ, _ = make_circulation(gw, tmp_path)
+        result = circ.return_item("000010110", TODAY)  # on loan to 100108, requested by 100101
+        assert result.reserved is not None and result.reserved.card == "100101"
+        [entry] = circ.journal.entries()
+        assert (entry.kind, entry.state, entry.reason) == ("return", "done", "reserved")
+        assert b"100101" not in (tmp_path / "j.sqlite3").read_bytes()
+    finally:
+        gw.down()

@@ -58,12 +58,31 @@ def ibis_terms(rec: Record) -> set[str]:
     return t
 
 
+def rqst_status(rec: Record) -> str:
+    """I= as IRBIS forms it from fields 40, 41, 43, 44: 3 refused (44), else 1 fulfilled
+    (41), else 2 reserved (43), else 0 open."""
+    if any(f.text().strip() for f in rec.all(44)):
+        return "3"
+    if any(f.text().strip() for f in rec.all(41)):
+        return "1"
+    if any(f.text().strip() for f in rec.all(43)):
+        return "2"
+    return "0"
+
+
 def rqst_terms(rec: Record) -> set[str]:
-    t: set[str] = set()
+    """RQST: I= status, RS= reader id (30), H= the copy (910 inventory number and barcode),
+    IS= edition (903), DZ= request date (40)."""
+    t: set[str] = {"I=" + rqst_status(rec)}
     for f in rec.all(30):
-        _add(t, "RI=", f.value)
+        _add(t, "RS=", f.value)
     for f in rec.all(910):
         _add(t, "H=", f.get("H"))
+        _add(t, "H=", f.get("B"))
+    for f in rec.all(903):
+        _add(t, "IS=", f.value)
+    for f in rec.all(40):
+        _add(t, "DZ=", f.value)
     return t
 
 
