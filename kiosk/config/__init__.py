@@ -7,6 +7,7 @@ gateway_checks  the [gateway] row of that table: url, databases, the password fi
 problem         a Problem: the key with its value, what is wrong, the fix
 paths           the one state-directory rule (state_dir) and the journal's place
 reach           whether the configured gateway answers (check_gateway_reachable)
+wiring          the suggested GPIO wiring (SUGGESTED_WIRING) from the key table
 views           the configuration as plain values for a layer (session_settings for the core)
 cli             `kiosk config-check`
 """
@@ -32,9 +33,10 @@ from kiosk.config.schema import (
     UiSection,
 )
 from kiosk.config.views import session_settings
+from kiosk.config.wiring import SUGGESTED_WIRING
 
 __all__ = [
-    "CHECKS", "Config", "ConfigError", "GatewaySection", "HardwareSection", "JournalSection",
+    "CHECKS", "SUGGESTED_WIRING", "Config", "ConfigError", "GatewaySection", "HardwareSection", "JournalSection",
     "KioskSection", "LoansSection", "LoggingSection", "MaintenanceSection", "Problem",
     "SessionSection", "SpeechSection", "StaffSection", "UiSection", "check_gateway_reachable",
     "config_from_dict", "fill_section", "journal_path", "load_config", "section_problems",
