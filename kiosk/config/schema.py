@@ -179,7 +179,7 @@ class SpeechSection:
 
 @dataclass
 class MaintenanceSection:
-    """The staff maintenance screen (kiosk/maintenance.py): a staff card, then a PIN.
+    """The staff maintenance screen (kiosk/maintenance): a staff card, then a PIN.
     staff = [{card = "...", pin = "pbkdf2_sha256$...", name = "..."}]; PINs are hashed
     with `kiosk maintenance-pin`."""
 
@@ -191,7 +191,7 @@ class MaintenanceSection:
 
 @dataclass
 class LoggingSection:
-    """Logs go to the journal (journalctl -u kiosk), redacted (kiosk/logging_setup.py)."""
+    """Logs go to the journal (journalctl -u kiosk), redacted (kiosk/system/logs.py)."""
 
     level: str = "INFO"  # DEBUG | INFO | WARNING | ERROR
     card_lengths: list[int] = field(default_factory=list)  # digits of a card; [] = 6 to 16
@@ -210,6 +210,6 @@ class Config:
     speech: SpeechSection = field(default_factory=SpeechSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     logging: LoggingSection = field(default_factory=LoggingSection)
-    extra: dict[str, Any] = field(default_factory=dict)  # sections not (yet) typed
+    extra: dict[str, Any] = field(default_factory=dict)  # tables the schema has no section for, kept as read
     source: str = "<defaults>"
     warnings: list[str] = field(default_factory=list)  # problems the kiosk can live with (logged)

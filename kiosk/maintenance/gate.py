@@ -10,7 +10,7 @@ a test print, a sound test, restarting the app (exit code 75: systemd starts it 
 shutting the Raspberry Pi down (`systemctl poweroff`, allowed for the kiosk user by the
 polkit rule install.sh writes).
 
-Wiring (for kiosk/app.py):
+Wiring (kiosk/app/compose.py does this):
     gate = MaintenanceGate(cfg.maintenance, clock.now, state_file=<data dir>/maintenance.json)
     if gate.is_staff_card(code): result = gate.start(code) ... gate.enter_pin(pin)
     tools = MaintenanceActions(cfg, device_checks={"printer": ...}, test_print=...,
