@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.languages import DEFAULT_LANGUAGE
+
 
 class ConfigError(ValueError):
     """A configuration the kiosk cannot start with; the text names the key and the fix.
@@ -29,7 +31,7 @@ class KioskSection:
     place: str = "КИОСК1"  # written to 40^V
     operator: str = "kiosk1"  # written to 40^I
     library_name: str = "Абай атындағы облыстық балалар кітапханасы"
-    default_language: str = "kk"
+    default_language: str = DEFAULT_LANGUAGE  # one of kiosk.core.languages.LANGUAGES
     data_dir: str = ""  # journal, caches; "" = ~/.local/state/kiosk (or $STATE_DIRECTORY)
 
 
@@ -109,7 +111,6 @@ class StaffSection:
     # pins (kiosk and call point alike): [hardware] call_button_pin, call_lamp_pin, desk_lamp_pin
 
 
-
 @dataclass
 class JournalSection:
     """The transaction journal and the offline policy (kiosk/journal)."""
@@ -134,7 +135,7 @@ class HardwareSection:
     scanner_max_length: int = 64
     scanner_prefix: str = ""  # stripped from codes when present
     scanner_suffix: str = ""
-    # tactile keys: up, down, select, back, help, repeat, volume_up, volume_down, language
+    # tactile keys by their names in the key table (kiosk.core.keys.KEYS) -> BCM pin
     key_pins: dict[str, int] = field(default_factory=dict)  # e.g. { up = 5, down = 6 }
     call_button_pin: int = -1
     call_lamp_pin: int = -1
@@ -150,8 +151,6 @@ class HardwareSection:
     printer_timeout_s: float = 10.0
     printer_width_px: int = 576  # 576 for 80 mm paper, 384 for 58 mm
     printer_font: str = ""  # "" = DejaVu Sans (fonts-dejavu-core)
-
-
 
 
 @dataclass
@@ -174,7 +173,6 @@ class SpeechSection:
     voice_kk: str = "kk"
     voice_ru: str = "ru"
     voice_en: str = "en"
-
 
 
 @dataclass
