@@ -17,23 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+import kiosk.config.schema as sc
 from kiosk.config.gateway_checks import check_gateway
 from kiosk.config.problem import Problem, at_least, error
-from kiosk.config.schema import (
-    Config,
-    ConfigError,
-    GatewaySection,
-    HardwareSection,
-    JournalSection,
-    KioskSection,
-    LoansSection,
-    LoggingSection,
-    MaintenanceSection,
-    SessionSection,
-    SpeechSection,
-    StaffSection,
-    UiSection,
-)
+from kiosk.config.schema import Config, ConfigError
 from kiosk.core.domain import REASONS
 from kiosk.core.keys import KEYS
 from kiosk.core.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -48,7 +35,7 @@ def _language_fix(key: str) -> str:
     return f'{key} = "{DEFAULT_LANGUAGE}" (or {others})'
 
 
-def check_kiosk(k: KioskSection) -> list[Problem]:
+def check_kiosk(k: sc.KioskSection) -> list[Problem]:
     out: list[Problem] = []
     if not k.id.strip() or any(c in k.id for c in " \t/+#"):
         out.append(error(f"[kiosk] id = {k.id!r}", "must be a short name without spaces, '/', '+' or '#'",
@@ -66,7 +53,7 @@ def check_kiosk(k: KioskSection) -> list[Problem]:
     return out
 
 
-def check_loans(loans: LoansSection) -> list[Problem]:
+def check_loans(loans: sc.LoansSection) -> list[Problem]:
     out = [
         *at_least("loans", "period_days", loans.period_days, 1, "14"),
         *at_least("loans", "max_items", loans.max_items, 1, "5"),
@@ -78,7 +65,7 @@ def check_loans(loans: LoansSection) -> list[Problem]:
     return out
 
 
-def check_session(s: SessionSection) -> list[Problem]:
+def check_session(s: sc.SessionSection) -> list[Problem]:
     out: list[Problem] = []
     if s.timeout_s <= 0:
         out.append(error(f"[session] timeout_s = {s.timeout_s}", "must be more than 0", "timeout_s = 60"))
@@ -122,7 +109,7 @@ def _check_staff_entry(where: str, entry: Any, seen: set[str]) -> list[Problem]:
     return out
 
 
-def check_maintenance(m: MaintenanceSection) -> list[Problem]:
+def check_maintenance(m: sc.MaintenanceSection) -> list[Problem]:
     seen: set[str] = set()
     out: list[Problem] = []
     for i, entry in enumerate(m.staff):
@@ -133,7 +120,7 @@ def check_maintenance(m: MaintenanceSection) -> list[Problem]:
     return out
 
 
-def check_logging(lg: LoggingSection) -> list[Problem]:
+def check_logging(lg: sc.LoggingSection) -> list[Problem]:
     out: list[Problem] = []
     if lg.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         out.append(error(f"[logging] level = {lg.level!r}", 'use "INFO", "WARNING", "ERROR" or "DEBUG"',
@@ -144,7 +131,7 @@ def check_logging(lg: LoggingSection) -> list[Problem]:
     return out
 
 
-def check_staff(st: StaffSection) -> list[Problem]:
+def check_staff(st: sc.StaffSection) -> list[Problem]:
     out: list[Problem] = []
     url = st.broker_url.strip()
     if url and not url.startswith(("mqtt://", "tcp://")):
@@ -172,7 +159,7 @@ def _is_usb_id(text: str) -> bool:
     return bool(sep) and len(vendor) == 4 and len(product) == 4 and set(vendor + product) <= hexdigits
 
 
-def check_hardware(hw: HardwareSection) -> list[Problem]:
+def check_hardware(hw: sc.HardwareSection) -> list[Problem]:
     out: list[Problem] = []
     if hw.mode not in ("auto", "real", "sim"):
         out.append(error(f"[hardware] mode = {hw.mode!r}", "use auto, real or sim", 'mode = "auto"'))
@@ -195,7 +182,7 @@ def check_hardware(hw: HardwareSection) -> list[Problem]:
     return out
 
 
-def check_speech(sp: SpeechSection) -> list[Problem]:
+def check_speech(sp: sc.SpeechSection) -> list[Problem]:
     out: list[Problem] = []
     if not sp.volume_steps or not all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 4 for v in sp.volume_steps
@@ -223,17 +210,17 @@ def _no_problems(_section: Any) -> list[Problem]:
 
 # One check per section type; a new section adds its row here.
 CHECKS: dict[type, Callable[[Any], list[Problem]]] = {
-    KioskSection: check_kiosk,
-    GatewaySection: check_gateway,
-    LoansSection: check_loans,
-    SessionSection: check_session,
-    JournalSection: _no_problems,
-    UiSection: _no_problems,
-    StaffSection: check_staff,
-    HardwareSection: check_hardware,
-    SpeechSection: check_speech,
-    MaintenanceSection: check_maintenance,
-    LoggingSection: check_logging,
+    sc.KioskSection: check_kiosk,
+    sc.GatewaySection: check_gateway,
+    sc.LoansSection: check_loans,
+    sc.SessionSection: check_session,
+    sc.JournalSection: _no_problems,
+    sc.UiSection: _no_problems,
+    sc.StaffSection: check_staff,
+    sc.HardwareSection: check_hardware,
+    sc.SpeechSection: check_speech,
+    sc.MaintenanceSection: check_maintenance,
+    sc.LoggingSection: check_logging,
 }
 
 
