@@ -92,7 +92,6 @@ def build_devices(
         return DeviceSet(KeyboardScanner(on_code, on_dropped), mock.board, MemoryPrinter(),
                          simulated=True, mock_board=mock)
 
-    from hardware.printer import ReceiptPrinter, parse_usb_id
     from hardware.scanner import Scanners
 
     problems: list[str] = []
@@ -108,12 +107,17 @@ def build_devices(
         problems.append(f"GPIO: {e}")
         log.error("GPIO board unavailable, using mock pins: %s", e)
         board = Board(hw.key_pins, pin_factory="mock", **pins, **callbacks)
-    printer = None
-    if hw.printer:
-        vendor, product = parse_usb_id(hw.printer)
-        printer = ReceiptPrinter.usb(
-            vendor, product, in_ep=hw.printer_in_ep, out_ep=hw.printer_out_ep,
-            timeout_s=hw.printer_timeout_s, width_px=hw.printer_width_px,
-            font_path=hw.printer_font,
-        )
-    return DeviceSet(scanner, board, printer, simulated=False, problems=problems)
+    return DeviceSet(scanner, board, _usb_printer(hw), simulated=False, problems=problems)
+
+
+def _usb_printer(hw: Any) -> Any | None:
+    """The receipt printer the settings name (`printer = "VVVV:PPPP"`), or None."""
+    if not hw.printer:
+        return None
+    from hardware.printer import ReceiptPrinter, parse_usb_id
+
+    vendor, product = parse_usb_id(hw.printer)
+    return ReceiptPrinter.usb(
+        vendor, product, in_ep=hw.printer_in_ep, out_ep=hw.printer_out_ep,
+        timeout_s=hw.printer_timeout_s, width_px=hw.printer_width_px, font_path=hw.printer_font,
+    )

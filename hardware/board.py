@@ -142,45 +142,24 @@ class Board:
         self.inputs: dict[str, _Input] = {}
         self._key_names = tuple(key_pins)
         self._lamp_states: dict[str, str] = {}
-
-        from gpiozero import LED, Button
-
-        def button(pin: int, what: str) -> Any:
-            try:
-                dev = Button(pin, pull_up=True, bounce_time=None, hold_time=hold_time_s,
-                             hold_repeat=False, pin_factory=self.factory)
-            except Exception as e:
-                self.close()
-                raise BoardError(f"{what} on GPIO{pin}: {e}") from e
-            self._devices.append(dev)
-            return dev
-
-        def lamp(pin: int, what: str) -> Any:
-            try:
-                dev = LED(pin, pin_factory=self.factory)
-            except Exception as e:
-                self.close()
-                raise BoardError(f"{what} on GPIO{pin}: {e}") from e
-            self._devices.append(dev)
-            return dev
-
+        self._hold_time_s = hold_time_s
         for name, pin in key_pins.items():
             self.inputs[name] = _Input(
-                button(pin, f"key {name}"), debounce_s, clock,
+                self._button(pin, f"key {name}"), debounce_s, clock,
                 on_press=lambda n=name: self._fire(self.on_key, n),
                 on_hold=lambda n=name: self._fire(self.on_hold, n),
             )
         if _fitted(call_button_pin):
             self.inputs["call"] = _Input(
-                button(call_button_pin, "call button"), debounce_s, clock,
+                self._button(call_button_pin, "call button"), debounce_s, clock,
                 on_press=lambda: self.on_call() if self.on_call else None,
                 on_hold=None,
             )
         self._lamps = {}
         if _fitted(call_lamp_pin):
-            self._lamps["call"] = lamp(call_lamp_pin, "call lamp")
+            self._lamps["call"] = self._lamp(call_lamp_pin, "call lamp")
         if _fitted(desk_lamp_pin):
-            self._lamps["desk"] = lamp(desk_lamp_pin, "desk lamp")
+            self._lamps["desk"] = self._lamp(desk_lamp_pin, "desk lamp")
         self._jack = None
         self._jack_inserted_when_active = headphone_closed_means_inserted
         self._jack_settle_s = headphone_settle_s
@@ -188,10 +167,32 @@ class Board:
         self._jack_lock = threading.Lock()
         self._jack_reported: bool | None = None
         if _fitted(headphone_pin):
-            self._jack = button(headphone_pin, "headphone switch")
+            self._jack = self._button(headphone_pin, "headphone switch")
             self._jack_reported = self.headphones_in
             self._jack.when_activated = self._jack_changed
             self._jack.when_deactivated = self._jack_changed
+
+    def _button(self, pin: int, what: str) -> Any:
+        from gpiozero import Button
+
+        return self._device(lambda: Button(pin, pull_up=True, bounce_time=None,
+                                           hold_time=self._hold_time_s, hold_repeat=False,
+                                           pin_factory=self.factory), pin, what)
+
+    def _lamp(self, pin: int, what: str) -> Any:
+        from gpiozero import LED
+
+        return self._device(lambda: LED(pin, pin_factory=self.factory), pin, what)
+
+    def _device(self, make: Callable[[], Any], pin: int, what: str) -> Any:
+        """One gpiozero device; on failure every device made so far is closed again."""
+        try:
+            dev = make()
+        except Exception as e:
+            self.close()
+            raise BoardError(f"{what} on GPIO{pin}: {e}") from e
+        self._devices.append(dev)
+        return dev
 
     @staticmethod
     def _check_unique(key_pins: Mapping[str, int], *others: int | None) -> None:
