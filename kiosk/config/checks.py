@@ -134,8 +134,8 @@ def check_logging(lg: sc.LoggingSection) -> list[Problem]:
 def check_staff(st: sc.StaffSection) -> list[Problem]:
     out: list[Problem] = []
     url = st.broker_url.strip()
-    if url and not url.startswith(("mqtt://", "tcp://")):
-        out.append(error(f"[staff] broker_url = {url!r}", "expected mqtt://host:port",
+    if url and not url.startswith(("mqtt://", "mqtts://", "tcp://")):
+        out.append(error(f"[staff] broker_url = {url!r}", "expected mqtt://host:port or mqtts://host:port",
                          'broker_url = "mqtt://192.0.2.10:1883"'))
     prefix = st.topic_prefix
     if not prefix or any(c in prefix for c in "+#") or prefix.endswith("/"):

@@ -86,3 +86,9 @@ def test_a_section_alone_can_be_checked():
     """The speaker checks its own section and falls back to defaults (kiosk.speech)."""
     problems = section_problems(SpeechSection(rate_wpm=20))
     assert [p.key for p in problems] == ["[speech] rate_wpm = 20"]
+
+
+def test_staff_broker_url_takes_mqtt_and_mqtts():
+    for url in ("mqtt://192.0.2.10:1883", "mqtts://192.0.2.10:8883", "tcp://192.0.2.10:1883"):
+        assert section_problems(StaffSection(broker_url=url)) == []
+    assert section_problems(StaffSection(broker_url="http://x"))[0].key.startswith("[staff] broker_url")
