@@ -53,8 +53,8 @@ class Devices:
 
     def __init__(self) -> None:
         self.scanner: Any = None  # KeyboardScanner | ScriptedScanner | Scanners
-        self.keys: Any = None  # hardware.keys.Keys (real or mock pins)
-        self.mock_keys: Any = None  # hardware.sim.MockKeys when simulated
+        self.keys: Any = None  # hardware.board.Board (real or mock pins)
+        self.mock_keys: Any = None  # hardware.sim.MockBoard when simulated
         self.printer: Any = None
         self._closers: list[Callable[[], None]] = []
 
