@@ -1,19 +1,21 @@
 """Building the device set from the `[hardware]` settings (any object with those attributes,
 normally kiosk.config.HardwareSection; hardware/ does not import kiosk).
 
-    devices = build_devices(cfg.hardware, on_code=..., on_dropped=..., on_key=..., on_hold=...,
-                            on_call=..., on_headphones=...)
+    devices = build_devices(cfg.hardware, sim_pins=SUGGESTED_WIRING, on_code=..., on_key=...,
+                            on_dropped=..., on_hold=..., on_call=..., on_headphones=...)
     devices.start() ... devices.close()
 
-mode "real": the real adapters; "sim": the desktop doubles; "auto": real on a Raspberry Pi,
-doubles elsewhere (on a desktop, scanner `auto` would grab the desktop's own keyboard).
+mode "real": the real adapters, the board wired as the settings' pins say; "sim": the
+desktop doubles, the mock board wired as `sim_pins` says (names of hardware/README.md's
+wiring table); "auto": real on a Raspberry Pi, doubles elsewhere (on a desktop, scanner
+`auto` would grab the desktop's own keyboard). The key names are the caller's.
 All callbacks arrive on device threads: post them to the UI thread.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,17 +35,17 @@ def use_real_devices(mode: str, model: str | None = None) -> bool:
 @dataclass
 class DeviceSet:
     scanner: Any  # hardware.scanner.Scanners or hardware.sim.KeyboardScanner
-    keys: Any  # hardware.keys.Keys (real or mock pins)
+    board: Any  # hardware.board.Board (real or mock pins)
     printer: Any | None  # hardware.printer.ReceiptPrinter, MemoryPrinter, or None (no printer)
     simulated: bool
-    mock_keys: Any | None = None  # hardware.sim.MockKeys when simulated (desktop key mapping)
+    mock_board: Any | None = None  # hardware.sim.MockBoard when simulated (hands on its pins)
     problems: list[str] = field(default_factory=list)  # devices that could not start
 
     def start(self) -> None:
         self.scanner.start()
 
     def close(self) -> None:
-        for step in (self.scanner.stop, self.keys.close):
+        for step in (self.scanner.stop, self.board.close):
             try:
                 step()
             except Exception:
@@ -63,12 +65,14 @@ def build_devices(
     on_hold: Callable[[str], None] | None = None,
     on_call: Callable[[], None] | None = None,
     on_headphones: Callable[[bool], None] | None = None,
+    sim_pins: Mapping[str, int] | None = None,
     model: str | None = None,
 ) -> DeviceSet:
-    """Scanner(s), keys and printer per the settings. A GPIO problem (pin busy, no library)
-    is logged and listed in `problems`, and the keys fall back to mock pins: the kiosk still
-    runs on its touchscreen and scanners."""
-    from hardware.keys import Keys, KeysError
+    """Scanner(s), board and printer per the settings. A GPIO problem (pin busy, no library)
+    is logged and listed in `problems`, and the board falls back to mock pins: the kiosk
+    still runs on its touchscreen and scanners. `sim_pins`: the simulated board's wiring
+    (None: nothing fitted)."""
+    from hardware.board import Board, BoardError
 
     callbacks = dict(on_key=on_key, on_hold=on_hold, on_call=on_call, on_headphones=on_headphones)
     pins = dict(
@@ -81,13 +85,13 @@ def build_devices(
         hold_time_s=hw.hold_time_s,
     )
     if not use_real_devices(hw.mode, model):
-        from hardware.sim import KeyboardScanner, MemoryPrinter, sim_keys
+        from hardware.sim import KeyboardScanner, MemoryPrinter, sim_board
 
-        mock = sim_keys(debounce_s=hw.debounce_s, hold_time_s=hw.hold_time_s, **callbacks)
-        return DeviceSet(KeyboardScanner(on_code, on_dropped), mock.keys, MemoryPrinter(),
-                         simulated=True, mock_keys=mock)
+        mock = sim_board(sim_pins or {}, debounce_s=hw.debounce_s, hold_time_s=hw.hold_time_s,
+                         **callbacks)
+        return DeviceSet(KeyboardScanner(on_code, on_dropped), mock.board, MemoryPrinter(),
+                         simulated=True, mock_board=mock)
 
-    from hardware.printer import ReceiptPrinter, parse_usb_id
     from hardware.scanner import Scanners
 
     problems: list[str] = []
@@ -98,17 +102,22 @@ def build_devices(
         prefix=hw.scanner_prefix, suffix=hw.scanner_suffix,
     )
     try:
-        keys = Keys(hw.key_pins, pin_factory=hw.pin_factory, **pins, **callbacks)
-    except (KeysError, ValueError) as e:
+        board = Board(hw.key_pins, pin_factory=hw.pin_factory, **pins, **callbacks)
+    except (BoardError, ValueError) as e:
         problems.append(f"GPIO: {e}")
-        log.error("GPIO keys unavailable, using mock pins: %s", e)
-        keys = Keys(hw.key_pins, pin_factory="mock", **pins, **callbacks)
-    printer = None
-    if hw.printer:
-        vendor, product = parse_usb_id(hw.printer)
-        printer = ReceiptPrinter.usb(
-            vendor, product, in_ep=hw.printer_in_ep, out_ep=hw.printer_out_ep,
-            timeout_s=hw.printer_timeout_s, width_px=hw.printer_width_px,
-            font_path=hw.printer_font,
-        )
-    return DeviceSet(scanner, keys, printer, simulated=False, problems=problems)
+        log.error("GPIO board unavailable, using mock pins: %s", e)
+        board = Board(hw.key_pins, pin_factory="mock", **pins, **callbacks)
+    return DeviceSet(scanner, board, _usb_printer(hw), simulated=False, problems=problems)
+
+
+def _usb_printer(hw: Any) -> Any | None:
+    """The receipt printer the settings name (`printer = "VVVV:PPPP"`), or None."""
+    if not hw.printer:
+        return None
+    from hardware.printer import ReceiptPrinter, parse_usb_id
+
+    vendor, product = parse_usb_id(hw.printer)
+    return ReceiptPrinter.usb(
+        vendor, product, in_ep=hw.printer_in_ep, out_ep=hw.printer_out_ep,
+        timeout_s=hw.printer_timeout_s, width_px=hw.printer_width_px, font_path=hw.printer_font,
+    )

@@ -11,8 +11,11 @@ start(), stop()):
                    scanner would send; `type_text("12345\n")` does the same from code.
   ScriptedScanner  push(code) -> on_code(code, role); push_dropped() -> on_dropped(role).
 
-Keys: `sim_keys(...)` builds the real `Keys` on gpiozero's MockFactory and returns a
-  `MockKeys` that presses, releases and holds the mock pins (and maps desktop keys).
+Board: `sim_board(pins, ...)` builds the real `Board` on gpiozero's MockFactory and returns
+  a `MockBoard` that presses, releases and holds the mock pins. `pins` names them as
+  hardware/README.md's wiring table does (the kiosk passes its suggested wiring,
+  kiosk.config.wiring.SUGGESTED_WIRING); `press_binding(name)` works a key by the name of
+  the kiosk's key table (the app maps desktop keys to those names).
 
 Printers (same interface as ReceiptPrinter: print_lines(lines, on_result)):
   MemoryPrinter    keeps the ESC/POS bytes (escpos.printer.Dummy) and the printed lines.
@@ -26,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from hardware.board import Board
 from hardware.decoder import (
     EV_KEY,
     KEY_ENTER,
@@ -35,7 +39,6 @@ from hardware.decoder import (
     Decoder,
     Dropped,
 )
-from hardware.keys import SUGGESTED_PINS, Keys
 from hardware.printer import PrinterUnavailable, PrintResult, ReceiptPrinter
 
 OnCode = Callable[[str, str], None]
@@ -145,21 +148,17 @@ class ScriptedScanner(_DecodingScanner):
             self.on_dropped(role or self.role)
 
 
-# Desktop keys for the simulated tactile keys (Kivy key codes).
-KIVY_KEYMAP: dict[int, str] = {
-    273: "up", 274: "down", 275: "select", 276: "back",
-    282: "help", 283: "repeat", 284: "volume_down", 285: "volume_up", 286: "language",
-    293: "call",  # F12
-    287: "headphones",  # F6 toggles the headphone plug
-}
+# hardware/README.md's names of the inputs and lamps that are not keys
+CALL_BUTTON, CALL_LAMP, HEADPHONE_SWITCH, DESK_LAMP = (
+    "call_button", "call_lamp", "headphone_switch", "desk_lamp")
 
 
-class MockKeys:
-    """The real Keys on gpiozero's MockFactory, plus hands to press its buttons."""
+class MockBoard:
+    """The real Board on gpiozero's MockFactory, plus hands to press its buttons."""
 
-    def __init__(self, keys: Keys, pins: Mapping[str, int]) -> None:
-        self.keys = keys
-        self.factory = keys.factory
+    def __init__(self, board: Board, pins: Mapping[str, int]) -> None:
+        self.board = board
+        self.factory = board.factory
         self.pins = dict(pins)
 
     def pin(self, name: str) -> Any:
@@ -177,57 +176,55 @@ class MockKeys:
 
     def hold(self, name: str, seconds: float | None = None) -> None:
         """Press, keep it down past hold_time (real time: gpiozero's hold thread), release."""
-        btn = self.keys.inputs[name].button
+        btn = self.board.inputs[name].button
         self.press(name)
         time.sleep(seconds if seconds is not None else btn.hold_time + 0.1)
         self.release(name)
 
     def headphones(self, inserted: bool) -> None:
-        closed = inserted == self.keys._jack_inserted_when_active
+        closed = inserted == self.board._jack_inserted_when_active
         if closed:
-            self.pin("headphone_switch").drive_low()
+            self.pin(HEADPHONE_SWITCH).drive_low()
         else:
-            self.pin("headphone_switch").drive_high()
+            self.pin(HEADPHONE_SWITCH).drive_high()
 
-    def lamp_on(self, which: str = "call_lamp") -> bool:
+    def lamp_on(self, which: str = CALL_LAMP) -> bool:
         """Is the lamp's pin high right now?"""
         return bool(self.pin(which).state)
 
-    def kivy_key_down(self, key: int) -> bool:
-        name = KIVY_KEYMAP.get(key)
-        if name is None:
-            return False
+    def press_binding(self, name: str) -> bool:
+        """Work the control the kiosk's key table calls `name`: a key is tapped, "call" taps
+        the call button, "headphones" moves the plug in or out. False when not fitted."""
         if name == "headphones":
-            if "headphone_switch" not in self.pins:
+            if HEADPHONE_SWITCH not in self.pins:
                 return False
-            self.headphones(not self.keys.headphones_in)
-        elif name == "call" and "call_button" in self.pins:
-            self.tap("call_button")
-        elif name in self.pins:
+            self.headphones(not self.board.headphones_in)
+        elif name in self.pins and name not in (CALL_LAMP, DESK_LAMP, HEADPHONE_SWITCH):
             self.tap(name)
         else:
             return False
         return True
 
 
-def sim_keys(pins: Mapping[str, int] | None = None, **kwargs: Any) -> MockKeys:
-    """Keys on a fresh MockFactory. pins: names as in SUGGESTED_PINS (default: all of them)."""
+def sim_board(pins: Mapping[str, int], **kwargs: Any) -> MockBoard:
+    """A Board on a fresh MockFactory. pins: name -> BCM pin, the names of hardware/README.md's
+    wiring table (keys, call_button, call_lamp, headphone_switch, desk_lamp)."""
     from gpiozero.pins.mock import MockFactory
 
-    pins = dict(SUGGESTED_PINS if pins is None else pins)
-    special = {"call_button", "call_lamp", "headphone_switch", "desk_lamp"}
+    pins = dict(pins)
+    special = {CALL_BUTTON, CALL_LAMP, HEADPHONE_SWITCH, DESK_LAMP}
     kwargs.setdefault("headphone_settle_s", 0.0)  # mock contacts do not chatter
-    keys = Keys(
+    board = Board(
         {k: v for k, v in pins.items() if k not in special},
-        call_button_pin=pins.get("call_button"),
-        call_lamp_pin=pins.get("call_lamp"),
-        headphone_pin=pins.get("headphone_switch"),
-        desk_lamp_pin=pins.get("desk_lamp"),
+        call_button_pin=pins.get(CALL_BUTTON),
+        call_lamp_pin=pins.get(CALL_LAMP),
+        headphone_pin=pins.get(HEADPHONE_SWITCH),
+        desk_lamp_pin=pins.get(DESK_LAMP),
         pin_factory=MockFactory(),
         **kwargs,
     )
-    aliases = {"call": pins["call_button"]} if "call_button" in pins else {}
-    return MockKeys(keys, {**pins, **aliases})
+    aliases = {"call": pins[CALL_BUTTON]} if CALL_BUTTON in pins else {}
+    return MockBoard(board, {**pins, **aliases})
 
 
 class MemoryPrinter(ReceiptPrinter):

@@ -22,7 +22,7 @@ HANDLERS = {
     "callpoint": "kiosk.staff.callpoint:main",
     "journal": "kiosk.journal.cli:main",
     "maintenance-pin": "kiosk.maintenance:pin_main",
-    "config-check": "kiosk.config.checks:main",
+    "config-check": "kiosk.config.cli:main",
 }
 
 

@@ -24,10 +24,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import SUGGESTED_WIRING, Config, ConfigError, load_config
 from kiosk.core.clock import Clock
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
+from kiosk.core.keys import DESKTOP_KEYMAP
 from kiosk.core.view import FocusItem, View
 from kiosk.ui.theme import Metrics
 
@@ -52,8 +53,8 @@ class Devices:
 
     def __init__(self) -> None:
         self.scanner: Any = None  # KeyboardScanner | ScriptedScanner | Scanners
-        self.keys: Any = None  # hardware.keys.Keys (real or mock pins)
-        self.mock_keys: Any = None  # hardware.sim.MockKeys when simulated
+        self.keys: Any = None  # hardware.board.Board (real or mock pins)
+        self.mock_keys: Any = None  # hardware.sim.MockBoard when simulated
         self.printer: Any = None
         self._closers: list[Callable[[], None]] = []
 
@@ -219,25 +220,25 @@ class Kiosk:
             self.post(lambda: self.headphones(plugged))
 
         if self.scripted:
-            from hardware.sim import MemoryPrinter, ScriptedScanner, sim_keys
+            from hardware.sim import MemoryPrinter, ScriptedScanner, sim_board
 
             d.scanner = ScriptedScanner(on_code, on_dropped).start()
             # no debounce in scripts: commands come faster than any finger
-            d.mock_keys = sim_keys(debounce_s=0.0, on_key=on_key, on_call=on_call,
+            d.mock_keys = sim_board(SUGGESTED_WIRING, debounce_s=0.0, on_key=on_key, on_call=on_call,
                                    on_headphones=on_headphones)
-            d.keys = d.mock_keys.keys
+            d.keys = d.mock_keys.board
             d.printer = MemoryPrinter()
         else:
             from hardware.assemble import build_devices
 
-            built = build_devices(self.cfg.hardware, on_code=on_code, on_dropped=on_dropped,
+            built = build_devices(self.cfg.hardware, sim_pins=SUGGESTED_WIRING, on_code=on_code, on_dropped=on_dropped,
                                   on_key=on_key, on_hold=on_hold, on_call=on_call,
                                   on_headphones=on_headphones)
             for problem in built.problems:
                 log.error("device problem: %s", problem)
             built.start()
-            d.scanner, d.keys, d.printer, d.mock_keys = (built.scanner, built.keys, built.printer,
-                                                         built.mock_keys)
+            d.scanner, d.keys, d.printer, d.mock_keys = (built.scanner, built.board, built.printer,
+                                                         built.mock_board)
         d._closers.append(d.scanner.stop)
         d._closers.append(d.keys.close)
         self.bus.subscribe(self._on_event)
@@ -490,7 +491,7 @@ class Kiosk:
         if keycode == 291:  # F10: staff acknowledge
             self.staff_ack()
             return True
-        return bool(d.mock_keys is not None and d.mock_keys.kivy_key_down(keycode))
+        return bool(d.mock_keys is not None and d.mock_keys.press_binding(DESKTOP_KEYMAP.get(keycode, "")))
 
     def close(self) -> None:
         self.devices.close()

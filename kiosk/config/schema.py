@@ -1,21 +1,28 @@
-"""Kiosk configuration: one TOML file, every key with a default (the embedded defaults).
+"""The configuration's schema: every section and key with its default (the embedded defaults).
 
-Sections and keys of contracts.md at least; other areas add their own sections here.
-`load_config(path)` validates and raises ConfigError naming the key, what is wrong and
-how to fix it.
+Sections and keys of contracts.md at least; each area adds its own section here. Reading a
+file is kiosk.config.load's job, judging the values kiosk.config.checks'.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.languages import DEFAULT_LANGUAGE
+
 
 class ConfigError(ValueError):
-    pass
+    """A configuration the kiosk cannot start with; the text names the key and the fix.
+    `problems` lists every problem found (kiosk.config.checks.Problem)."""
+
+    problems: list[Any]
+
+    def __init__(self, message: str, problems: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 @dataclass
@@ -24,7 +31,7 @@ class KioskSection:
     place: str = "КИОСК1"  # written to 40^V
     operator: str = "kiosk1"  # written to 40^I
     library_name: str = "Абай атындағы облыстық балалар кітапханасы"
-    default_language: str = "kk"
+    default_language: str = DEFAULT_LANGUAGE  # one of kiosk.core.languages.LANGUAGES
     data_dir: str = ""  # journal, caches; "" = ~/.local/state/kiosk (or $STATE_DIRECTORY)
 
 
@@ -103,26 +110,6 @@ class StaffSection:
     console_language: str = "kk"
     # pins (kiosk and call point alike): [hardware] call_button_pin, call_lamp_pin, desk_lamp_pin
 
-    def problems(self) -> list[str]:
-        from kiosk.core.domain import REASONS
-
-        out = []
-        url = self.broker_url.strip()
-        if url and not url.startswith(("mqtt://", "tcp://")):
-            out.append(f"[staff] broker_url = {url!r}: expected mqtt://host:port, e.g. mqtt://192.0.2.10:1883")
-        if not self.topic_prefix or any(c in self.topic_prefix for c in "+#") or self.topic_prefix.endswith("/"):
-            out.append(f"[staff] topic_prefix = {self.topic_prefix!r}: a plain MQTT topic without + # or a trailing /, e.g. \"kiosk\"")
-        if self.escalate_after_s <= 0:
-            out.append(f"[staff] escalate_after_s = {self.escalate_after_s}: must be more than 0, e.g. 60")
-        if self.heartbeat_s <= 0:
-            out.append(f"[staff] heartbeat_s = {self.heartbeat_s}: must be more than 0, e.g. 30")
-        for reason in self.needs_staff:
-            if reason not in REASONS:
-                out.append(f"[staff] needs_staff: {reason!r} is not a reason code; use some of {', '.join(REASONS)}")
-        if self.console_language not in ("kk", "ru", "en"):
-            out.append(f"[staff] console_language = {self.console_language!r}: use kk, ru or en")
-        return out
-
 
 @dataclass
 class JournalSection:
@@ -148,7 +135,7 @@ class HardwareSection:
     scanner_max_length: int = 64
     scanner_prefix: str = ""  # stripped from codes when present
     scanner_suffix: str = ""
-    # tactile keys: up, down, select, back, help, repeat, volume_up, volume_down, language
+    # tactile keys by their names in the key table (kiosk.core.keys.KEYS) -> BCM pin
     key_pins: dict[str, int] = field(default_factory=dict)  # e.g. { up = 5, down = 6 }
     call_button_pin: int = -1
     call_lamp_pin: int = -1
@@ -164,33 +151,6 @@ class HardwareSection:
     printer_timeout_s: float = 10.0
     printer_width_px: int = 576  # 576 for 80 mm paper, 384 for 58 mm
     printer_font: str = ""  # "" = DejaVu Sans (fonts-dejavu-core)
-
-    def problems(self) -> list[str]:
-        """What is wrong with these values, each with the fix; [] when all is well."""
-        out: list[str] = []
-        if self.mode not in ("auto", "real", "sim"):
-            out.append(f"[hardware] mode = {self.mode!r}: use auto, real or sim")
-        keys = ("up", "down", "select", "back", "help", "repeat", "volume_up", "volume_down", "language")
-        for name, pin in self.key_pins.items():
-            if name not in keys:
-                out.append(f"[hardware] key_pins.{name}: unknown key; keys are {', '.join(keys)}")
-            if not isinstance(pin, int) or isinstance(pin, bool) or not -1 <= pin <= 27:
-                out.append(f"[hardware] key_pins.{name} = {pin!r}: expected a BCM pin 0..27 or -1")
-        if not 0 <= self.debounce_s <= 0.5:
-            out.append(f"[hardware] debounce_s = {self.debounce_s}: must be between 0 and 0.5")
-        if self.hold_time_s <= 0:
-            out.append(f"[hardware] hold_time_s = {self.hold_time_s}: must be more than 0")
-        if not all(isinstance(s, str) and s.strip() for s in self.scanners):
-            out.append("[hardware] scanners: each entry must be a non-empty string, e.g. \"auto\"")
-        if self.printer and not _is_usb_id(self.printer):
-            out.append(f"[hardware] printer = {self.printer!r}: expected VVVV:PPPP in hex, e.g. \"0416:5011\"")
-        return out
-
-
-def _is_usb_id(text: str) -> bool:
-    vendor, sep, product = text.partition(":")
-    hexdigits = set("0123456789abcdefABCDEF")
-    return bool(sep) and len(vendor) == 4 and len(product) == 4 and set(vendor + product) <= hexdigits
 
 
 @dataclass
@@ -214,29 +174,10 @@ class SpeechSection:
     voice_ru: str = "ru"
     voice_en: str = "en"
 
-    def problems(self) -> list[str]:
-        out: list[str] = []
-        if not self.volume_steps or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 4
-            for v in self.volume_steps
-        ):
-            out.append("[speech] volume_steps: a list of gains above 0 (never silent), e.g. [0.3, 0.6, 1.0]")
-        elif not 1 <= self.default_volume_step <= len(self.volume_steps):
-            out.append(f"[speech] default_volume_step = {self.default_volume_step}: use 1..{len(self.volume_steps)}")
-        if self.output not in ("auto", "alsa", "null"):
-            out.append(f"[speech] output = {self.output!r}: use auto, alsa or null")
-        if self.headphones not in ("all", "private_only"):
-            out.append(f"[speech] headphones = {self.headphones!r}: use all or private_only")
-        if not 80 <= self.rate_wpm <= 450:
-            out.append(f"[speech] rate_wpm = {self.rate_wpm}: use 80..450 (150 is normal)")
-        if not 10 <= self.buffer_ms <= 500:
-            out.append(f"[speech] buffer_ms = {self.buffer_ms}: use 10..500")
-        return out
-
 
 @dataclass
 class MaintenanceSection:
-    """The staff maintenance screen (kiosk/maintenance.py): a staff card, then a PIN.
+    """The staff maintenance screen (kiosk/maintenance): a staff card, then a PIN.
     staff = [{card = "...", pin = "pbkdf2_sha256$...", name = "..."}]; PINs are hashed
     with `kiosk maintenance-pin`."""
 
@@ -248,7 +189,7 @@ class MaintenanceSection:
 
 @dataclass
 class LoggingSection:
-    """Logs go to the journal (journalctl -u kiosk), redacted (kiosk/logging_setup.py)."""
+    """Logs go to the journal (journalctl -u kiosk), redacted (kiosk/system/logs.py)."""
 
     level: str = "INFO"  # DEBUG | INFO | WARNING | ERROR
     card_lengths: list[int] = field(default_factory=list)  # digits of a card; [] = 6 to 16
@@ -267,72 +208,6 @@ class Config:
     speech: SpeechSection = field(default_factory=SpeechSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     logging: LoggingSection = field(default_factory=LoggingSection)
-    extra: dict[str, Any] = field(default_factory=dict)  # sections not (yet) typed
+    extra: dict[str, Any] = field(default_factory=dict)  # tables the schema has no section for, kept as read
     source: str = "<defaults>"
     warnings: list[str] = field(default_factory=list)  # problems the kiosk can live with (logged)
-
-
-def _fill(section: Any, values: dict[str, Any], name: str) -> None:
-    known = {f.name: f for f in fields(section)}
-    for key, value in values.items():
-        if key not in known:
-            raise ConfigError(
-                f"[{name}] {key}: unknown key. Known keys: {', '.join(sorted(known))}. "
-                "Check the spelling or remove the line."
-            )
-        default = getattr(section, key)
-        expected = type(default)
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(
-                f"[{name}] {key} = {value!r}: expected {expected.__name__} "
-                f"(for example {name}.{key} = {default!r})"
-            )
-        setattr(section, key, value)
-
-
-def config_from_dict(data: dict[str, Any], source: str = "<dict>") -> Config:
-    cfg = Config(source=source)
-    for name, values in data.items():
-        section = getattr(cfg, name, None) if name not in ("extra", "source") else None
-        if section is not None and is_dataclass(section):
-            if not isinstance(values, dict):
-                raise ConfigError(f"[{name}] must be a table, e.g. [{name}] on its own line")
-            _fill(section, values, name)
-        else:
-            cfg.extra[name] = values
-    validate_config(cfg)
-    return cfg
-
-
-def validate_config(cfg: Config) -> Config:
-    """Semantic checks (kiosk/config_checks.py): raises ConfigError listing every problem,
-    each with the key, what is wrong and the fix; fills cfg.warnings."""
-    from kiosk.config.checks import validate
-
-    validate(cfg)
-    return cfg
-
-
-def check_gateway_reachable(cfg: Config, timeout_s: float | None = None) -> str | None:
-    """None when the gateway accepts a connection (or the embedded server is used), else a
-    one-line reason for staff. A valid config with an unreachable gateway still starts:
-    the app shows its out_of_order screen. See kiosk/config_checks.py."""
-    from kiosk.config.checks import check_gateway_reachable as check
-
-    return check(cfg, timeout_s)
-
-
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Read the TOML file (None = embedded defaults) and validate it."""
-    if path is None:
-        return Config()
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError(f"{p}: no such file. Copy systemd/kiosk.example.toml there.") from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{p}: not valid TOML ({e}). Fix the line named.") from e
-    return config_from_dict(data, str(p))

@@ -7,6 +7,7 @@ from kiosk.core.settings import SessionSettings
 
 
 def session_settings(cfg: Config) -> SessionSettings:
+    """What the session needs of the configuration: [session] and the kiosk's language and name."""
     s = cfg.session
     return SessionSettings(timeout_s=s.timeout_s, warning_s=s.warning_s,
                            double_scan_s=s.double_scan_s,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Screens that must exist (contracts.md) plus the extra ones of the UI issue.
+# Every screen the UI draws: the three of contracts.md, then help, language, out_of_order, maintenance.
 SCREENS: tuple[str, ...] = (
     "attract",  # idle, waiting for a card
     "account",  # reader identified: loans and actions

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config
+from kiosk.config import Config, state_dir
 from kiosk.core.domain import format_ymd, parse_ymd
 from kiosk.irbis.circulation import IrbisCirculation
 from kiosk.irbis.client import IrbisClient
@@ -61,16 +61,6 @@ class Gateway:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def state_dir(cfg: Config) -> Path:
-    """Where the kiosk keeps its state: [kiosk] data_dir, $STATE_DIRECTORY (systemd) or
-    ~/.local/state/kiosk."""
-    if cfg.kiosk.data_dir:
-        return Path(cfg.kiosk.data_dir).expanduser()
-    if os.environ.get("STATE_DIRECTORY"):
-        return Path(os.environ["STATE_DIRECTORY"].split(":")[0])
-    return Path.home() / ".local" / "state" / "kiosk"
 
 
 def open_gateway(

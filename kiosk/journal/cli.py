@@ -5,20 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from pathlib import Path
 
-from kiosk.config import Config, load_config
+from kiosk.config import Config, journal_path, load_config
 from kiosk.journal.store import Journal
 
 ATTENTION = ("pending", "queued", "conflict", "abandoned")
-
-
-def journal_path(cfg: Config) -> Path:
-    if cfg.journal.path:
-        return Path(cfg.journal.path).expanduser()
-    from kiosk.irbis.gateway import state_dir
-
-    return state_dir(cfg) / "journal.sqlite3"
 
 
 def open_journal(cfg: Config) -> Journal:

@@ -13,9 +13,9 @@ from kiosk.maintenance.gate import (
     MaintenanceGate,
     StatusLine,
     hash_pin,
-    is_pin_hash,
     pin_main,
 )
+from kiosk.staff.users import is_password_hash as is_pin_hash
 
 __all__ = [
     "PIN_ITERATIONS", "RESTART_EXIT_CODE", "ActionResult", "GateResult", "MaintenanceActions",

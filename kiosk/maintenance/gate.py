@@ -10,7 +10,7 @@ a test print, a sound test, restarting the app (exit code 75: systemd starts it 
 shutting the Raspberry Pi down (`systemctl poweroff`, allowed for the kiosk user by the
 polkit rule install.sh writes).
 
-Wiring (for kiosk/app.py):
+Wiring (kiosk/app/compose.py does this):
     gate = MaintenanceGate(cfg.maintenance, clock.now, state_file=<data dir>/maintenance.json)
     if gate.is_staff_card(code): result = gate.start(code) ... gate.enter_pin(pin)
     tools = MaintenanceActions(cfg, device_checks={"printer": ...}, test_print=...,
@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.staff.users import SCHEME, hash_password, verify_password
+from kiosk.config import check_gateway_reachable, state_dir
+from kiosk.staff.users import hash_password, verify_password
 
 RESTART_EXIT_CODE = 75  # kiosk.service: RestartForceExitStatus=75
 PIN_ITERATIONS = 200_000  # about half a second on a Raspberry Pi 4
@@ -46,11 +47,6 @@ def hash_pin(pin: str, iterations: int = PIN_ITERATIONS) -> str:
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
         raise ValueError("a PIN is 4 to 12 digits")
     return hash_password(pin, iterations=iterations)
-
-
-def is_pin_hash(text: str) -> bool:
-    parts = text.split("$")
-    return len(parts) == 4 and parts[0] == SCHEME and parts[1].isdigit() and int(parts[1]) >= 1000
 
 
 @dataclass(frozen=True)
@@ -219,8 +215,6 @@ class MaintenanceActions:
     ) -> None:
         self.cfg = cfg
         if gateway_check is None:
-            from kiosk.config import check_gateway_reachable
-
             def gateway_check() -> str | None:
                 return check_gateway_reachable(cfg)
 
@@ -230,7 +224,7 @@ class MaintenanceActions:
         self._test_sound = test_sound
         self._stop_app = stop_app
         self._run = run
-        self.data_dir = Path(data_dir or os.environ.get("STATE_DIRECTORY") or cfg.kiosk.data_dir or ".")
+        self.data_dir = Path(data_dir) if data_dir else state_dir(cfg)
         self.min_free_mb = min_free_mb
 
     def status(self) -> list[StatusLine]:

@@ -36,7 +36,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk.locale import LANGUAGES, catalogue
+from kiosk.config import SpeechSection, section_problems
+from kiosk.core.languages import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.locale import catalogue
 from kiosk.speech.cues import CUE_NAMES, generate_cues
 from kiosk.speech.output import AplaySink, NullSink, Sink, SinkError, open_sink
 from kiosk.speech.queue import AudioQueue, Item
@@ -50,17 +52,16 @@ GROUP_GAP_S = 0.25
 HEADPHONE_MESSAGES = {"headphones.in": True, "headphones.out": False}
 
 
-def _speech_section(config: Any) -> Any:
-    from kiosk.config import SpeechSection
-
+def _speech_section(config: Any) -> SpeechSection:
     if config is None:
         return SpeechSection()
     section = getattr(config, "speech", config)
     if not isinstance(section, SpeechSection):
         raise TypeError("Speaker(config): a Config or a SpeechSection")
-    for problem in section.problems():
+    problems = section_problems(section)
+    for problem in problems:
         log.warning("%s; using the default", problem)
-    if section.problems():
+    if problems:
         good = SpeechSection()
         for name in ("enabled", "prompts_dir", "device", "headphones_device",
                      "voice_kk", "voice_ru", "voice_en"):
@@ -86,7 +87,6 @@ class Speaker:
         self._headphones = False
         self._lock = threading.Lock()
         self._warned: set[str] = set()
-        self._last_say: dict[str, Any] | None = None
         self._last_sound_event = -1e9
         self.clock: Callable[[], float] = time.monotonic  # for event groups; tests replace it
         self._failed: set[str] = set()  # outputs replaced by silence after a failure
@@ -96,7 +96,7 @@ class Speaker:
         self._injected = sink is not None
         self.cues: dict[str, bytes] = {}
         self.synth = synth or EspeakSynth(
-            {"kk": c.voice_kk, "ru": c.voice_ru, "en": c.voice_en}, rate_wpm=c.rate_wpm,
+            {lang: getattr(c, f"voice_{lang}") for lang in LANGUAGES}, rate_wpm=c.rate_wpm,
             warm=warm,
         )
         self.prompts = PromptLibrary(c.prompts_dir or None)
@@ -194,7 +194,7 @@ class Speaker:
                 if msg in HEADPHONE_MESSAGES:
                     self.set_headphones(HEADPHONE_MESSAGES[msg])
                 new_group = self._starts_group()
-                self.say(str(event.get("text") or ""), str(event.get("lang") or "kk"),
+                self.say(str(event.get("text") or ""), str(event.get("lang") or DEFAULT_LANGUAGE),
                          private=bool(event.get("private")), msg=msg,
                          queue=bool(event.get("queue")) or not new_group)
             elif kind == "cue":
@@ -232,14 +232,12 @@ class Speaker:
         if not text and not msg:
             return False
         if lang not in LANGUAGES:
-            lang = "kk"
+            lang = DEFAULT_LANGUAGE
         if not queue:
             self.queue.cancel(lambda item: item.kind == "speech")
         if private and not self._headphones:
             log.debug("private utterance not played: headphones out")
             return False
-        with self._lock:
-            self._last_say = {"text": text, "lang": lang, "private": private, "msg": msg}
         self.queue.add(Item("speech", private, lambda: self._open_speech(text, lang, msg),
                             label=msg or "say"))
         return True
@@ -250,15 +248,6 @@ class Speaker:
             return False
         self.queue.add(Item("cue", private, lambda: [self.cues.get(name, b"")], label=name))
         return True
-
-    def repeat(self) -> bool:
-        """Say the last utterance again (if it may still be heard where it would go)."""
-        with self._lock:
-            last = dict(self._last_say) if self._last_say else None
-        if last is None:
-            return False
-        self.interrupt()
-        return self.say(last["text"], last["lang"], private=last["private"], msg=last["msg"])
 
     def interrupt(self) -> None:
         """Stop all sound now (any key, touch or scan). Paused speech is dropped too."""
@@ -279,10 +268,6 @@ class Speaker:
         self.queue.pause()
         return True
 
-    def set_rate(self, rate_wpm: int) -> None:
-        """Speech rate in words per minute (80..450); from the next utterance on."""
-        self.synth.set_rate(rate_wpm)
-
     @property
     def volume_level(self) -> int:
         return self._level
@@ -292,25 +277,12 @@ class Speaker:
         self._level = max(1, min(len(self.volume_steps), int(level)))
         return self._level
 
-    def volume_up(self) -> tuple[int, bool]:
-        """(new level, True if it was already the loudest)."""
-        at_edge = self._level >= len(self.volume_steps)
-        return self.set_volume(self._level + 1), at_edge
-
-    def volume_down(self) -> tuple[int, bool]:
-        """(new level, True if it was already the quietest)."""
-        at_edge = self._level <= 1
-        return self.set_volume(self._level - 1), at_edge
-
     def end_session(self) -> None:
-        """Session over: default volume, private audio dropped, no private repeat."""
+        """Session over: default volume, private audio dropped."""
         self.set_volume(self.default_level)
         self.queue.cancel(lambda item: item.private)
         if self._failed and not self._injected:
             threading.Thread(target=self._reopen_failed, daemon=True).start()
-        with self._lock:
-            if self._last_say and self._last_say["private"]:
-                self._last_say = None
 
     @property
     def headphones(self) -> bool:

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from kiosk.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk.speech.pcm import SAMPLE_BYTES, PcmError, read_wav, samples
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class EspeakSynth:
         binary: str = "espeak-ng",
         warm: bool = True,
     ) -> None:
-        self.voices = voices or {"kk": "kk", "ru": "ru", "en": "en"}
+        self.voices = voices or {lang: lang for lang in LANGUAGES}
         self.rate_wpm = max(80, min(450, int(rate_wpm)))
         self.binary = binary
         self._warm_enabled = warm
@@ -155,7 +156,7 @@ class EspeakSynth:
         return shutil.which(self.binary) is not None
 
     def _command(self, lang: str) -> list[str]:
-        voice = self.voices.get(lang) or self.voices.get("kk") or "kk"
+        voice = self.voices.get(lang) or self.voices.get(DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
         return [self.binary, "-v", voice, "-s", str(self.rate_wpm), "-b", "1", "--stdout"]
 
     def _spawn(self, lang: str) -> subprocess.Popen[bytes]:
@@ -171,7 +172,7 @@ class EspeakSynth:
         except OSError as e:
             raise SynthUnavailable(f"{self.binary}: {e}") from e
 
-    def prewarm(self, langs: tuple[str, ...] = ("kk", "ru", "en")) -> None:
+    def prewarm(self, langs: tuple[str, ...] = LANGUAGES) -> None:
         """Start the waiting processes now (call from a background thread)."""
         for lang in langs:
             self._refill(lang)
@@ -217,13 +218,6 @@ class EspeakSynth:
                   ) if self._warm_enabled else None
         return Stream(proc, refill)
 
-    def set_rate(self, rate_wpm: int) -> None:
-        """Change the speech rate; the waiting processes are restarted with it."""
-        self.rate_wpm = max(80, min(450, int(rate_wpm)))
-        with self._lock:
-            stale, self._warm = list(self._warm.values()), {}
-        for proc in stale:
-            _discard(proc)
 
     def close(self) -> None:
         with self._lock:

@@ -70,7 +70,7 @@ def ButtonLampNotifier(lamp: Lamp) -> LampNotifier:  # noqa: N802 - reads as a c
 
 
 class KeysLamp:
-    """A `Lamp` over hardware.keys.Keys' named lamps ("desk" or "call")."""
+    """A `Lamp` over hardware.board.Board' named lamps ("desk" or "call")."""
 
     def __init__(self, keys: Any, which: str = "desk") -> None:
         self.keys = keys

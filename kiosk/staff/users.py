@@ -37,6 +37,12 @@ def hash_password(password: str, iterations: int = DEFAULT_ITERATIONS, salt: byt
     return f"{SCHEME}${iterations}${b64(salt).decode()}${b64(digest).decode()}"
 
 
+def is_password_hash(text: str, min_iterations: int = 1000) -> bool:
+    """Does `text` look like a hash_password() result (never a password or PIN itself)?"""
+    parts = text.split("$")
+    return len(parts) == 4 and parts[0] == SCHEME and parts[1].isdigit() and int(parts[1]) >= min_iterations
+
+
 def verify_password(password: str, encoded: str) -> bool:
     try:
         scheme, iterations, salt, digest = encoded.split("$")

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiosk.config import Config, ConfigError, HardwareSection, load_config
+from kiosk.config import (
+    Config,
+    ConfigError,
+    HardwareSection,
+    fill_section,
+    load_config,
+    section_problems,
+)
 
 
 class Report:
@@ -261,7 +268,7 @@ def run_checks(cfg: Config, out: Callable[[str], None] = print,
                config_problems: Sequence[str] = ()) -> int:
     rep = Report(out)
     rep.line(f"kiosk hw-check (config: {cfg.source})")
-    for problem in [*config_problems, *cfg.hardware.problems()]:
+    for problem in [*config_problems, *map(str, section_problems(cfg.hardware))]:
         rep.miss("config", problem)
     checks: list[tuple[str, Callable[[], None]]] = [
         ("scanners", lambda: check_scanners(cfg.hardware, rep)),
@@ -292,8 +299,6 @@ def _lenient_config(path: str) -> Config | None:
     (a missing password file must not stop a hardware check). None if unreadable."""
     from dataclasses import is_dataclass
 
-    from kiosk.config import schema as config_module
-
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -304,7 +309,7 @@ def _lenient_config(path: str) -> Config | None:
         if is_dataclass(section) and isinstance(values, dict):
             for key, value in values.items():
                 try:
-                    config_module._fill(section, {key: value}, name)
+                    fill_section(section, {key: value}, name)
                 except ConfigError:
                     pass  # already reported; the default stays
     return cfg

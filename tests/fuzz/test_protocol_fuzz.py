@@ -23,7 +23,7 @@ from tests.fuzz.settings import FUZZ
 TYPED = (IrbisError, ProtocolError, GatewayUnavailable)
 
 # Numbers int() refuses although str.isdigit()/str.strip() accept them ("²", "\x1c5", 5000
-# digits) escaped as ValueError until helper A's is_number: the regression tests at the end
+# digits) are rejected by kiosk.irbis.protocol.is_number: the regression tests at the end
 # of this file pin those inputs.
 
 

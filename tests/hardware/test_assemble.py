@@ -7,7 +7,8 @@ import sys
 from hardware.assemble import build_devices, use_real_devices
 from hardware.scanner import Scanners
 from hardware.sim import KeyboardScanner, MemoryPrinter
-from kiosk.config import config_from_dict
+from kiosk.config import SUGGESTED_WIRING, config_from_dict
+from kiosk.core.keys import KEYS
 from tests.hardware.events import typed
 from tests.hardware.fake_evdev import FakeBus
 
@@ -21,9 +22,11 @@ def test_mode_auto_is_real_only_on_a_pi() -> None:
 def test_default_config_off_a_pi_gives_the_desktop_doubles() -> None:
     hw = config_from_dict({}).hardware
     got: list = []
-    devices = build_devices(hw, on_code=lambda c, r: got.append(c), model="")
+    devices = build_devices(hw, on_code=lambda c, r: got.append(c), model="", sim_pins=SUGGESTED_WIRING)
     try:
         assert devices.simulated
+        assert devices.board.fitted_keys == list(KEYS)  # wired as the caller says
+        assert devices.mock_board is not None and devices.mock_board.press_binding("call")
         assert isinstance(devices.scanner, KeyboardScanner) and isinstance(devices.printer, MemoryPrinter)
         devices.start()
         devices.scanner.type_text("77\n")
@@ -46,7 +49,7 @@ def test_real_mode_builds_scanners_keys_and_usb_printer(tmp_path, monkeypatch) -
         assert isinstance(devices.scanner, Scanners) and not devices.simulated
         # RPi.GPIO cannot start off a Pi: reported, and the kiosk goes on with mock pins
         assert devices.problems and "rpigpio" in devices.problems[0]
-        assert devices.keys.fitted_keys == ["help"]
+        assert devices.board.fitted_keys == ["help"]
         assert devices.printer is not None and devices.printer.print_lines_wait(["x"]).reason == "no_printer"
         devices.scanner.input_dir = str(tmp_path)
         devices.scanner.rescan_s = 0.05

@@ -167,7 +167,7 @@ def test_modules_load_without_evdev_gpiozero_or_escpos() -> None:
     code = (
         "import sys\n"
         "for m in ('evdev', 'gpiozero', 'escpos', 'usb', 'RPi', 'lgpio'): sys.modules[m] = None\n"
-        "import hardware.scanner, hardware.sim, hardware.keys, hardware.printer, hardware.assemble\n"
+        "import hardware.scanner, hardware.sim, hardware.board, hardware.printer, hardware.assemble\n"
         "import kiosk.tools.hwcheck\n"
         "from hardware.scanner import decode_events\n"
         "print(decode_events([(1, 2, 1), (1, 2, 0), (1, 96, 1)]))\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from hardware.keys import SUGGESTED_PINS
 from hardware.pinfactory import choose_factory_name, make_factory, pi_generation, read_model
+from kiosk.config import SUGGESTED_WIRING
 
 PI4 = "Raspberry Pi 4 Model B Rev 1.5"
 PI5 = "Raspberry Pi 5 Model B Rev 1.0"
@@ -48,7 +48,7 @@ def test_model_file_read_with_trailing_nul(tmp_path) -> None:
 
 
 def test_real_gpio_libraries_not_imported_by_our_modules() -> None:
-    import hardware.keys  # noqa: F401
+    import hardware.board  # noqa: F401
     import hardware.pinfactory  # noqa: F401
     import hardware.sim  # noqa: F401
 
@@ -75,10 +75,10 @@ def readme_rows() -> dict[str, tuple[int, int]]:
 @pytest.mark.parametrize("revision", ["c03111", "c04170"])  # Pi 4 B, Pi 5 B
 def test_readme_wiring_table_matches_the_header(revision: str) -> None:
     rows = readme_rows()
-    assert set(rows) == set(SUGGESTED_PINS)
+    assert set(rows) == set(SUGGESTED_WIRING)
     board = MockFactory(revision=revision).board_info
     for name, (bcm, physical) in rows.items():
-        assert SUGGESTED_PINS[name] == bcm, name
+        assert SUGGESTED_WIRING[name] == bcm, name
         [(_header, info)] = list(board.find_pin(f"GPIO{bcm}"))
         assert info.number == physical, f"{name}: GPIO{bcm} is physical pin {info.number}"
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from hardware.scanner import decode_events
-from hardware.sim import KIVY_KEYMAP, KeyboardScanner, ScriptedScanner, sim_keys, text_to_events
+from hardware.sim import KeyboardScanner, ScriptedScanner, sim_board, text_to_events
+from kiosk.config import SUGGESTED_WIRING
+from kiosk.core.keys import DESKTOP_KEYMAP
 
 
 def test_text_to_events_round_trips_through_the_decoder() -> None:
@@ -44,14 +46,25 @@ def test_keyboard_scanner_ignores_keys_when_stopped() -> None:
 
 
 def test_desktop_keys_press_mock_pins() -> None:
+    """As the app does it: desktop key code -> the key table's name -> the mock board."""
     events: list = []
-    mk = sim_keys(debounce_s=0.0, on_key=events.append, on_call=lambda: events.append("CALL"),
-                  on_headphones=lambda b: events.append(("hp", b)))
+    mk = sim_board(SUGGESTED_WIRING, debounce_s=0.0, on_key=events.append,
+                   on_call=lambda: events.append("CALL"), on_headphones=lambda b: events.append(("hp", b)))
     try:
-        by_name = {v: k for k, v in KIVY_KEYMAP.items()}
+        by_name = {v: k for k, v in DESKTOP_KEYMAP.items()}
         for name in ("up", "down", "select", "back", "help", "language", "call", "headphones"):
-            assert mk.kivy_key_down(by_name[name])
+            assert mk.press_binding(DESKTOP_KEYMAP[by_name[name]])
         assert events == ["up", "down", "select", "back", "help", "language", "CALL", ("hp", True)]
-        assert mk.kivy_key_down(ord("q")) is False
+        assert mk.press_binding(DESKTOP_KEYMAP.get(ord("q"), "")) is False
+        assert mk.press_binding("call_lamp") is False  # a lamp is not pressed
     finally:
-        mk.keys.close()
+        mk.board.close()
+
+
+def test_an_unwired_mock_board_has_nothing_to_press() -> None:
+    mk = sim_board({})
+    try:
+        assert mk.board.fitted_keys == [] and mk.press_binding("up") is False
+        assert mk.press_binding("headphones") is False and mk.press_binding("call") is False
+    finally:
+        mk.board.close()

@@ -218,7 +218,6 @@ def test_unplugging_headphones_cuts_private_speech_at_once(speaker, loud, phones
     time.sleep(0.3)
     assert len([t for t in phones.times() if t > t_out]) <= IN_FLIGHT
     assert loud.pcm() == b""
-    assert speaker.repeat() is False  # nor can "repeat" bring it to the loudspeaker
 
 
 def test_headphones_in_mutes_the_loudspeaker(speaker, loud, phones):
@@ -254,7 +253,8 @@ def test_volume_steps_never_silent_and_reset_at_logout(speaker, loud):
     quiet = loud.pcm()
     assert quiet == scale(move, 0.25)
     assert peak(quiet) > 0.2 * peak(move)  # clearly audible at the lowest step
-    assert speaker.volume_down() == (1, True)  # already the quietest: stays there
+    speaker.handle_event({"event": "volume", "change": "down"})
+    assert speaker.volume_level == 1  # already the quietest: stays there
     speaker.handle_event({"event": "volume", "change": "up"})
     assert speaker.volume_level == 2
     speaker.handle_event({"event": "volume", "level": 99})
@@ -313,22 +313,6 @@ def test_recorded_prompt_overrides_synthesis(tmp_path, monkeypatch):
     finally:
         sp.close()
 
-
-@needs_espeak
-def test_repeat_says_the_last_utterance_again():
-    fast = RecordingSink(realtime=False)
-    sp = Speaker(config(), sink=fast)
-    try:
-        sp.handle_event(say("Рахмет.", "kk"))
-        sp.cue("move")
-        assert sp.queue.wait_idle(timeout=10)
-        first = fast.pcm()[: -len(generate_cues()["move"])]
-        fast.clear()
-        assert sp.repeat()
-        assert sp.queue.wait_idle(timeout=10)
-        assert fast.pcm() == first and duration_s(first) > 0.3
-    finally:
-        sp.close()
 
 
 @needs_espeak

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.config import ConfigError, SpeechSection, config_from_dict
+from kiosk.config import ConfigError, SpeechSection, config_from_dict, section_problems
 from kiosk.speech.output import RecordingSink
 from kiosk.speech.speaker import Speaker
 
@@ -12,7 +12,7 @@ def test_defaults_match_the_sessions_volume_levels():
     assert len(c.volume_steps) == 10 and c.default_volume_step == 6
     assert all(v > 0 for v in c.volume_steps)
     assert c.volume_steps == sorted(c.volume_steps)
-    assert c.problems() == []
+    assert section_problems(c) == []
 
 
 def test_speech_section_from_toml_values():
@@ -20,7 +20,7 @@ def test_speech_section_from_toml_values():
                                        "default_volume_step": 2, "output": "null",
                                        "prompts_dir": "/var/lib/kiosk/prompts"}})
     assert cfg.speech.rate_wpm == 130 and cfg.speech.output == "null"
-    assert cfg.speech.problems() == []
+    assert section_problems(cfg.speech) == []
 
 
 def test_silent_volume_step_and_bad_choices_are_named_with_the_fix():

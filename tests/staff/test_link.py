@@ -119,11 +119,11 @@ def test_console_ack_reaches_the_patron_and_no_patron_data_leaves(broker: Broker
 
 
 def test_lamps_on_the_kiosk_keys_follow_the_alert():
-    """As kiosk.app wires it: the desk lamp and the call button's lamp on hardware.keys.Keys."""
-    from hardware.keys import Keys
+    """As kiosk.app wires it: the desk lamp and the call button's lamp on hardware.board.Board."""
+    from hardware.board import Board
     from kiosk.staff.lamps import KeysLamp
 
-    keys = Keys(call_button_pin=17, call_lamp_pin=27, desk_lamp_pin=22, pin_factory="mock")
+    keys = Board(call_button_pin=17, call_lamp_pin=27, desk_lamp_pin=22, pin_factory="mock")
     cfg = Config()
     h = Harness(demo_library(), cfg)
     link = StaffLink.build(cfg, h.session, h.bus, h.clock, desk_lamp=KeysLamp(keys, "desk"))

@@ -52,14 +52,19 @@ def _guid(body: str) -> str:
     return text if tag == str(GUID_TAG) else ""
 
 
-class Refused(Exception):
+class ServerRefusal(Exception):
+    """The server answers a request with a negative IRBIS return code (not a patron's
+    refusal: that is kiosk.core.domain.Refused, decided by the kiosk's loan rules)."""
+
     def __init__(self, code: int) -> None:
         self.code = code
         super().__init__(code)
 
 
 @dataclass
-class Session:
+class ClientSession:
+    """A registered IRBIS client (one client id): who, from which workstation, last seen."""
+
     username: str
     workstation: str
     last_seen: float
@@ -70,7 +75,7 @@ class Engine:
         self.storage = storage
         self.users = dict(users)
         self.session_timeout_s = session_timeout_s
-        self.sessions: dict[int, Session] = {}
+        self.sessions: dict[int, ClientSession] = {}
         self.locks: dict[tuple[str, int], int] = {}  # (db, mfn) -> client id holding it
         self._state = threading.Lock()  # guards sessions and locks
         self._pending: list[_SaveJob] = []  # saves waiting for the next group commit
@@ -90,7 +95,7 @@ class Engine:
     def handle(self, req: p.Request) -> bytes:
         try:
             code, lines = self._dispatch(req)
-        except Refused as exc:
+        except ServerRefusal as exc:
             code, lines = exc.code, []
         except ProtocolError as exc:
             log.info("bad %s request: %s", req.command[:4], exc)
@@ -125,7 +130,7 @@ class Engine:
             self._expire(now)
             if req.client_id in self.sessions:
                 return ALREADY_REGISTERED, []
-            self.sessions[req.client_id] = Session(user, req.workstation, now)
+            self.sessions[req.client_id] = ClientSession(user, req.workstation, now)
         lines = [p.ansi(int(self.session_timeout_s // 60))]
         lines += [p.ansi(line) for line in INI_TEXT.format(user=user).split("\r\n") if line]
         return OK, lines
@@ -148,7 +153,7 @@ class Engine:
                 self._release_locks(req.client_id)
                 session = None
             if session is None or session.username != req.username:
-                raise Refused(NOT_REGISTERED)
+                raise ServerRefusal(NOT_REGISTERED)
             session.last_seen = now
 
     def _expire(self, now: float) -> None:
@@ -170,7 +175,7 @@ class Engine:
     def _db(name: str) -> str:
         name = name.strip()
         if not _DB_NAME.fullmatch(name):
-            raise Refused(BAD_DATABASE)
+            raise ServerRefusal(BAD_DATABASE)
         return name.upper()
 
     def max_mfn(self, req: p.Request) -> tuple[int, list[bytes]]:
@@ -265,7 +270,7 @@ class Engine:
 
     def save(self, items: list[tuple[str, Record]], client_id: int, lock: bool) -> list[Record]:
         """All records or none: checks every lock and version first, then writes them in
-        one SQLite transaction. Raises Refused(-140 / -602 / -608).
+        one SQLite transaction. Raises ServerRefusal(-140 / -602 / -608).
 
         Group commit: saves that arrive while another is being written wait for the write
         lock, and whichever thread gets it writes every waiting save in ONE transaction,
@@ -325,18 +330,18 @@ class Engine:
                     plan.append((db, rec, None))
                     continue
                 if (db, rec.mfn) in seen:
-                    raise Refused(VERSION_CONFLICT)
+                    raise ServerRefusal(VERSION_CONFLICT)
                 seen.add((db, rec.mfn))
                 old = store.fetch(conn, db, rec.mfn)
                 if old is None:
-                    raise Refused(MFN_OUT_OF_RANGE)
+                    raise ServerRefusal(MFN_OUT_OF_RANGE)
                 holder = self.locks.get((db, rec.mfn))
                 if holder is not None and holder != job.client_id:
-                    raise Refused(RECORD_LOCKED)
+                    raise ServerRefusal(RECORD_LOCKED)
                 if rec.version != old.version:
-                    raise Refused(VERSION_CONFLICT)
+                    raise ServerRefusal(VERSION_CONFLICT)
                 if _guid(old.body) and rec.fm(GUID_TAG) != _guid(old.body):
-                    raise Refused(GUID_MISSING)
+                    raise ServerRefusal(GUID_MISSING)
                 plan.append((db, rec, old))
         return store.put_many(conn, plan)
 

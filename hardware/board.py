@@ -1,11 +1,13 @@
-"""Buttons, switches and lamps on the Pi's GPIO header, through gpiozero.
+"""The GPIO board: buttons, switches and lamps on the Pi's header, through gpiozero.
 
-    keys = Keys({"up": 5, "down": 6, "select": 13}, call_button_pin=17, call_lamp_pin=27,
-                on_key=..., on_hold=..., on_call=..., on_headphones=...)
-    keys.call_lamp("blinking")   # "off" | "blinking" | "steady"
+    board = Board({"up": 5, "down": 6, "select": 13}, call_button_pin=17, call_lamp_pin=27,
+                  on_key=..., on_hold=..., on_call=..., on_headphones=...)
+    board.call_lamp("blinking")   # "off" | "blinking" | "steady"
 
 Every pin is a BCM number; any subset may be fitted (a key without a pin simply is not
-there). Buttons connect the pin to ground and use the Pi's internal pull-up.
+there). Buttons connect the pin to ground and use the Pi's internal pull-up. The keys'
+names come from the caller (the kiosk's key table, kiosk.core.keys, through the config's
+[hardware] key_pins): the board reports the names it was given.
 
 Callbacks run on gpiozero threads (pin-event and hold threads; with the mock factory, the
 thread that drives the mock pin). The kiosk must post them to its UI thread, e.g. with
@@ -30,23 +32,12 @@ from hardware.pinfactory import choose_factory_name, make_factory
 
 log = logging.getLogger(__name__)
 
-KEY_NAMES = (
-    "up", "down", "select", "back", "help", "repeat", "volume_up", "volume_down", "language",
-)
 LAMP_STATES = ("off", "blinking", "steady")
-
-# The wiring in hardware/README.md (BCM numbers; same header on a Pi 4 and a Pi 5). Avoids
-# I2C (2, 3), SPI (7-11), UART (14, 15) and I2S (18-21, used by audio HATs).
-SUGGESTED_PINS: dict[str, int] = {
-    "up": 5, "down": 6, "select": 13, "back": 26, "help": 16, "repeat": 12,
-    "volume_up": 23, "volume_down": 24, "language": 25,
-    "call_button": 17, "call_lamp": 27, "headphone_switch": 22, "desk_lamp": 4,
-}
 MAX_DEBOUNCE_S = 0.5
 
 
-class KeysError(ValueError):
-    pass
+class BoardError(ValueError):
+    """A pin that cannot be used (taken twice, busy, not on the header) or a bad setting."""
 
 
 class _Input:
@@ -97,9 +88,11 @@ def _safe(fn: Callable[[], None]) -> None:
         log.exception("key callback failed")
 
 
-class Keys:
+class Board:
     """The call button and its lamp, the tactile keys, the headphone-jack switch and the
     staff desk lamp (or buzzer). Same class for real pins and gpiozero's MockFactory.
+
+    key_pins: key name -> BCM pin (-1 or None: not fitted); the names are the caller's.
 
     pin_factory: a gpiozero Factory instance, or a name ("auto", "mock", "rpigpio", "lgpio")
         chosen as in hardware.pinfactory.
@@ -128,13 +121,10 @@ class Keys:
         on_headphones: Callable[[bool], None] | None = None,
     ) -> None:
         if not 0 <= debounce_s <= MAX_DEBOUNCE_S:
-            raise KeysError(f"debounce_s = {debounce_s}: must be between 0 and {MAX_DEBOUNCE_S} s")
+            raise BoardError(f"debounce_s = {debounce_s}: must be between 0 and {MAX_DEBOUNCE_S} s")
         if hold_time_s <= 0:
-            raise KeysError(f"hold_time_s = {hold_time_s}: must be more than 0 s")
+            raise BoardError(f"hold_time_s = {hold_time_s}: must be more than 0 s")
         key_pins = {k: v for k, v in (key_pins or {}).items() if v is not None and v >= 0}
-        unknown = sorted(set(key_pins) - set(KEY_NAMES))
-        if unknown:
-            raise KeysError(f"unknown key {unknown[0]!r}; keys are {', '.join(KEY_NAMES)}")
         self._check_unique(key_pins, call_button_pin, call_lamp_pin, headphone_pin, desk_lamp_pin)
 
         if isinstance(pin_factory, str):
@@ -150,46 +140,26 @@ class Keys:
         self.blink_s = blink_s
         self._devices: list[Any] = []
         self.inputs: dict[str, _Input] = {}
+        self._key_names = tuple(key_pins)
         self._lamp_states: dict[str, str] = {}
-
-        from gpiozero import LED, Button
-
-        def button(pin: int, what: str) -> Any:
-            try:
-                dev = Button(pin, pull_up=True, bounce_time=None, hold_time=hold_time_s,
-                             hold_repeat=False, pin_factory=self.factory)
-            except Exception as e:
-                self.close()
-                raise KeysError(f"{what} on GPIO{pin}: {e}") from e
-            self._devices.append(dev)
-            return dev
-
-        def lamp(pin: int, what: str) -> Any:
-            try:
-                dev = LED(pin, pin_factory=self.factory)
-            except Exception as e:
-                self.close()
-                raise KeysError(f"{what} on GPIO{pin}: {e}") from e
-            self._devices.append(dev)
-            return dev
-
+        self._hold_time_s = hold_time_s
         for name, pin in key_pins.items():
             self.inputs[name] = _Input(
-                button(pin, f"key {name}"), debounce_s, clock,
+                self._button(pin, f"key {name}"), debounce_s, clock,
                 on_press=lambda n=name: self._fire(self.on_key, n),
                 on_hold=lambda n=name: self._fire(self.on_hold, n),
             )
         if _fitted(call_button_pin):
             self.inputs["call"] = _Input(
-                button(call_button_pin, "call button"), debounce_s, clock,
+                self._button(call_button_pin, "call button"), debounce_s, clock,
                 on_press=lambda: self.on_call() if self.on_call else None,
                 on_hold=None,
             )
         self._lamps = {}
         if _fitted(call_lamp_pin):
-            self._lamps["call"] = lamp(call_lamp_pin, "call lamp")
+            self._lamps["call"] = self._lamp(call_lamp_pin, "call lamp")
         if _fitted(desk_lamp_pin):
-            self._lamps["desk"] = lamp(desk_lamp_pin, "desk lamp")
+            self._lamps["desk"] = self._lamp(desk_lamp_pin, "desk lamp")
         self._jack = None
         self._jack_inserted_when_active = headphone_closed_means_inserted
         self._jack_settle_s = headphone_settle_s
@@ -197,10 +167,32 @@ class Keys:
         self._jack_lock = threading.Lock()
         self._jack_reported: bool | None = None
         if _fitted(headphone_pin):
-            self._jack = button(headphone_pin, "headphone switch")
+            self._jack = self._button(headphone_pin, "headphone switch")
             self._jack_reported = self.headphones_in
             self._jack.when_activated = self._jack_changed
             self._jack.when_deactivated = self._jack_changed
+
+    def _button(self, pin: int, what: str) -> Any:
+        from gpiozero import Button
+
+        return self._device(lambda: Button(pin, pull_up=True, bounce_time=None,
+                                           hold_time=self._hold_time_s, hold_repeat=False,
+                                           pin_factory=self.factory), pin, what)
+
+    def _lamp(self, pin: int, what: str) -> Any:
+        from gpiozero import LED
+
+        return self._device(lambda: LED(pin, pin_factory=self.factory), pin, what)
+
+    def _device(self, make: Callable[[], Any], pin: int, what: str) -> Any:
+        """One gpiozero device; on failure every device made so far is closed again."""
+        try:
+            dev = make()
+        except Exception as e:
+            self.close()
+            raise BoardError(f"{what} on GPIO{pin}: {e}") from e
+        self._devices.append(dev)
+        return dev
 
     @staticmethod
     def _check_unique(key_pins: Mapping[str, int], *others: int | None) -> None:
@@ -212,7 +204,7 @@ class Keys:
         ]
         for what, pin in named:
             if pin in used:
-                raise KeysError(f"GPIO{pin} is used twice ({used[pin]} and {what}); give each its own pin")
+                raise BoardError(f"GPIO{pin} is used twice ({used[pin]} and {what}); give each its own pin")
             used[pin] = what
 
     def _fire(self, cb: Callable[[str], None] | None, name: str) -> None:
@@ -242,7 +234,8 @@ class Keys:
 
     @property
     def fitted_keys(self) -> list[str]:
-        return [k for k in KEY_NAMES if k in self.inputs]
+        """The keys with a pin, in the order they were given."""
+        return list(self._key_names)
 
     @property
     def headphones_in(self) -> bool:
@@ -264,7 +257,7 @@ class Keys:
 
     def _set_lamp(self, which: str, state: str) -> None:
         if state not in LAMP_STATES:
-            raise KeysError(f"lamp state {state!r}; use one of {', '.join(LAMP_STATES)}")
+            raise BoardError(f"lamp state {state!r}; use one of {', '.join(LAMP_STATES)}")
         self._lamp_states[which] = state
         led = self._lamps.get(which)
         if led is None:

@@ -1,4 +1,4 @@
-"""Keys, call button, lamps and the headphone switch on gpiozero's mock pins."""
+"""The board: keys, call button, lamps and the headphone switch on gpiozero's mock pins."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import time
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from hardware.keys import KEY_NAMES, SUGGESTED_PINS, Keys, KeysError
-from hardware.sim import sim_keys
+from hardware.board import Board, BoardError
+from hardware.sim import sim_board
+from kiosk.config import SUGGESTED_WIRING
+from kiosk.core.keys import KEYS
 
 
 class FakeClock:
@@ -33,23 +35,23 @@ def wait_for(cond, timeout: float = 2.0) -> bool:
 def rig():
     clock = FakeClock()
     got: list = []
-    mk = sim_keys(
-        clock=clock, debounce_s=0.2, hold_time_s=0.15, blink_s=0.03,
+    mk = sim_board(
+        SUGGESTED_WIRING, clock=clock, debounce_s=0.2, hold_time_s=0.15, blink_s=0.03,
         on_key=lambda n: got.append(("key", n)),
         on_hold=lambda n: got.append(("hold", n)),
         on_call=lambda: got.append(("call",)),
         on_headphones=lambda inserted: got.append(("headphones", inserted)),
     )
     yield mk, clock, got
-    mk.keys.close()
+    mk.board.close()
 
 
 def test_every_key_press_reports_its_name(rig) -> None:
     mk, clock, got = rig
-    for name in KEY_NAMES:
+    for name in KEYS:
         clock.t += 1
         mk.tap(name)
-    assert got == [("key", n) for n in KEY_NAMES]
+    assert got == [("key", n) for n in KEYS]
 
 
 def test_bounce_inside_debounce_is_ignored_and_next_press_counts(rig) -> None:
@@ -72,13 +74,13 @@ def test_bounce_inside_debounce_is_ignored_and_next_press_counts(rig) -> None:
 
 def test_debounce_zero_accepts_every_press() -> None:
     got: list = []
-    mk = sim_keys({"up": 5}, debounce_s=0.0, on_key=got.append)
+    mk = sim_board({"up": 5}, debounce_s=0.0, on_key=got.append)
     try:
         for _ in range(3):
             mk.tap("up")
         assert got == ["up", "up", "up"]
     finally:
-        mk.keys.close()
+        mk.board.close()
 
 
 def test_hold_fires_once_without_auto_repeat(rig) -> None:
@@ -101,38 +103,38 @@ def test_call_button_and_lamp_states(rig) -> None:
     mk, clock, got = rig
     mk.tap("call")
     assert got == [("call",)]
-    keys = mk.keys
+    board = mk.board
     assert not mk.lamp_on()
-    keys.call_lamp("blinking")
+    board.call_lamp("blinking")
     seen = set()
     end = time.monotonic() + 3.0
     while time.monotonic() < end and len(seen) < 2:
         seen.add(mk.lamp_on())
         time.sleep(0.005)
     assert seen == {True, False}, "a blinking lamp goes on and off"
-    assert keys.lamp_state("call") == "blinking"
-    keys.call_lamp("steady")
+    assert board.lamp_state("call") == "blinking"
+    board.call_lamp("steady")
     time.sleep(0.1)
-    assert mk.lamp_on() and keys.lamp_state("call") == "steady"
-    keys.call_lamp("off")
+    assert mk.lamp_on() and board.lamp_state("call") == "steady"
+    board.call_lamp("off")
     assert not mk.lamp_on()
-    with pytest.raises(KeysError):
-        keys.call_lamp("purple")
+    with pytest.raises(BoardError):
+        board.call_lamp("purple")
 
 
 def test_desk_lamp(rig) -> None:
     mk, clock, got = rig
-    mk.keys.desk_lamp("steady")
+    mk.board.desk_lamp("steady")
     assert mk.lamp_on("desk_lamp")
-    mk.keys.desk_lamp("off")
+    mk.board.desk_lamp("off")
     assert not mk.lamp_on("desk_lamp")
 
 
 def test_headphone_switch_reports_plug_in_and_out(rig) -> None:
     mk, clock, got = rig
-    assert mk.keys.headphones_in is False
+    assert mk.board.headphones_in is False
     mk.headphones(True)
-    assert mk.keys.headphones_in is True
+    assert mk.board.headphones_in is True
     mk.headphones(False)
     assert got == [("headphones", True), ("headphones", False)]
 
@@ -140,20 +142,20 @@ def test_headphone_switch_reports_plug_in_and_out(rig) -> None:
 def test_headphone_switch_inverted_polarity() -> None:
     got: list = []
     f = MockFactory()
-    keys = Keys(headphone_pin=22, headphone_closed_means_inserted=False, headphone_settle_s=0, pin_factory=f,
-                on_headphones=got.append)
+    board = Board(headphone_pin=22, headphone_closed_means_inserted=False, headphone_settle_s=0, pin_factory=f,
+                  on_headphones=got.append)
     try:
-        assert keys.headphones_in is True  # contact open (pulled up) = plug in
+        assert board.headphones_in is True  # contact open (pulled up) = plug in
         f.pin(22).drive_low()
         assert got == [False]
     finally:
-        keys.close()
+        board.close()
 
 
 def test_headphone_contact_chatter_reports_once_settled() -> None:
     got: list = []
     f = MockFactory()
-    keys = Keys(headphone_pin=22, headphone_settle_s=0.05, pin_factory=f, on_headphones=got.append)
+    board = Board(headphone_pin=22, headphone_settle_s=0.05, pin_factory=f, on_headphones=got.append)
     try:
         pin = f.pin(22)
         for _ in range(3):  # the plug going in: the contact chatters
@@ -169,36 +171,34 @@ def test_headphone_contact_chatter_reports_once_settled() -> None:
         time.sleep(0.15)
         assert got == [True]
     finally:
-        keys.close()
+        board.close()
 
 
 def test_subset_of_keys_fitted() -> None:
     f = MockFactory()
-    keys = Keys({"select": 13, "help": 16, "down": -1}, pin_factory=f)
+    board = Board({"select": 13, "help": 16, "down": -1}, pin_factory=f)
     try:
-        assert keys.fitted_keys == ["select", "help"]
-        keys.call_lamp("blinking")  # no lamp fitted: a no-op, not an error
+        assert board.fitted_keys == ["select", "help"]
+        board.call_lamp("blinking")  # no lamp fitted: a no-op, not an error
     finally:
-        keys.close()
+        board.close()
 
 
 @pytest.mark.parametrize("debounce", [0.51, -0.1, 2.0])
 def test_debounce_over_half_a_second_rejected(debounce: float) -> None:
-    with pytest.raises(KeysError, match="debounce"):
-        Keys({"up": 5}, debounce_s=debounce, pin_factory=MockFactory())
+    with pytest.raises(BoardError, match="debounce"):
+        Board({"up": 5}, debounce_s=debounce, pin_factory=MockFactory())
 
 
 def test_half_second_debounce_allowed() -> None:
-    Keys({"up": 5}, debounce_s=0.5, pin_factory=MockFactory()).close()
+    Board({"up": 5}, debounce_s=0.5, pin_factory=MockFactory()).close()
 
 
 def test_bad_pin_configs_are_clear_errors() -> None:
-    with pytest.raises(KeysError, match="unknown key"):
-        Keys({"jump": 5}, pin_factory=MockFactory())
-    with pytest.raises(KeysError, match="GPIO5 is used twice"):
-        Keys({"up": 5}, call_lamp_pin=5, pin_factory=MockFactory())
-    with pytest.raises(KeysError, match="GPIO99"):
-        Keys({"up": 99}, pin_factory=MockFactory())
+    with pytest.raises(BoardError, match="GPIO5 is used twice"):
+        Board({"up": 5}, call_lamp_pin=5, pin_factory=MockFactory())
+    with pytest.raises(BoardError, match="GPIO99"):
+        Board({"up": 99}, pin_factory=MockFactory())
 
 
 def test_callback_error_does_not_break_the_key(rig) -> None:
@@ -208,19 +208,19 @@ def test_callback_error_does_not_break_the_key(rig) -> None:
         calls.append(name)
         raise RuntimeError("ui bug")
 
-    mk = sim_keys({"up": 5}, debounce_s=0.0, on_key=boom)
+    mk = sim_board({"up": 5}, debounce_s=0.0, on_key=boom)
     try:
         mk.tap("up")
         mk.tap("up")
         assert calls == ["up", "up"]
     finally:
-        mk.keys.close()
+        mk.board.close()
 
 
 def test_callbacks_come_from_other_threads_on_hold(rig) -> None:
     mk, clock, got = rig
     threads: list = []
-    mk.keys.on_hold = lambda n: threads.append(threading.current_thread())
+    mk.board.on_hold = lambda n: threads.append(threading.current_thread())
     mk.press("back")
     assert wait_for(lambda: threads)
     mk.release("back")
@@ -228,4 +228,12 @@ def test_callbacks_come_from_other_threads_on_hold(rig) -> None:
 
 
 def test_suggested_pins_are_distinct() -> None:
-    assert len(set(SUGGESTED_PINS.values())) == len(SUGGESTED_PINS)
+    assert len(set(SUGGESTED_WIRING.values())) == len(SUGGESTED_WIRING)
+
+
+def test_the_board_reports_the_names_it_is_given() -> None:
+    board = Board({"jump": 5, "up": 6}, pin_factory=MockFactory())
+    try:
+        assert board.fitted_keys == ["jump", "up"]  # the names are the caller's (the key table)
+    finally:
+        board.close()
