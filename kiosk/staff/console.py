@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from kiosk.core.domain import REASONS
 from kiosk.locale import LANGUAGES, catalogue, tr
+from kiosk.staff import messages
 from kiosk.staff import users as staff_users
 from kiosk.staff.hub import CommandError, ConsoleHub
 
@@ -116,6 +117,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "kiosk-staff-console"
     timeout = 30  # a client that stops sending mid-request frees its thread
     server: ConsoleServer
+    too_large = False
 
     @property
     def app(self) -> ConsoleApp:
@@ -172,21 +174,25 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "")
         return origin in (f"http://{host}", f"https://{host}")
 
-    def _body(self) -> dict[str, Any] | None:
+    def _body(self, kind: str) -> dict[str, Any] | None:
+        """The request's JSON body checked against messages.SCHEMAS[kind]; None (counted in
+        the console's health, logged once) when it does not fit."""
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
-            return None
-        if length > MAX_BODY:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            self.close_connection = True  # the rest of the body is not read
+            self.too_large = length > MAX_BODY
+            where = urlsplit(self.path).path
+            self.app.hub.rejections.reject(where, kind, messages.Invalid("body", "bad length"))
             return None
         raw = self.rfile.read(length) if length else b""
-        if not raw:
-            return {}
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            return messages.decode(kind, raw) if raw else messages.check(kind, {})
+        except messages.Invalid as e:
+            self.app.hub.rejections.reject(urlsplit(self.path).path, kind, e)
             return None
-        return data if isinstance(data, dict) else None
 
     # -- GET ---------------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
@@ -211,7 +217,8 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path == "/favicon.ico":
             self._send(204, b"", "image/x-icon")
         elif url.path == "/healthz":
-            self._json(200, {"ok": True, "broker": self.app.hub.connected.is_set()})
+            self._json(200, {"ok": True, "broker": self.app.hub.connected.is_set(),
+                             **self.app.hub.rejections.health()})
         else:
             self._error(404, "staff.console.error.not_found")
 
@@ -244,9 +251,9 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if not self._same_origin():
             return self._error(403, "staff.console.error.forbidden")
-        body = self._body()
+        body = self._body("login" if path == "/api/login" else "command")
         if body is None:
-            return self._error(400, "staff.console.error.bad_request")
+            return self._error(413 if self.too_large else 400, "staff.console.error.bad_request")
         if path == "/api/login":
             return self._login(body)
         session = self._session()
@@ -273,10 +280,8 @@ class Handler(BaseHTTPRequestHandler):
         address = self.client_address[0]
         if self.app.sessions.throttled(address):
             return self._error(429, "staff.console.error.too_many")
-        user, password = body.get("user"), body.get("password")
-        if not isinstance(user, str) or not isinstance(password, str) or not staff_users.check(
-            self.app.users, user.strip(), password
-        ):
+        user, password = body["user"], body["password"]
+        if not staff_users.check(self.app.users, user.strip(), password):
             self.app.sessions.failed(address)
             log.info("failed sign-in from %s", address)  # never the password
             return self._error(401, "staff.console.error.bad_login")
@@ -315,6 +320,13 @@ def _broker_password(path: str) -> str:
     return Path(path).read_text(encoding="utf-8").strip() if path else ""
 
 
+def console_db(cfg: Any) -> str:
+    """[staff] console_db, else <state dir>/staff-console.sqlite3."""
+    from kiosk.irbis.gateway import state_dir
+
+    return cfg.staff.console_db or str(state_dir(cfg) / "staff-console.sqlite3")
+
+
 def main(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
 
@@ -327,6 +339,7 @@ def main(args: argparse.Namespace) -> int:
         hub = ConsoleHub(
             broker, staff.topic_prefix,
             username=staff.broker_username, password=_broker_password(staff.broker_password_file),
+            store=console_db(cfg),
         )
     except (ConfigError, staff_users.UsersError, OSError, ValueError) as e:
         print(f"kiosk staff-console: {e}", file=sys.stderr)

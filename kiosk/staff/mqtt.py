@@ -20,17 +20,22 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from kiosk.staff import messages
 from kiosk.staff.alerts import AlertError, AlertManager
+from kiosk.staff.messages import ACTIONS
+
+if TYPE_CHECKING:
+    from kiosk.staff.store import KioskAlertStore
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("ack", "resolve")
+__all__ = ["ACTIONS", "CommandInbox", "MqttNotifier", "parse_broker_url", "parse_command", "topic"]
 Command = dict[str, str]
 Health = Callable[[], dict[str, str]]
 
@@ -63,17 +68,12 @@ def topic(prefix: str, kiosk_id: str, kind: str) -> str:
 
 
 def parse_command(payload: bytes) -> Command | None:
-    """A staff command from the console, or None when it is not one (logged, ignored)."""
+    """A staff command from the console, or None when it does not fit (messages.SCHEMAS["ack"])."""
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = messages.decode("ack", payload)
+    except messages.Invalid:
         return None
-    if not isinstance(data, dict):
-        return None
-    action, alert_id, by = data.get("action"), data.get("id"), data.get("by", "staff")
-    if action not in ACTIONS or not isinstance(alert_id, str) or not isinstance(by, str):
-        return None
-    return {"action": action, "id": alert_id, "by": by[:64]}
+    return {"action": data["action"], "id": data["id"], "by": data.get("by", "staff")}
 
 
 class CommandInbox:
@@ -130,9 +130,14 @@ class MqttNotifier:
         reconnect_min_s: float = 1.0,
         reconnect_max_s: float = 30.0,
         wall: Callable[[], float] = time.time,
+        store: KioskAlertStore | None = None,
     ) -> None:
         self.host, self.port = parse_broker_url(broker_url)
         self.kiosk_id = kiosk_id
+        self.store = store  # alerts not yet confirmed by the broker survive a restart
+        self.rejections = messages.Rejections(log)
+        self._in_flight: dict[int, tuple[str, str]] = {}
+        self._flight_lock = threading.Lock()
         self.place = place
         self.prefix = prefix
         self.kind = kind
@@ -164,6 +169,7 @@ class MqttNotifier:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_publish = self._on_publish
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -197,7 +203,35 @@ class MqttNotifier:
         payload = {k: v for k, v in event.items() if k not in ("t", "event")}
         payload["sent_at"] = self.wall()
         payload["boot"] = self.boot
-        self.client.publish(self.topics["alert"], json.dumps(payload), qos=1, retain=True)
+        self._publish_kept(self.topics["alert"], json.dumps(payload))
+
+    def resend_undelivered(self) -> int:
+        """On start: what the last run published but the broker never confirmed."""
+        if self.store is None:
+            return 0
+        rows = self.store.undelivered()
+        for topic_name, payload in rows:
+            self._publish_kept(topic_name, payload)
+        return len(rows)
+
+    def _publish_kept(self, topic_name: str, payload: str) -> None:
+        if self.store is not None:
+            try:
+                self.store.put(topic_name, payload)
+            except Exception:  # noqa: BLE001 - the alert still goes out over MQTT
+                log.exception("could not keep the alert message")
+        with self._flight_lock:
+            info = self.client.publish(topic_name, payload, qos=1, retain=True)
+            self._in_flight[info.mid] = (topic_name, payload)
+
+    def _on_publish(self, _c: Any, _u: Any, mid: int, _reason: Any = None, _p: Any = None) -> None:
+        with self._flight_lock:
+            sent = self._in_flight.pop(mid, None)
+        if sent is not None and self.store is not None:
+            try:
+                self.store.delivered(*sent)
+            except Exception:  # noqa: BLE001
+                log.exception("could not mark the alert message delivered")
 
     def publish_status(self) -> None:
         if self.connected.is_set():
@@ -243,9 +277,11 @@ class MqttNotifier:
             log.warning("lost the broker (%s); retrying", reason)
 
     def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
-        command = parse_command(msg.payload)
-        if command is None:
-            log.warning("ignored a malformed staff command on %s", msg.topic)
+        try:
+            data = messages.decode("ack", msg.payload)
+        except messages.Invalid as e:
+            self.rejections.reject(msg.topic, "ack", e)
             return
+        command = {"action": data["action"], "id": data["id"], "by": data.get("by", "staff")}
         if self.on_command is not None:
             self.on_command(command)
