@@ -254,7 +254,8 @@ class Kiosk:
         try:
             desk = KeysLamp(self.devices.keys, "desk") if self.devices.keys is not None else None
             self.staff = StaffLink.build(self.cfg, self.session, self.bus, self.clock,
-                                         desk_lamp=desk, health=self.health)
+                                         desk_lamp=desk, health=self.health, state_path=(
+                Path(self.journal_path).with_name("staff-alerts.sqlite3") if self.journal_path else None))
             self.staff.start()
             self._closers.append(self.staff.close)
         except Exception:  # noqa: BLE001 - the call button still works through the session
