@@ -340,6 +340,7 @@ def main(args: argparse.Namespace) -> int:
             broker, staff.topic_prefix,
             username=staff.broker_username, password=_broker_password(staff.broker_password_file),
             store=console_db(cfg),
+            escalate_after_s=staff.escalate_after_s,
         )
     except (ConfigError, staff_users.UsersError, OSError, ValueError) as e:
         print(f"kiosk staff-console: {e}", file=sys.stderr)

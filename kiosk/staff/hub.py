@@ -64,10 +64,14 @@ class ConsoleHub:
         reconnect_min_s: float = 1.0,
         reconnect_max_s: float = 30.0,
         store: ConsoleStore | str | None = None,
+        escalate_after_s: float = 0.0,
     ) -> None:
         self.host, self.port = parse_broker_url(broker_url)
         self.prefix = prefix
         self.wall = wall
+        # a call still waiting this long after the console first saw it shows as escalated
+        # even when the kiosk's own escalation never arrived (0 = only the kiosk's word)
+        self.escalate_after_s = escalate_after_s
         self.connected = threading.Event()
         self._lock = threading.Condition()
         self._version = 0
@@ -111,14 +115,41 @@ class ConsoleHub:
 
     def wait_change(self, seen_version: int, timeout_s: float) -> int:
         """Block until the state changes past `seen_version` (or timeout); new version."""
+        deadline = time.monotonic() + timeout_s
         with self._lock:
-            self._lock.wait_for(lambda: self._version != seen_version, timeout_s)
-            return self._version
+            while True:
+                next_due = self._escalate_due()
+                if self._version != seen_version:
+                    return self._version
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return self._version
+                self._lock.wait(min(left, next_due))
+
+    def _escalate_due(self) -> float:
+        """Escalate the calls waiting longer than escalate_after_s since the console saw them
+        (the kiosk's own escalation may never arrive: a dead call point); caller holds the
+        lock. Returns the seconds until the next one is due."""
+        if self.escalate_after_s <= 0:
+            return 3600.0
+        now, next_due = self.wall(), 3600.0
+        for a in self._alerts.values():
+            if a.get("state") != "raised":
+                continue
+            due = float(a.get("seen_at", now)) + self.escalate_after_s - now
+            if due <= 0:
+                a.update(state="escalated", escalated_by="console")
+                self._save(a)
+                self._changed()
+            else:
+                next_due = min(next_due, due)
+        return max(0.05, next_due)
 
     def snapshot(self) -> dict[str, Any]:
         now = self.wall()
         today = _day(now)
         with self._lock:
+            self._escalate_due()
             alerts = [
                 dict(a)
                 for a in self._alerts.values()

@@ -126,7 +126,7 @@ class ConsoleStore(_Db):
             id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, reason TEXT NOT NULL,
             raised_at REAL NOT NULL, acked_at REAL NOT NULL, acked_by TEXT NOT NULL);
     """
-    HUB_KEYS = ("pending", "pending_by", "seen_at", "updated_at", "why", "kiosk")
+    HUB_KEYS = ("pending", "pending_by", "seen_at", "updated_at", "why", "kiosk", "escalated_by")
 
     def save(self, alert: dict[str, Any]) -> None:
         self._exec("INSERT OR REPLACE INTO alerts VALUES (?, ?)", (alert["id"], json.dumps(alert)))
