@@ -72,6 +72,7 @@ class ConsoleHub:
         # a call still waiting this long after the console first saw it shows as escalated
         # even when the kiosk's own escalation never arrived (0 = only the kiosk's word)
         self.escalate_after_s = escalate_after_s
+        self.on_change: Callable[[], None] | None = None  # e.g. the web server's loop wake-up
         self.connected = threading.Event()
         self._lock = threading.Condition()
         self._version = 0
@@ -206,6 +207,8 @@ class ConsoleHub:
     def _changed(self) -> None:  # caller holds the lock
         self._version += 1
         self._lock.notify_all()
+        if self.on_change is not None:
+            self.on_change()
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
