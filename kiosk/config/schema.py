@@ -103,6 +103,11 @@ class StaffSection:
     console_language: str = "kk"
     state_file: str = ""  # open alerts kept over restarts; "" = beside the journal / data_dir
     console_db: str = ""  # the console's alerts and response times; "" = <state dir>/staff-console.sqlite3
+    broker_ca_file: str = ""  # mqtts:// : the CA of the broker's certificate ("" = system CAs)
+    broker_cert_file: str = ""  # mqtts:// : this device's client certificate (and key below)
+    broker_key_file: str = ""
+    console_cert_file: str = ""  # the console over HTTPS: its certificate chain and key
+    console_key_file: str = ""
     # pins (kiosk and call point alike): [hardware] call_button_pin, call_lamp_pin, desk_lamp_pin
 
     def problems(self) -> list[str]:
@@ -110,7 +115,7 @@ class StaffSection:
 
         out = []
         url = self.broker_url.strip()
-        if url and not url.startswith(("mqtt://", "tcp://")):
+        if url and not url.startswith(("mqtt://", "tcp://", "mqtts://")):
             out.append(f"[staff] broker_url = {url!r}: expected mqtt://host:port, e.g. mqtt://192.0.2.10:1883")
         if not self.topic_prefix or any(c in self.topic_prefix for c in "+#") or self.topic_prefix.endswith("/"):
             out.append(f"[staff] topic_prefix = {self.topic_prefix!r}: a plain MQTT topic without + # or a trailing /, e.g. \"kiosk\"")

@@ -25,7 +25,7 @@ from gpiozero.pins.mock import MockFactory
 from hardware.pinfactory import choose_factory_name, make_factory
 from kiosk.staff.alerts import AlertManager
 from kiosk.staff.lamps import ButtonLampNotifier
-from kiosk.staff.mqtt import CommandInbox, MqttNotifier
+from kiosk.staff.mqtt import BrokerTls, CommandInbox, MqttNotifier
 from kiosk.staff.store import KioskAlertStore, keep_open_alert, resume
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ def main(args: argparse.Namespace) -> int:
             prefix=staff.topic_prefix, kind="callpoint", heartbeat_s=staff.heartbeat_s,
             health=lambda: {"button": "ok", "lamp": "ok"}, on_command=inbox.put,
             username=staff.broker_username, password=password, store=store,
+            tls=BrokerTls.from_config(staff),
         )
         alerts.on_change(notifier)
     else:

@@ -32,6 +32,7 @@ from kiosk.locale import LANGUAGES, catalogue, tr
 from kiosk.staff import messages
 from kiosk.staff import users as staff_users
 from kiosk.staff.hub import CommandError, ConsoleHub
+from kiosk.staff.mqtt import BrokerTls
 from kiosk.staff.server import AsyncHttpServer, Request, Response
 
 log = logging.getLogger(__name__)
@@ -355,6 +356,16 @@ def _broker_password(path: str) -> str:
     return Path(path).read_text(encoding="utf-8").strip() if path else ""
 
 
+def https_context(cert_file: str, key_file: str = "") -> ssl.SSLContext | None:
+    """[staff] console_cert_file / console_key_file -> the console's own HTTPS; None = HTTP."""
+    if not cert_file:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_file, key_file or None)
+    return context
+
+
 def console_db(cfg: Any) -> str:
     """[staff] console_db, else <state dir>/staff-console.sqlite3."""
     from kiosk.irbis.gateway import state_dir
@@ -375,7 +386,7 @@ def main(args: argparse.Namespace) -> int:
             broker, staff.topic_prefix,
             username=staff.broker_username, password=_broker_password(staff.broker_password_file),
             store=console_db(cfg),
-            escalate_after_s=staff.escalate_after_s,
+            escalate_after_s=staff.escalate_after_s, tls=BrokerTls.from_config(staff),
         )
     except (ConfigError, staff_users.UsersError, OSError, ValueError) as e:
         print(f"kiosk staff-console: {e}", file=sys.stderr)
@@ -392,13 +403,15 @@ def main(args: argparse.Namespace) -> int:
         print(f"kiosk staff-console: [staff] needs_staff: unknown reasons {unknown}", file=sys.stderr)
         return 1
     try:
-        server = ConsoleServer((args.host, args.port), ConsoleApp(hub, users, staff.console_language))
-    except OSError as e:
+        context = https_context(staff.console_cert_file, staff.console_key_file)
+        server = ConsoleServer((args.host, args.port), ConsoleApp(hub, users, staff.console_language), context)
+    except (OSError, ssl.SSLError) as e:
         print(f"kiosk staff-console: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
         return 1
     hub.start()
     host, port = server.server_address[:2]
-    print(f"ready http://{host}:{port}/ broker={broker}", flush=True)
+    scheme = "https" if context is not None else "http"
+    print(f"ready {scheme}://{host}:{port}/ broker={broker}", flush=True)
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())

@@ -22,7 +22,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from kiosk.staff import messages
 from kiosk.staff.alerts import OPEN_STATES
 from kiosk.staff.messages import Rejections, topic_kiosk
-from kiosk.staff.mqtt import ACTIONS, parse_broker_url, topic
+from kiosk.staff.mqtt import ACTIONS, BrokerTls, apply_tls, parse_broker_url, topic
 from kiosk.staff.store import ConsoleStore
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ class ConsoleHub:
         reconnect_max_s: float = 30.0,
         store: ConsoleStore | str | None = None,
         escalate_after_s: float = 0.0,
+        tls: BrokerTls | None = None,
     ) -> None:
         self.host, self.port = parse_broker_url(broker_url)
         self.prefix = prefix
@@ -90,6 +91,7 @@ class ConsoleHub:
         )
         if username:
             self.client.username_pw_set(username, password or None)
+        apply_tls(self.client, broker_url, tls)
         self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
         self.client.max_queued_messages_set(0)
         self.client.on_connect = self._on_connect

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from kiosk.staff.alerts import WAITING_STATES, AlertManager, Clock
 from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, KeysLamp, Lamp
-from kiosk.staff.mqtt import CommandInbox, Health, MqttNotifier
+from kiosk.staff.mqtt import BrokerTls, CommandInbox, Health, MqttNotifier
 from kiosk.staff.store import KioskAlertStore, keep_open_alert, resume
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class StaffLink:
                 staff.broker_url, cfg.kiosk.id, cfg.kiosk.place,
                 prefix=staff.topic_prefix, heartbeat_s=staff.heartbeat_s, health=health,
                 on_command=inbox.put, username=staff.broker_username, password=password,
-                store=store,
+                store=store, tls=BrokerTls.from_config(staff),
             )
         link = cls(alerts, session, bus, mqtt, inbox, desk_lamp, call_lamp)
         if store is not None:

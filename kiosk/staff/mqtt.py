@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import ssl
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ACTIONS", "CommandInbox", "MqttNotifier", "parse_broker_url", "parse_command", "topic"]
+__all__ = ["ACTIONS", "BrokerTls", "apply_tls", "CommandInbox", "MqttNotifier", "parse_broker_url", "parse_command", "topic"]
 Command = dict[str, str]
 Health = Callable[[], dict[str, str]]
 
@@ -45,22 +47,54 @@ class BrokerUrlError(ValueError):
 
 
 def parse_broker_url(url: str) -> tuple[str, int]:
-    """`mqtt://host:port` (or `host:port`, or `host`) -> (host, port)."""
+    """`mqtt://host:port`, `mqtts://host:port` (TLS; port 8883 by default), `host:port` or
+    `host` -> (host, port)."""
     text = url.strip()
     if not text:
         raise BrokerUrlError("no broker url: set [staff] broker_url = \"mqtt://host:1883\"")
     if "://" not in text:
         text = "mqtt://" + text
     parts = urlsplit(text)
-    if parts.scheme not in ("mqtt", "tcp"):
-        raise BrokerUrlError(f"{url!r}: use mqtt://host:port (TLS is not supported yet)")
+    if parts.scheme not in ("mqtt", "tcp", "mqtts", "ssl"):
+        raise BrokerUrlError(f"{url!r}: use mqtt://host:port or mqtts://host:port (TLS)")
     try:
-        port = parts.port or 1883
+        port = parts.port or (8883 if broker_uses_tls(text) else 1883)
     except ValueError as e:
         raise BrokerUrlError(f"{url!r}: the port is not a number") from e
     if not parts.hostname:
         raise BrokerUrlError(f"{url!r}: no host name")
     return parts.hostname, port
+
+
+def broker_uses_tls(url: str) -> bool:
+    return url.strip().lower().startswith(("mqtts://", "ssl://"))
+
+
+@dataclass(frozen=True)
+class BrokerTls:
+    """TLS to the broker: the CA that signed the broker's certificate (empty = the system's
+    CAs) and, when the broker asks for one, this device's certificate and key."""
+
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+
+    @classmethod
+    def from_config(cls, staff: Any) -> BrokerTls:
+        return cls(getattr(staff, "broker_ca_file", ""), getattr(staff, "broker_cert_file", ""),
+                   getattr(staff, "broker_key_file", ""))
+
+
+def apply_tls(client: mqtt.Client, url: str, tls: BrokerTls | None) -> bool:
+    """Turn TLS on for `mqtts://` urls (certificate and host name verified)."""
+    if not broker_uses_tls(url):
+        return False
+    tls = tls or BrokerTls()
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=tls.ca_file or None)
+    if tls.cert_file:
+        context.load_cert_chain(tls.cert_file, tls.key_file or None)
+    client.tls_set_context(context)
+    return True
 
 
 def topic(prefix: str, kiosk_id: str, kind: str) -> str:
@@ -131,6 +165,7 @@ class MqttNotifier:
         reconnect_max_s: float = 30.0,
         wall: Callable[[], float] = time.time,
         store: KioskAlertStore | None = None,
+        tls: BrokerTls | None = None,
     ) -> None:
         self.host, self.port = parse_broker_url(broker_url)
         self.kiosk_id = kiosk_id
@@ -161,6 +196,7 @@ class MqttNotifier:
         )
         if username:
             self.client.username_pw_set(username, password or None)
+        apply_tls(self.client, broker_url, tls)
         self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
         self.client.max_queued_messages_set(0)  # keep every alert until the broker is back
         self.client.will_set(
