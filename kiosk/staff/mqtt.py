@@ -173,6 +173,7 @@ class MqttNotifier:
         self.rejections = messages.Rejections(log)
         self._in_flight: dict[int, tuple[str, str]] = {}
         self._flight_lock = threading.Lock()
+        self._last_alert = ""  # sent again on every (re)connect: a broker that died unsaved
         self.place = place
         self.prefix = prefix
         self.kind = kind
@@ -239,7 +240,8 @@ class MqttNotifier:
         payload = {k: v for k, v in event.items() if k not in ("t", "event")}
         payload["sent_at"] = self.wall()
         payload["boot"] = self.boot
-        self._publish_kept(self.topics["alert"], json.dumps(payload))
+        self._last_alert = json.dumps(payload)
+        self._publish_kept(self.topics["alert"], self._last_alert)
 
     def resend_undelivered(self) -> int:
         """On start: what the last run published but the broker never confirmed."""
@@ -305,6 +307,10 @@ class MqttNotifier:
         self.connected.set()
         client.subscribe(self.topics["ack"], qos=1)
         client.publish(self.topics["status"], self._status_payload("online"), 1, True)
+        if self._last_alert:
+            # the broker may have lost its retained copy (killed before it saved): say it again
+            # (the console takes a repeat of the same message as it is)
+            client.publish(self.topics["alert"], self._last_alert, 1, True)
         log.info("connected to the broker %s:%s", self.host, self.port)
 
     def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:

@@ -127,3 +127,28 @@ def test_console_kill_9_loses_no_open_alert_and_no_response_time(tmp_path: Path,
 def ids(staff: Http) -> dict[str, str]:
     resp, snap = staff.request("GET", "/api/state")
     return {a["id"]: a["state"] for a in snap["alerts"]} if resp.status == 200 else {}
+
+
+def test_broker_killed_before_it_saved_gets_the_open_alert_again(tmp_path: Path):
+    broker = Broker(tmp_path / "forgetful", persistence=False)  # = kill -9 before its autosave
+    broker.start()
+    kiosk = Kiosk(broker.url, "kiosk-a", "Оқу залы").start()
+    try:
+        assert kiosk.mqtt.connected.wait(5)
+        alert = kiosk.alerts.raise_alert()
+        wait_for(lambda: kiosk.mqtt._in_flight == {})  # the broker confirmed it
+        broker.proc.kill()
+        broker.proc.wait(5)
+        broker.proc = None
+        wait_for(lambda: not kiosk.mqtt.connected.is_set())
+        broker.start()  # empty: no retained alert any more
+        hub = ConsoleHub(broker.url, reconnect_min_s=0.2, reconnect_max_s=1)
+        hub.start()
+        try:
+            seen = wait_for(lambda: hub_alerts(hub).get(alert.id), timeout_s=20)
+            assert seen["state"] == "raised"
+        finally:
+            hub.stop()
+    finally:
+        kiosk.mqtt.stop()
+        broker.stop()
