@@ -248,14 +248,14 @@ class Board:
         """"off", "blinking" (call waiting) or "steady" (staff acknowledged)."""
         self._set_lamp("call", state)
 
-    def desk_lamp(self, state: str) -> None:
-        """The staff desk lamp or buzzer: "off", "blinking" or "steady"."""
-        self._set_lamp("desk", state)
+    def desk_lamp(self, state: str, on_time: float | None = None, off_time: float | None = None) -> None:
+        """The staff desk lamp or buzzer: "off", "blinking" (at on/off_time, else blink_s) or "steady"."""
+        self._set_lamp("desk", state, on_time, off_time)
 
     def lamp_state(self, which: str) -> str:
         return self._lamp_states.get(which, "off")
 
-    def _set_lamp(self, which: str, state: str) -> None:
+    def _set_lamp(self, which: str, state: str, on_time: float | None = None, off_time: float | None = None) -> None:
         if state not in LAMP_STATES:
             raise BoardError(f"lamp state {state!r}; use one of {', '.join(LAMP_STATES)}")
         self._lamp_states[which] = state
@@ -267,7 +267,7 @@ class Board:
         elif state == "steady":
             led.on()
         else:
-            led.blink(on_time=self.blink_s, off_time=self.blink_s, background=True)
+            led.blink(on_time=on_time or self.blink_s, off_time=off_time or self.blink_s, background=True)
 
     def close(self) -> None:
         timer = getattr(self, "_jack_timer", None)

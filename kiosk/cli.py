@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--demo", action="store_true", help="load the demo data into empty databases")
+    sim.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve the HTTP tunnel over HTTPS")
 
     script = sub.add_parser("script", help="run a scenario through the headless app")
     script.add_argument("scenario")

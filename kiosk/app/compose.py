@@ -247,15 +247,16 @@ class Kiosk:
         """The staff alert manager (escalation, MQTT, desk lamp); without it the session
         keeps the alert state itself."""
         try:
-            from kiosk.staff.lamps import KeysLamp
+            from kiosk.staff.lamps import BoardLamp
             from kiosk.staff.link import StaffLink
         except ImportError:
             log.info("staff alerts: not available; the session keeps the alert state")
             return
         try:
-            desk = KeysLamp(self.devices.keys, "desk") if self.devices.keys is not None else None
+            desk = BoardLamp(self.devices.keys, "desk") if self.devices.keys is not None else None
             self.staff = StaffLink.build(self.cfg, self.session, self.bus, self.clock,
-                                         desk_lamp=desk, health=self.health)
+                                         desk_lamp=desk, health=self.health, state_path=(
+                Path(self.journal_path).with_name("staff-alerts.sqlite3") if self.journal_path else None))
             self.staff.start()
             self._closers.append(self.staff.close)
         except Exception:  # noqa: BLE001 - the call button still works through the session

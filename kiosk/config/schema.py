@@ -108,6 +108,13 @@ class StaffSection:
     users_file: str = ""  # console users: "name:pbkdf2_sha256$iterations$salt$hash" lines
     users: dict[str, str] = field(default_factory=dict)  # or inline: name = "pbkdf2_sha256$..."
     console_language: str = "kk"
+    state_file: str = ""  # open alerts kept over restarts; "" = beside the journal / data_dir
+    console_db: str = ""  # the console's alerts and response times; "" = <state dir>/staff-console.sqlite3
+    broker_ca_file: str = ""  # mqtts:// : the CA of the broker's certificate ("" = system CAs)
+    broker_cert_file: str = ""  # mqtts:// : this device's client certificate (and key below)
+    broker_key_file: str = ""
+    console_cert_file: str = ""  # the console over HTTPS: its certificate chain and key
+    console_key_file: str = ""
     # pins (kiosk and call point alike): [hardware] call_button_pin, call_lamp_pin, desk_lamp_pin
 
 

@@ -131,10 +131,12 @@ class AlertManager:
 
         return unsubscribe
 
-    def _emit(self, alert: Alert, repeat: bool = False, by: str = "") -> None:
+    def _emit(self, alert: Alert, repeat: bool = False, by: str = "", restored: bool = False) -> None:
         event: dict[str, Any] = {"event": "alert", **alert.to_dict()}
         if repeat:
             event["repeat"] = True
+        if restored:
+            event["restored"] = True
         if by:
             event["by"] = by
         for listener in list(self._listeners):
@@ -202,6 +204,26 @@ class AlertManager:
         alert.resolved_by = by
         self._current = None
         self._emit(alert, by=by)
+        return alert
+
+    def restore(self, data: dict[str, Any]) -> Alert | None:
+        """Open again the alert an earlier run left open (kiosk/staff/store.py): same id, and
+        the time the kiosk was down counts towards escalation. Listeners hear it with
+        `"restored": True`. Nothing happens when an alert is open already."""
+        if self._current is not None or data.get("state") not in OPEN_STATES:
+            return None
+        raised_at = float(data["raised_at"])
+        elapsed = max(0.0, self._wall() - raised_at)
+        alert = Alert(
+            id=str(data["id"]), kiosk=self.kiosk_id, place=self.place,
+            reason=str(data.get("reason") or CALL_BUTTON), raised_at=raised_at,
+            opened=self._clock.now() - elapsed, state=str(data["state"]),
+            presses=int(data.get("presses", 1)), escalated_at=data.get("escalated_at"),
+            acked_at=data.get("acked_at"), acked_by=str(data.get("acked_by", "")),
+        )
+        self._current = alert
+        self._history.append(alert)
+        self._emit(alert, restored=True)
         return alert
 
     def tick(self) -> None:

@@ -25,7 +25,8 @@ from gpiozero.pins.mock import MockFactory
 from hardware.pinfactory import choose_factory_name, make_factory
 from kiosk.staff.alerts import AlertManager
 from kiosk.staff.lamps import ButtonLampNotifier
-from kiosk.staff.mqtt import CommandInbox, MqttNotifier
+from kiosk.staff.mqtt import BrokerTls, CommandInbox, MqttNotifier
+from kiosk.staff.store import KioskAlertStore, keep_open_alert, resume
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,22 @@ def open_pins(button_pin: int, lamp_pin: int, factory_name: str = "auto") -> tup
     button = Button(button_pin, pull_up=True, bounce_time=0.05, pin_factory=factory)
     lamp = LED(lamp_pin, pin_factory=factory) if lamp_pin >= 0 else None
     return button, lamp, isinstance(factory, MockFactory)
+
+
+def open_store(cfg: Any) -> KioskAlertStore | None:
+    """[staff] state_file, else <state dir>/staff-alerts.sqlite3 when a state directory is
+    configured ([kiosk] data_dir or systemd's $STATE_DIRECTORY); else alerts are not kept."""
+    import os
+
+    from kiosk.irbis.gateway import state_dir
+
+    path = cfg.staff.state_file
+    if not path and (cfg.kiosk.data_dir or os.environ.get("STATE_DIRECTORY")):
+        path = str(state_dir(cfg) / "staff-alerts.sqlite3")
+    if not path:
+        log.warning("no [kiosk] data_dir: an alert open at a restart is not kept")
+        return None
+    return KioskAlertStore(path)
 
 
 def _read_stdin(button: Button, actions: queue.SimpleQueue[str]) -> None:
@@ -83,6 +100,7 @@ def main(args: argparse.Namespace) -> int:
     def transcript(event: dict[str, Any]) -> None:
         print(json.dumps(event, ensure_ascii=False), flush=True)
 
+    store = open_store(cfg)
     alerts.on_change(transcript)
     if lamp is not None:
         alerts.on_change(ButtonLampNotifier(lamp))
@@ -93,12 +111,17 @@ def main(args: argparse.Namespace) -> int:
             staff.broker_url, cfg.kiosk.id, cfg.kiosk.place,
             prefix=staff.topic_prefix, kind="callpoint", heartbeat_s=staff.heartbeat_s,
             health=lambda: {"button": "ok", "lamp": "ok"}, on_command=inbox.put,
-            username=staff.broker_username, password=password,
+            username=staff.broker_username, password=password, store=store,
+            tls=BrokerTls.from_config(staff),
         )
         alerts.on_change(notifier)
-        notifier.start()
     else:
         log.warning("no [staff] broker_url: the call point only lights its lamp")
+    if store is not None:
+        keep_open_alert(alerts, store)
+        resume(alerts, store, notifier)
+    if notifier is not None:
+        notifier.start()
 
     button.when_pressed = lambda: actions.put("press")
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -121,6 +144,8 @@ def main(args: argparse.Namespace) -> int:
 
     if notifier is not None:
         notifier.stop()
+    if store is not None:
+        store.close()
     button.close()
     if lamp is not None:
         lamp.off()

@@ -9,25 +9,31 @@ in a header and a same-origin Origin (when the browser sends one).
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import logging
 import secrets
 import signal
+import ssl
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from kiosk.core.domain import REASONS
 from kiosk.locale import LANGUAGES, catalogue, tr
+from kiosk.staff import messages
 from kiosk.staff import users as staff_users
 from kiosk.staff.hub import CommandError, ConsoleHub
+from kiosk.staff.mqtt import BrokerTls
+from kiosk.staff.server import AsyncHttpServer, Request, Response
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,7 @@ LANG_COOKIE = "kiosk_staff_lang"
 SESSION_S = 12 * 3600
 MAX_BODY = 4096
 FAILS_ALLOWED = 5  # sign-in failures per address within FAIL_WINDOW_S before a pause
+ACCOUNT_FAILS_ALLOWED = 10  # ... and per account, from any address (a spread-out guesser)
 FAIL_WINDOW_S = 300.0
 PAGE = Path(__file__).with_name("console.html")
 
@@ -75,15 +82,30 @@ class Sessions:
             self._by_token.pop(token or "", None)
 
     def throttled(self, address: str) -> bool:
+        return self._recent("addr:" + address) >= FAILS_ALLOWED
+
+    def throttled_account(self, user: str) -> bool:
+        return self._recent("user:" + user) >= ACCOUNT_FAILS_ALLOWED
+
+    def _recent(self, key: str) -> int:
         now = time.monotonic()
         with self._lock:
-            recent = [t for t in self._fails.get(address, []) if now - t < FAIL_WINDOW_S]
-            self._fails[address] = recent
-            return len(recent) >= FAILS_ALLOWED
+            recent = [t for t in self._fails.get(key, []) if now - t < FAIL_WINDOW_S]
+            if recent:
+                self._fails[key] = recent
+            else:
+                self._fails.pop(key, None)
+            return len(recent)
 
-    def failed(self, address: str) -> None:
+    def failed(self, address: str, user: str = "") -> None:
+        now = time.monotonic()
         with self._lock:
-            self._fails.setdefault(address, []).append(time.monotonic())
+            if len(self._fails) > 10000:  # a flood of made-up names: forget the oldest
+                for key in list(self._fails)[:5000]:
+                    del self._fails[key]
+            self._fails.setdefault("addr:" + address, []).append(now)
+            if user:
+                self._fails.setdefault("user:" + user[:64], []).append(now)
 
 
 def page_strings(lang: str) -> dict[str, str]:
@@ -112,151 +134,194 @@ class ConsoleApp:
         self.pages = {code: render_page(code) for code in LANGUAGES}
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "kiosk-staff-console"
-    timeout = 30  # a client that stops sending mid-request frees its thread
-    server: ConsoleServer
+class ConsoleServer:
+    """The console's web server (kiosk/staff/server.py: asyncio, one coroutine per client)."""
 
-    @property
-    def app(self) -> ConsoleApp:
-        return self.server.app
+    def __init__(self, address: tuple[str, int], app: ConsoleApp, ssl_context: ssl.SSLContext | None = None) -> None:
+        self.app = app
+        self.tls = ssl_context is not None
+        self._wake: asyncio.Event | None = None
+        self.http = AsyncHttpServer(
+            self.handle, address, ssl_context=ssl_context, max_body=MAX_BODY,
+            error_page=self._error_page, on_loop=self._on_loop,
+        )
+        self.server_address = self.http.server_address
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="staff-sign-in")
 
-    # -- helpers -----------------------------------------------------------------------
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        log.debug("%s %s", self.address_string(), format % args)
+    def start(self) -> threading.Thread:
+        return self.http.start()
 
-    def _cookies(self) -> SimpleCookie:
+    def stop(self) -> None:
+        self.app.stopping.set()
+        self.app.hub.on_change = None
+        self.http.stop()
+        self.app.hub.stop()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- hub -> event streams ----------------------------------------------------------
+    def _on_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._wake = asyncio.Event()
+
+        def changed() -> None:  # any thread
+            loop.call_soon_threadsafe(self._pulse)
+
+        self.app.hub.on_change = changed
+        self.http.keep(loop.create_task(self._escalations()))
+
+    def _pulse(self) -> None:
+        assert self._wake is not None
+        self._wake.set()
+        self._wake = asyncio.Event()
+
+    async def _escalations(self) -> None:
+        while not self.app.stopping.is_set():
+            self.app.hub.wait_change(-2, 0)  # escalates what is due (wakes the streams)
+            await asyncio.sleep(1.0)
+
+    async def _changed(self, seen: int, timeout_s: float) -> int:
+        hub = self.app.hub
+        if hub.version != seen or self._wake is None:
+            return hub.version
+        wake = self._wake
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout_s)
+        return hub.version
+
+    # -- requests ----------------------------------------------------------------------
+    async def handle(self, req: Request) -> Response:
+        if req.method in ("GET", "HEAD"):
+            return self._get(req)
+        if req.method == "POST":
+            return await self._post(req)
+        return self._error(req, 405, "staff.console.error.bad_request", [("Allow", "GET, HEAD, POST")])
+
+    def _error_page(self, status: int, _why: str) -> Response:
+        lang = self.app.default_lang
+        return self._json_response(status, {"ok": False, "error": "staff.console.error.bad_request",
+                                            "message": tr("staff.console.error.bad_request", lang)})
+
+    @staticmethod
+    def _cookie(req: Request, name: str) -> str | None:
         jar: SimpleCookie = SimpleCookie()
         try:
-            jar.load(self.headers.get("Cookie", ""))
+            jar.load(req.header("cookie"))
         except CookieError:
-            pass
-        return jar
-
-    def _cookie(self, name: str) -> str | None:
-        morsel = self._cookies().get(name)
+            return None
+        morsel = jar.get(name)
         return morsel.value if morsel is not None else None
 
-    def _lang(self) -> str:
-        lang = self._cookie(LANG_COOKIE) or ""
+    def _lang(self, req: Request) -> str:
+        lang = self._cookie(req, LANG_COOKIE) or ""
         return lang if lang in LANGUAGES else self.app.default_lang
 
-    def _send(self, status: int, body: bytes, ctype: str, extra: Sequence[tuple[str, str]] = ()) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("X-Frame-Options", "DENY")
-        self.send_header("Referrer-Policy", "no-referrer")
-        for key, value in extra:
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+    def _cookie_flags(self) -> str:
+        return "Path=/; HttpOnly; SameSite=Strict" + ("; Secure" if self.tls else "")
 
-    def _json(self, status: int, data: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> None:
+    def _response(self, status: int, body: bytes, ctype: str, extra: Sequence[tuple[str, str]] = ()) -> Response:
+        headers = [
+            ("Content-Type", ctype), ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "no-referrer"), ("Server", "kiosk-staff-console"),
+        ]
+        if self.tls:
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        return Response(status, body, [*headers, *extra])
+
+    def _json_response(self, status: int, data: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> Response:
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        self._send(status, body, "application/json; charset=utf-8", extra)
+        return self._response(status, body, "application/json; charset=utf-8", extra)
 
-    def _error(self, status: int, code: str) -> None:
-        self._json(status, {"ok": False, "error": code, "message": tr(code, self._lang())})
+    def _error(self, req: Request, status: int, code: str, extra: Sequence[tuple[str, str]] = ()) -> Response:
+        return self._json_response(status, {"ok": False, "error": code, "message": tr(code, self._lang(req))}, extra)
 
-    def _session(self) -> StaffSession | None:
-        return self.app.sessions.get(self._cookie(COOKIE))
+    def _session(self, req: Request) -> StaffSession | None:
+        return self.app.sessions.get(self._cookie(req, COOKIE))
 
-    def _same_origin(self) -> bool:
-        origin = self.headers.get("Origin")
+    @staticmethod
+    def _same_origin(req: Request) -> bool:
+        origin = req.headers.get("origin")
         if origin is None:
             return True  # not a browser, or a same-origin GET; the CSRF token still applies
-        host = self.headers.get("Host", "")
+        host = req.header("host")
         return origin in (f"http://{host}", f"https://{host}")
 
-    def _body(self) -> dict[str, Any] | None:
+    def _body(self, req: Request, kind: str) -> dict[str, Any] | None:
+        """The JSON body checked against messages.SCHEMAS[kind]; None (counted in the
+        console's health, logged once) when it does not fit."""
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
+            return messages.decode(kind, req.body) if req.body else messages.check(kind, {})
+        except messages.Invalid as e:
+            self.app.hub.rejections.reject(req.path, kind, e)
             return None
-        if length > MAX_BODY:
-            return None
-        raw = self.rfile.read(length) if length else b""
-        if not raw:
-            return {}
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return None
-        return data if isinstance(data, dict) else None
 
     # -- GET ---------------------------------------------------------------------------
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        url = urlsplit(self.path)
-        if url.path == "/":
-            lang = parse_qs(url.query).get("lang", [""])[0]
+    def _get(self, req: Request) -> Response:
+        path = req.path
+        if path == "/":
+            lang = parse_qs(req.query).get("lang", [""])[0]
             extra = []
             if lang in LANGUAGES:
-                extra.append(("Set-Cookie", f"{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000"))
+                flags = "Path=/; SameSite=Strict; Max-Age=31536000" + ("; Secure" if self.tls else "")
+                extra.append(("Set-Cookie", f"{LANG_COOKIE}={lang}; {flags}"))
             else:
-                lang = self._lang()
-            self._send(200, self.app.pages[lang], "text/html; charset=utf-8", extra)
-        elif url.path == "/api/me":
-            s = self._session()
-            self._json(200, {"user": s.user if s else None, "csrf": s.csrf if s else None})
-        elif url.path == "/api/state":
-            if self._session() is None:
-                return self._error(401, "staff.console.error.sign_in")
-            self._json(200, self.app.hub.snapshot())
-        elif url.path == "/api/events":
-            self._events()
-        elif url.path == "/favicon.ico":
-            self._send(204, b"", "image/x-icon")
-        elif url.path == "/healthz":
-            self._json(200, {"ok": True, "broker": self.app.hub.connected.is_set()})
-        else:
-            self._error(404, "staff.console.error.not_found")
+                lang = self._lang(req)
+            return self._response(200, self.app.pages[lang], "text/html; charset=utf-8", extra)
+        if path == "/api/me":
+            s = self._session(req)
+            return self._json_response(200, {"user": s.user if s else None, "csrf": s.csrf if s else None})
+        if path == "/api/state":
+            if self._session(req) is None:
+                return self._error(req, 401, "staff.console.error.sign_in")
+            return self._json_response(200, self.app.hub.snapshot())
+        if path == "/api/events":
+            return self._events(req)
+        if path == "/favicon.ico":
+            return self._response(204, b"", "image/x-icon")
+        if path == "/healthz":
+            return self._json_response(200, {"ok": True, "broker": self.app.hub.connected.is_set(),
+                                             "connections": self.http.connections,
+                                             **self.app.hub.rejections.health()})
+        return self._error(req, 404, "staff.console.error.not_found")
 
-    def _events(self) -> None:
-        token = self._cookie(COOKIE)
+    def _events(self, req: Request) -> Response:
+        token = self._cookie(req, COOKIE)
         if self.app.sessions.get(token) is None:
-            return self._error(401, "staff.console.error.sign_in")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Accel-Buffering", "no")
-        self.end_headers()
-        hub, seen = self.app.hub, -1
-        try:
+            return self._error(req, 401, "staff.console.error.sign_in")
+
+        async def stream() -> AsyncIterator[bytes]:
+            hub, seen = self.app.hub, -1
             while not self.app.stopping.is_set() and self.app.sessions.get(token) is not None:
-                version = hub.wait_change(seen, 15.0)
+                version = await self._changed(seen, 15.0)
                 if version == seen:
-                    self.wfile.write(b": keep-alive\n\n")
+                    yield b": keep-alive\n\n"
                 else:
                     seen = version
                     data = json.dumps(hub.snapshot(), ensure_ascii=False)
-                    self.wfile.write(f"retry: 1000\ndata: {data}\n\n".encode())
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
-            pass
-        self.close_connection = True
+                    seen = hub.version  # (the snapshot may have escalated a call itself)
+                    yield f"retry: 1000\ndata: {data}\n\n".encode()
+
+        headers = [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store"),
+                   ("X-Accel-Buffering", "no")]
+        return Response(200, b"", headers, stream=stream())
 
     # -- POST --------------------------------------------------------------------------
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
-        path = urlsplit(self.path).path
-        if not self._same_origin():
-            return self._error(403, "staff.console.error.forbidden")
-        body = self._body()
+    async def _post(self, req: Request) -> Response:
+        path = req.path
+        if not self._same_origin(req):
+            return self._error(req, 403, "staff.console.error.forbidden")
+        body = self._body(req, "login" if path == "/api/login" else "command")
         if body is None:
-            return self._error(400, "staff.console.error.bad_request")
+            return self._error(req, 400, "staff.console.error.bad_request")
         if path == "/api/login":
-            return self._login(body)
-        session = self._session()
+            return await self._login(req, body)
+        session = self._session(req)
         if session is None:
-            return self._error(401, "staff.console.error.sign_in")
-        if not secrets.compare_digest(self.headers.get("X-CSRF-Token", ""), session.csrf):
-            return self._error(403, "staff.console.error.forbidden")
+            return self._error(req, 401, "staff.console.error.sign_in")
+        if not secrets.compare_digest(req.header("x-csrf-token"), session.csrf):
+            return self._error(req, 403, "staff.console.error.forbidden")
         if path == "/api/logout":
-            self.app.sessions.close(self._cookie(COOKIE))
-            return self._json(200, {"ok": True}, [("Set-Cookie", f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")])
+            self.app.sessions.close(self._cookie(req, COOKIE))
+            return self._json_response(200, {"ok": True}, [("Set-Cookie", f"{COOKIE}=; {self._cookie_flags()}; Max-Age=0")])
         parts = path.split("/")
         if len(parts) == 5 and parts[:3] == ["", "api", "alerts"]:
             alert_id, action = unquote(parts[3]), parts[4]
@@ -264,55 +329,48 @@ class Handler(BaseHTTPRequestHandler):
                 result = self.app.hub.command(alert_id, action, by=session.user)
             except CommandError as e:
                 status = 404 if e.code == "console.no_such_alert" else 409
-                return self._error(status, "staff." + e.code)
+                return self._error(req, status, "staff." + e.code)
             log.info("%s sent %s for alert %s", session.user, action, alert_id)
-            return self._json(202, {"ok": True, **result})
-        self._error(404, "staff.console.error.not_found")
+            return self._json_response(202, {"ok": True, **result})
+        return self._error(req, 404, "staff.console.error.not_found")
 
-    def _login(self, body: dict[str, Any]) -> None:
-        address = self.client_address[0]
-        if self.app.sessions.throttled(address):
-            return self._error(429, "staff.console.error.too_many")
-        user, password = body.get("user"), body.get("password")
-        if not isinstance(user, str) or not isinstance(password, str) or not staff_users.check(
-            self.app.users, user.strip(), password
-        ):
-            self.app.sessions.failed(address)
-            log.info("failed sign-in from %s", address)  # never the password
-            return self._error(401, "staff.console.error.bad_login")
-        token, session = self.app.sessions.open(user.strip())
+    async def _login(self, req: Request, body: dict[str, Any]) -> Response:
+        address, user, password = req.client, body["user"].strip(), body["password"]
+        sessions = self.app.sessions
+        if sessions.throttled(address) or sessions.throttled_account(user):
+            return self._error(req, 429, "staff.console.error.too_many", [("Retry-After", str(int(FAIL_WINDOW_S)))])
+        loop = asyncio.get_running_loop()
+        # PBKDF2 takes a while: off the event loop, so the other staff are not kept waiting
+        ok = await loop.run_in_executor(self._executor, staff_users.check, self.app.users, user, password)
+        if not ok:
+            sessions.failed(address, user)
+            log.info("failed sign-in from %s", address)  # never the password, nor the name tried
+            return self._error(req, 401, "staff.console.error.bad_login")
+        token, session = sessions.open(user)
         log.info("%s signed in", session.user)
-        cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_S}"
-        self._json(200, {"ok": True, "user": session.user, "csrf": session.csrf}, [("Set-Cookie", cookie)])
-
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
-        self.do_GET()
-
-
-class ConsoleServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], app: ConsoleApp) -> None:
-        self.app = app
-        super().__init__(address, Handler)
-
-    def start(self) -> threading.Thread:
-        thread = threading.Thread(
-            target=self.serve_forever, args=(0.1,), name="staff-console", daemon=True
-        )
-        thread.start()
-        return thread
-
-    def stop(self) -> None:
-        self.app.stopping.set()
-        self.shutdown()
-        self.app.hub.stop()  # wakes the event streams
-        self.server_close()
+        cookie = f"{COOKIE}={token}; {self._cookie_flags()}; Max-Age={SESSION_S}"
+        return self._json_response(200, {"ok": True, "user": session.user, "csrf": session.csrf}, [("Set-Cookie", cookie)])
 
 
 def _broker_password(path: str) -> str:
     return Path(path).read_text(encoding="utf-8").strip() if path else ""
+
+
+def https_context(cert_file: str, key_file: str = "") -> ssl.SSLContext | None:
+    """[staff] console_cert_file / console_key_file -> the console's own HTTPS; None = HTTP."""
+    if not cert_file:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_file, key_file or None)
+    return context
+
+
+def console_db(cfg: Any) -> str:
+    """[staff] console_db, else <state dir>/staff-console.sqlite3."""
+    from kiosk.irbis.gateway import state_dir
+
+    return cfg.staff.console_db or str(state_dir(cfg) / "staff-console.sqlite3")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -327,6 +385,8 @@ def main(args: argparse.Namespace) -> int:
         hub = ConsoleHub(
             broker, staff.topic_prefix,
             username=staff.broker_username, password=_broker_password(staff.broker_password_file),
+            store=console_db(cfg),
+            escalate_after_s=staff.escalate_after_s, tls=BrokerTls.from_config(staff),
         )
     except (ConfigError, staff_users.UsersError, OSError, ValueError) as e:
         print(f"kiosk staff-console: {e}", file=sys.stderr)
@@ -343,13 +403,15 @@ def main(args: argparse.Namespace) -> int:
         print(f"kiosk staff-console: [staff] needs_staff: unknown reasons {unknown}", file=sys.stderr)
         return 1
     try:
-        server = ConsoleServer((args.host, args.port), ConsoleApp(hub, users, staff.console_language))
-    except OSError as e:
+        context = https_context(staff.console_cert_file, staff.console_key_file)
+        server = ConsoleServer((args.host, args.port), ConsoleApp(hub, users, staff.console_language), context)
+    except (OSError, ssl.SSLError) as e:
         print(f"kiosk staff-console: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
         return 1
     hub.start()
     host, port = server.server_address[:2]
-    print(f"ready http://{host}:{port}/ broker={broker}", flush=True)
+    scheme = "https" if context is not None else "http"
+    print(f"ready {scheme}://{host}:{port}/ broker={broker}", flush=True)
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())

@@ -19,8 +19,11 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from kiosk.staff import messages
 from kiosk.staff.alerts import OPEN_STATES
-from kiosk.staff.mqtt import ACTIONS, parse_broker_url, topic
+from kiosk.staff.messages import Rejections, topic_kiosk
+from kiosk.staff.mqtt import ACTIONS, BrokerTls, apply_tls, parse_broker_url, topic
+from kiosk.staff.store import ConsoleStore
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +63,27 @@ class ConsoleHub:
         wall: Callable[[], float] = time.time,
         reconnect_min_s: float = 1.0,
         reconnect_max_s: float = 30.0,
+        store: ConsoleStore | str | None = None,
+        escalate_after_s: float = 0.0,
+        tls: BrokerTls | None = None,
     ) -> None:
         self.host, self.port = parse_broker_url(broker_url)
         self.prefix = prefix
         self.wall = wall
+        # a call still waiting this long after the console first saw it shows as escalated
+        # even when the kiosk's own escalation never arrived (0 = only the kiosk's word)
+        self.escalate_after_s = escalate_after_s
+        self.on_change: Callable[[], None] | None = None  # e.g. the web server's loop wake-up
         self.connected = threading.Event()
         self._lock = threading.Condition()
         self._version = 0
         self._kiosks: dict[str, dict[str, Any]] = {}
         self._alerts: dict[str, dict[str, Any]] = {}
+        self._stats: dict[str, dict[str, Any]] = {}
+        self.rejections = Rejections(log)
+        self.store = ConsoleStore(store) if isinstance(store, str) else store
+        if self.store is not None:
+            self._alerts.update(self.store.load())  # open alerts and today's, as before
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=f"{prefix}-console-{uuid.uuid4().hex[:8]}",
@@ -76,6 +91,7 @@ class ConsoleHub:
         )
         if username:
             self.client.username_pw_set(username, password or None)
+        apply_tls(self.client, broker_url, tls)
         self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
         self.client.max_queued_messages_set(0)
         self.client.on_connect = self._on_connect
@@ -89,6 +105,8 @@ class ConsoleHub:
     def stop(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+        if self.store is not None:
+            self.store.close()
         with self._lock:
             self._version += 1
             self._lock.notify_all()
@@ -100,14 +118,41 @@ class ConsoleHub:
 
     def wait_change(self, seen_version: int, timeout_s: float) -> int:
         """Block until the state changes past `seen_version` (or timeout); new version."""
+        deadline = time.monotonic() + timeout_s
         with self._lock:
-            self._lock.wait_for(lambda: self._version != seen_version, timeout_s)
-            return self._version
+            while True:
+                next_due = self._escalate_due()
+                if self._version != seen_version:
+                    return self._version
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return self._version
+                self._lock.wait(min(left, next_due))
+
+    def _escalate_due(self) -> float:
+        """Escalate the calls waiting longer than escalate_after_s since the console saw them
+        (the kiosk's own escalation may never arrive: a dead call point); caller holds the
+        lock. Returns the seconds until the next one is due."""
+        if self.escalate_after_s <= 0:
+            return 3600.0
+        now, next_due = self.wall(), 3600.0
+        for a in self._alerts.values():
+            if a.get("state") != "raised":
+                continue
+            due = float(a.get("seen_at", now)) + self.escalate_after_s - now
+            if due <= 0:
+                a.update(state="escalated", escalated_by="console")
+                self._save(a)
+                self._changed()
+            else:
+                next_due = min(next_due, due)
+        return max(0.05, next_due)
 
     def snapshot(self) -> dict[str, Any]:
         now = self.wall()
         today = _day(now)
         with self._lock:
+            self._escalate_due()
             alerts = [
                 dict(a)
                 for a in self._alerts.values()
@@ -125,6 +170,7 @@ class ConsoleHub:
             "kiosks": kiosks,
             "alerts": alerts,
             "responses": response_summary(todays),
+            "health": self.rejections.health(),
         }
 
     # -- staff commands ----------------------------------------------------------------
@@ -151,6 +197,7 @@ class ConsoleHub:
             else:
                 alert["pending"] = action
                 alert["pending_by"] = by
+            self._save(alert)
             self._changed()
         self._publish_command(kiosk, alert_id, action, by)
         if closed is not None:
@@ -162,6 +209,8 @@ class ConsoleHub:
     def _changed(self) -> None:  # caller holds the lock
         self._version += 1
         self._lock.notify_all()
+        if self.on_change is not None:
+            self.on_change()
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
@@ -178,18 +227,33 @@ class ConsoleHub:
             self._changed()
 
     def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
-        head = self.prefix + "/"
-        if not msg.topic.startswith(head) or msg.topic.count("/") < head.count("/") + 1:
-            return
-        kiosk_id, kind = msg.topic[len(head):].rsplit("/", 1)
         try:
-            data = json.loads(msg.payload.decode("utf-8")) if msg.payload else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            text = msg.payload.decode("utf-8", "replace").strip().lower()
-            data = {"state": text} if text in ("online", "offline") else None
-        if not isinstance(data, dict):
-            if msg.payload:
-                log.warning("ignored a malformed message on %s", msg.topic)
+            self.receive(msg.topic, msg.payload)
+        except Exception:  # noqa: BLE001 - nothing a publisher sends may stop the hub
+            log.exception("message on %s not handled", msg.topic)
+
+    def receive(self, topic_name: str, payload: bytes) -> None:
+        """One MQTT message: checked against its schema, then applied (or counted and ignored)."""
+        head = self.prefix + "/"
+        if not topic_name.startswith(head) or "/" not in topic_name[len(head):]:
+            return
+        kiosk_id, kind = topic_name[len(head):].rsplit("/", 1)
+        if kind not in ("status", "alert", "stats"):
+            return  # ack is ours to send
+        if not payload:
+            return  # a retained message being cleared
+        try:
+            topic_kiosk(kiosk_id)
+            data = messages.decode(kind, payload)
+        except messages.Invalid as e:
+            self.rejections.reject(topic_name, kind, e)
+            with self._lock:
+                self._changed()
+            return
+        if kind == "stats":
+            with self._lock:
+                self._stats[kiosk_id] = data
+                self._changed()
             return
         resend: list[tuple[str, str, str]] = []
         with self._lock:
@@ -197,10 +261,8 @@ class ConsoleHub:
                 self._status(kiosk_id, data)
                 if data.get("state") == "online":
                     resend = self._pending_for(kiosk_id)
-            elif kind == "alert":
-                self._alert(kiosk_id, data)
             else:
-                return
+                self._alert(kiosk_id, data)
             self._changed()
         for alert_id, action, by in resend:
             # the kiosk is (back) online: repeat what it has not confirmed yet, in case the
@@ -230,18 +292,20 @@ class ConsoleHub:
         if isinstance(data.get("boot"), str) and data["boot"] != k.get("boot"):
             k["boot"] = data["boot"]
             for a in self._alerts.values():
-                if a.get("kiosk") == kiosk_id:
-                    self._close_if_stale(a, k["boot"])
+                if a.get("kiosk") == kiosk_id and self._close_if_stale(a, k["boot"]):
+                    self._save(a)
         if isinstance(data.get("health"), dict):
             k["health"] = {str(a): str(b) for a, b in data["health"].items()}
         if k["state"] == "online":
             k["last_seen"] = self.wall()
 
     def _alert(self, kiosk_id: str, data: dict[str, Any]) -> None:
-        alert_id = data.get("id")
-        if not isinstance(alert_id, str) or data.get("state") not in (*OPEN_STATES, "resolved"):
-            return
+        alert_id = data["id"]
         old = self._alerts.get(alert_id)
+        if old is not None and old.get("kiosk") != kiosk_id:
+            self.rejections.reject(topic(self.prefix, kiosk_id, "alert"), "alert",
+                                   messages.Invalid("id", "belongs to another kiosk"))
+            return
         if old is not None and float(data.get("sent_at", 0)) < float(old.get("sent_at", 0)):
             return  # an older message delivered late
         new = dict(data)
@@ -255,18 +319,31 @@ class ConsoleHub:
         if boot:
             self._close_if_stale(new, boot)
         self._alerts[alert_id] = new
+        self._save(new)
         today = _day(self.wall())
         for old_id in [
             i for i, a in self._alerts.items()
             if a.get("state") == "resolved" and _day(float(a.get("raised_at", 0))) != today
         ]:
             del self._alerts[old_id]  # yesterday's closed alerts: no longer shown
+            if self.store is not None:
+                self.store.delete(old_id)  # (their response times stay in the store)
         k = self._kiosks.setdefault(kiosk_id, {"kiosk": kiosk_id, "health": {}, "state": "unknown"})
         k.setdefault("place", data.get("place", ""))
 
     @staticmethod
-    def _close_if_stale(alert: dict[str, Any], boot: str) -> None:
+    def _close_if_stale(alert: dict[str, Any], boot: str) -> bool:
         """An open alert from an earlier run of its kiosk: that run is over, and so is it."""
         if alert.get("state") in OPEN_STATES and alert.get("boot") and alert["boot"] != boot:
             alert.update(state="resolved", resolved_by="", why="restarted")
             alert.pop("pending", None)
+            return True
+        return False
+
+    def _save(self, alert: dict[str, Any]) -> None:  # caller holds the lock
+        if self.store is None:
+            return
+        try:
+            self.store.save(alert)
+        except Exception:  # noqa: BLE001 - a full disk must not blind the console
+            log.exception("could not keep alert %s", alert.get("id"))

@@ -69,7 +69,7 @@ def ButtonLampNotifier(lamp: Lamp) -> LampNotifier:  # noqa: N802 - reads as a c
     return LampNotifier(lamp, BUTTON_PATTERN)
 
 
-class KeysLamp:
+class BoardLamp:
     """A `Lamp` over hardware.board.Board' named lamps ("desk" or "call")."""
 
     def __init__(self, keys: Any, which: str = "desk") -> None:
@@ -84,4 +84,7 @@ class KeysLamp:
         self._set("off")
 
     def blink(self, on_time: float = 1.0, off_time: float = 1.0) -> None:
-        self._set("blinking")  # Keys blinks at its own configured rate
+        if self.which == "desk":
+            self._set("blinking", on_time, off_time)  # faster when escalated (DESK_PATTERN)
+        else:
+            self._set("blinking")  # the call button blinks at the Board's own rate

@@ -1,7 +1,7 @@
 """The kiosk side of staff alerts, wired to the session: what kiosk.app plugs in.
 
-    link = StaffLink.build(cfg, session, bus, clock, desk_lamp=KeysLamp(keys, "desk"),
-                           call_lamp=KeysLamp(keys, "call"),
+    link = StaffLink.build(cfg, session, bus, clock, desk_lamp=BoardLamp(keys, "desk"),
+                           call_lamp=BoardLamp(keys, "call"),
                            health=lambda: {"scanner": "ok", "printer": "ok", "gateway": "ok"})
     link.start()                # MQTT connects in the background (nothing if no broker_url)
     ... on the UI thread, a few times a second:  link.tick()
@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.staff.alerts import WAITING_STATES, AlertManager, Clock
-from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, KeysLamp, Lamp
-from kiosk.staff.mqtt import CommandInbox, Health, MqttNotifier
+from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, BoardLamp, Lamp
+from kiosk.staff.mqtt import BrokerTls, CommandInbox, Health, MqttNotifier
+from kiosk.staff.store import KioskAlertStore, keep_open_alert, resume
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +56,14 @@ class StaffLink:
         self.session = session
         self.mqtt = mqtt
         self.inbox = inbox or CommandInbox()
+        self.store: KioskAlertStore | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         session.set_alert_handler(self._call_pressed)
         self._unsubscribe.append(alerts.on_change(self._to_session))
         if desk_lamp is not None:
             self._unsubscribe.append(alerts.on_change(DeskLampNotifier(desk_lamp)))
-        if call_lamp is None and isinstance(desk_lamp, KeysLamp):
-            call_lamp = KeysLamp(desk_lamp.keys, "call")  # the same Keys have the button's lamp
+        if call_lamp is None and isinstance(desk_lamp, BoardLamp):
+            call_lamp = BoardLamp(desk_lamp.keys, "call")  # the same Board has the button's lamp
         if call_lamp is not None:
             self._unsubscribe.append(alerts.on_change(ButtonLampNotifier(call_lamp)))
         if mqtt is not None:
@@ -79,13 +81,17 @@ class StaffLink:
         desk_lamp: Lamp | None = None,
         call_lamp: Lamp | None = None,
         health: Health | None = None,
+        state_path: str | Path | None = None,
     ) -> StaffLink:
-        """From the config's [kiosk] and [staff] sections."""
+        """From the config's [kiosk] and [staff] sections. Alerts are kept in `state_path`
+        (else [staff] state_file; kiosk.app passes a file beside the journal)."""
         staff = cfg.staff
         alerts = AlertManager(
             clock, cfg.kiosk.id, cfg.kiosk.place, staff.escalate_after_s, staff.needs_staff
         )
         inbox = CommandInbox()
+        path = state_path or getattr(staff, "state_file", "")
+        store = KioskAlertStore(path) if path else None
         mqtt = None
         if staff.broker_url:
             password = ""
@@ -95,8 +101,14 @@ class StaffLink:
                 staff.broker_url, cfg.kiosk.id, cfg.kiosk.place,
                 prefix=staff.topic_prefix, heartbeat_s=staff.heartbeat_s, health=health,
                 on_command=inbox.put, username=staff.broker_username, password=password,
+                store=store, tls=BrokerTls.from_config(staff),
             )
-        return cls(alerts, session, bus, mqtt, inbox, desk_lamp, call_lamp)
+        link = cls(alerts, session, bus, mqtt, inbox, desk_lamp, call_lamp)
+        if store is not None:
+            link.store = store
+            link._unsubscribe.append(keep_open_alert(alerts, store))
+            resume(alerts, store, mqtt)
+        return link
 
     def start(self) -> None:
         if self.mqtt is not None:
@@ -113,6 +125,8 @@ class StaffLink:
         self.session.set_alert_handler(None)
         if self.mqtt is not None:
             self.mqtt.stop()
+        if self.store is not None:
+            self.store.close()
 
     # -- wiring --------------------------------------------------------------------------
     def _call_pressed(self) -> None:
@@ -120,6 +134,8 @@ class StaffLink:
 
     def _to_session(self, event: dict[str, Any]) -> None:
         state = str(event["state"])
+        if event.get("restored"):
+            return  # an alert from before a restart: staff still come; nobody to tell yet
         if self.session.alert_state == state and not event.get("repeat"):
             return  # the session already said it (its own staff_ack)
         if state == "resolved" and self.session.alert_state is None:

@@ -16,21 +16,28 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import ssl
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from kiosk.staff import messages
 from kiosk.staff.alerts import AlertError, AlertManager
+from kiosk.staff.messages import ACTIONS
+
+if TYPE_CHECKING:
+    from kiosk.staff.store import KioskAlertStore
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("ack", "resolve")
+__all__ = ["ACTIONS", "BrokerTls", "apply_tls", "CommandInbox", "MqttNotifier", "parse_broker_url", "parse_command", "topic"]
 Command = dict[str, str]
 Health = Callable[[], dict[str, str]]
 
@@ -40,17 +47,18 @@ class BrokerUrlError(ValueError):
 
 
 def parse_broker_url(url: str) -> tuple[str, int]:
-    """`mqtt://host:port` (or `host:port`, or `host`) -> (host, port)."""
+    """`mqtt://host:port`, `mqtts://host:port` (TLS; port 8883 by default), `host:port` or
+    `host` -> (host, port)."""
     text = url.strip()
     if not text:
         raise BrokerUrlError("no broker url: set [staff] broker_url = \"mqtt://host:1883\"")
     if "://" not in text:
         text = "mqtt://" + text
     parts = urlsplit(text)
-    if parts.scheme not in ("mqtt", "tcp"):
-        raise BrokerUrlError(f"{url!r}: use mqtt://host:port (TLS is not supported yet)")
+    if parts.scheme not in ("mqtt", "tcp", "mqtts", "ssl"):
+        raise BrokerUrlError(f"{url!r}: use mqtt://host:port or mqtts://host:port (TLS)")
     try:
-        port = parts.port or 1883
+        port = parts.port or (8883 if broker_uses_tls(text) else 1883)
     except ValueError as e:
         raise BrokerUrlError(f"{url!r}: the port is not a number") from e
     if not parts.hostname:
@@ -58,22 +66,48 @@ def parse_broker_url(url: str) -> tuple[str, int]:
     return parts.hostname, port
 
 
+def broker_uses_tls(url: str) -> bool:
+    return url.strip().lower().startswith(("mqtts://", "ssl://"))
+
+
+@dataclass(frozen=True)
+class BrokerTls:
+    """TLS to the broker: the CA that signed the broker's certificate (empty = the system's
+    CAs) and, when the broker asks for one, this device's certificate and key."""
+
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+
+    @classmethod
+    def from_config(cls, staff: Any) -> BrokerTls:
+        return cls(getattr(staff, "broker_ca_file", ""), getattr(staff, "broker_cert_file", ""),
+                   getattr(staff, "broker_key_file", ""))
+
+
+def apply_tls(client: mqtt.Client, url: str, tls: BrokerTls | None) -> bool:
+    """Turn TLS on for `mqtts://` urls (certificate and host name verified)."""
+    if not broker_uses_tls(url):
+        return False
+    tls = tls or BrokerTls()
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=tls.ca_file or None)
+    if tls.cert_file:
+        context.load_cert_chain(tls.cert_file, tls.key_file or None)
+    client.tls_set_context(context)
+    return True
+
+
 def topic(prefix: str, kiosk_id: str, kind: str) -> str:
     return f"{prefix}/{kiosk_id}/{kind}"
 
 
 def parse_command(payload: bytes) -> Command | None:
-    """A staff command from the console, or None when it is not one (logged, ignored)."""
+    """A staff command from the console, or None when it does not fit (messages.SCHEMAS["ack"])."""
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = messages.decode("ack", payload)
+    except messages.Invalid:
         return None
-    if not isinstance(data, dict):
-        return None
-    action, alert_id, by = data.get("action"), data.get("id"), data.get("by", "staff")
-    if action not in ACTIONS or not isinstance(alert_id, str) or not isinstance(by, str):
-        return None
-    return {"action": action, "id": alert_id, "by": by[:64]}
+    return {"action": data["action"], "id": data["id"], "by": data.get("by", "staff")}
 
 
 class CommandInbox:
@@ -130,9 +164,16 @@ class MqttNotifier:
         reconnect_min_s: float = 1.0,
         reconnect_max_s: float = 30.0,
         wall: Callable[[], float] = time.time,
+        store: KioskAlertStore | None = None,
+        tls: BrokerTls | None = None,
     ) -> None:
         self.host, self.port = parse_broker_url(broker_url)
         self.kiosk_id = kiosk_id
+        self.store = store  # alerts not yet confirmed by the broker survive a restart
+        self.rejections = messages.Rejections(log)
+        self._in_flight: dict[int, tuple[str, str]] = {}
+        self._flight_lock = threading.Lock()
+        self._last_alert = ""  # sent again on every (re)connect: a broker that died unsaved
         self.place = place
         self.prefix = prefix
         self.kind = kind
@@ -156,6 +197,7 @@ class MqttNotifier:
         )
         if username:
             self.client.username_pw_set(username, password or None)
+        apply_tls(self.client, broker_url, tls)
         self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
         self.client.max_queued_messages_set(0)  # keep every alert until the broker is back
         self.client.will_set(
@@ -164,6 +206,7 @@ class MqttNotifier:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_publish = self._on_publish
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -197,7 +240,36 @@ class MqttNotifier:
         payload = {k: v for k, v in event.items() if k not in ("t", "event")}
         payload["sent_at"] = self.wall()
         payload["boot"] = self.boot
-        self.client.publish(self.topics["alert"], json.dumps(payload), qos=1, retain=True)
+        self._last_alert = json.dumps(payload)
+        self._publish_kept(self.topics["alert"], self._last_alert)
+
+    def resend_undelivered(self) -> int:
+        """On start: what the last run published but the broker never confirmed."""
+        if self.store is None:
+            return 0
+        rows = self.store.undelivered()
+        for topic_name, payload in rows:
+            self._publish_kept(topic_name, payload)
+        return len(rows)
+
+    def _publish_kept(self, topic_name: str, payload: str) -> None:
+        if self.store is not None:
+            try:
+                self.store.put(topic_name, payload)
+            except Exception:  # noqa: BLE001 - the alert still goes out over MQTT
+                log.exception("could not keep the alert message")
+        with self._flight_lock:
+            info = self.client.publish(topic_name, payload, qos=1, retain=True)
+            self._in_flight[info.mid] = (topic_name, payload)
+
+    def _on_publish(self, _c: Any, _u: Any, mid: int, _reason: Any = None, _p: Any = None) -> None:
+        with self._flight_lock:
+            sent = self._in_flight.pop(mid, None)
+        if sent is not None and self.store is not None:
+            try:
+                self.store.delivered(*sent)
+            except Exception:  # noqa: BLE001
+                log.exception("could not mark the alert message delivered")
 
     def publish_status(self) -> None:
         if self.connected.is_set():
@@ -235,6 +307,10 @@ class MqttNotifier:
         self.connected.set()
         client.subscribe(self.topics["ack"], qos=1)
         client.publish(self.topics["status"], self._status_payload("online"), 1, True)
+        if self._last_alert:
+            # the broker may have lost its retained copy (killed before it saved): say it again
+            # (the console takes a repeat of the same message as it is)
+            client.publish(self.topics["alert"], self._last_alert, 1, True)
         log.info("connected to the broker %s:%s", self.host, self.port)
 
     def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -243,9 +319,11 @@ class MqttNotifier:
             log.warning("lost the broker (%s); retrying", reason)
 
     def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
-        command = parse_command(msg.payload)
-        if command is None:
-            log.warning("ignored a malformed staff command on %s", msg.topic)
+        try:
+            data = messages.decode("ack", msg.payload)
+        except messages.Invalid as e:
+            self.rejections.reject(msg.topic, "ack", e)
             return
+        command = {"action": data["action"], "id": data["id"], "by": data.get("by", "staff")}
         if self.on_command is not None:
             self.on_command(command)

@@ -86,14 +86,15 @@ class CallpointProcess:
         import sys
 
         conf = tmp / f"{kiosk_id}.toml"
+        data_dir = tmp / f"{kiosk_id}-state"
         conf.write_text(
-            f'[kiosk]\nid = "{kiosk_id}"\nplace = "{place}"\n'
+            f'[kiosk]\nid = "{kiosk_id}"\nplace = "{place}"\ndata_dir = "{data_dir}"\n'
             f'[staff]\nbroker_url = "{broker_url}"\nheartbeat_s = {heartbeat_s}\nescalate_after_s = 60\n'
             '[hardware]\ncall_button_pin = 17\ncall_lamp_pin = 27\npin_factory = "mock"\n',
             encoding="utf-8",
         )
         env = dict(os.environ, GPIOZERO_PIN_FACTORY="mock", PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(  # (the same config again = the same call point restarted)
             [sys.executable, "-m", "kiosk", "callpoint", "--config", str(conf)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
         )
@@ -127,6 +128,11 @@ class CallpointProcess:
             self.proc.terminate()
             self.proc.wait(10)
 
+    def kill(self) -> None:
+        """kill -9: no goodbye, nothing flushed."""
+        self.proc.kill()
+        self.proc.wait(10)
+
 
 class ConsoleProcess:
     """`kiosk staff-console` in its own process, on a free loopback port."""
@@ -138,7 +144,8 @@ class ConsoleProcess:
         users = tmp / "staff-users"
         users.write_text("".join(f"{n}:{h}\n" for n, h in console_users().items()), encoding="utf-8")
         conf = tmp / "console.toml"
-        conf.write_text(f'[staff]\nbroker_url = "{broker_url}"\nusers_file = "{users}"\n', encoding="utf-8")
+        conf.write_text(f'[kiosk]\ndata_dir = "{tmp / "console-state"}"\n'
+                        f'[staff]\nbroker_url = "{broker_url}"\nusers_file = "{users}"\n', encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "staff-console", "--config", str(conf),
              "--host", "127.0.0.1", "--port", "0"],
@@ -162,3 +169,7 @@ class ConsoleProcess:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(10)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(10)

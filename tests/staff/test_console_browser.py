@@ -161,3 +161,25 @@ def test_press_to_console_latency_measured(broker: Broker, console, page, capsys
         assert len(latencies) == 20
     finally:
         a.mqtt.stop()
+
+
+def test_escalation_is_seen_and_heard_in_the_browser(broker: Broker, console, page):
+    a = Kiosk(broker.url, "kiosk-a", "Оқу залы").start()
+    try:
+        sign_in(page, console.url)
+        alert = a.alerts.raise_alert()
+        wait_for(lambda: card(page, alert.id))
+        assert page.execute_script("return window.__urgentBeeps || 0") == 0
+        a.clock.advance(30)  # nobody answered within escalate_after_s
+        a.pump()
+        wait_for(lambda: card(page, alert.id).get_attribute("data-state") == "escalated")
+        shown = card(page, alert.id)
+        assert "Ұзақ күтіп тұр!" in shown.text  # words
+        assert shown.value_of_css_property("border-left-color") == "rgba(179, 38, 30, 1)"  # colour
+        assert wait_for(lambda: page.execute_script("return window.__urgentBeeps || 0") >= 1)  # sound
+        page.find_element(By.ID, "lang-en").click()
+        wait_for(lambda: card(page, alert.id) is not None and "Waiting too long!" in card(page, alert.id).text)
+        card(page, alert.id).find_element(By.CSS_SELECTOR, "button.ack").click()
+        wait_for(lambda: "acknowledged" in a.states(), pump=a.pump)
+    finally:
+        a.mqtt.stop()

@@ -121,12 +121,12 @@ def test_console_ack_reaches_the_patron_and_no_patron_data_leaves(broker: Broker
 def test_lamps_on_the_kiosk_keys_follow_the_alert():
     """As kiosk.app wires it: the desk lamp and the call button's lamp on hardware.board.Board."""
     from hardware.board import Board
-    from kiosk.staff.lamps import KeysLamp
+    from kiosk.staff.lamps import BoardLamp
 
     keys = Board(call_button_pin=17, call_lamp_pin=27, desk_lamp_pin=22, pin_factory="mock")
     cfg = Config()
     h = Harness(demo_library(), cfg)
-    link = StaffLink.build(cfg, h.session, h.bus, h.clock, desk_lamp=KeysLamp(keys, "desk"))
+    link = StaffLink.build(cfg, h.session, h.bus, h.clock, desk_lamp=BoardLamp(keys, "desk"))
     try:
         h.run("call")
         assert keys.lamp_state("call") == "blinking" and keys.lamp_state("desk") == "blinking"

@@ -182,7 +182,8 @@ def main(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        handle = start_server(args.data, loads, users, args.host, args.tcp_port, args.http_port, demo)
+        handle = start_server(args.data, loads, users, args.host, args.tcp_port, args.http_port, demo,
+                              tls=tuple(args.tls) if getattr(args, "tls", None) else None)
     except Exception as exc:  # noqa: BLE001 - a clear one-line message, not a traceback
         print(f"kiosk sim: cannot start: {exc}", file=sys.stderr)
         return 1
