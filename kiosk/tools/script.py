@@ -156,14 +156,7 @@ class ScriptRunner:
         from kivy.clock import Clock
         from kivy.core.window import Window
 
-        root = app.kiosk
-        original = root._on_tap
-
-        def recording_tap(tap_id: str) -> None:
-            self._taps.append(tap_id)
-            original(tap_id)
-
-        root._on_tap = recording_tap
+        app.kiosk.add_tap_listener(self._taps.append)
         Window.bind(on_flip=self._flipped)
         self._guard = Clock.schedule_interval(self._watch, 0.25)
         self._run(self.kiosk.start)
@@ -275,22 +268,7 @@ class ScriptRunner:
         return self.kiosk.app.kiosk.view
 
     def _tap(self, widget_id: str) -> str | None:
-        from kivy.base import EventLoop
-
-        root = self.kiosk.app.kiosk
-        widget = root.find(widget_id)
-        if widget is None:
-            ids = ", ".join(w.tap_id for w in _tappables(root)) or "none"
-            return (f"tap {widget_id}: no such widget on screen {self.shown.screen!r} "
-                    f"(tappable: {ids})")
-        x, y = widget.to_window(widget.center_x, widget.center_y)
-        touch = _Touch(x, y)
-        before = len(self._taps)
-        EventLoop.post_dispatch_input("begin", touch)
-        EventLoop.post_dispatch_input("end", touch)
-        if widget_id not in self._taps[before:]:
-            return f"tap {widget_id}: the widget did not get the touch (covered?)"
-        return None
+        return self.kiosk.app.kiosk.tap(widget_id)
 
     # ------------------------------------------------------------------- output
     def _maybe_screenshot(self) -> None:
@@ -337,70 +315,7 @@ def save_screenshot(path: Path) -> None:
     image.save(path, compress_level=1)
 
 
-def _tappables(root: Any) -> list[Any]:
-    from kiosk.ui.widgets import tappables
-
-    return tappables(root)
-
-
 def describe(root: Any) -> dict[str, Any]:
-    """What is on screen: texts with font files, tappable ids with rectangles (window px)."""
-    from kivy.core.text import LabelBase
-    from kivy.uix.label import Label
-
-    fonts = getattr(LabelBase, "_fonts", {})
-    texts = []
-    for w in root.walk(restrict=True):
-        if isinstance(w, Label) and w.text:
-            files = fonts.get(w.font_name)
-            texts.append({"text": w.text, "font": files[0] if files else w.font_name})
-    taps = []
-    for w in _tappables(root):
-        x, y = w.to_window(w.x, w.y)
-        taps.append({"id": w.tap_id, "x": x, "y": y, "w": w.width, "h": w.height})
-    from kiosk.ui.icons import Icon
-    from kiosk.ui.widgets import _word_width
-
-    kept = [w.text for c in root._cache.widgets() for w in c.walk() if isinstance(w, Label)]
-    measured = _word_width.cache_info().currsize
-
-    icons = sorted({w.name for w in root.walk(restrict=True) if isinstance(w, Icon)})
-    view = root.view
-    return {"screen": view.screen, "lang": view.lang, "contrast": view.contrast,
-            "icons": icons, "reader_name": view.reader_name,
-            "kept_texts": kept, "measured_words": measured,
-            "loan_titles": [loan.title for loan in view.loans],
-            "notice": view.notice.msg if view.notice else None,
-            "warning": view.warning_remaining_s,
-            "window": [root.width, root.height], "px_per_mm": root.metrics.px_per_mm,
-            "bottom_margin_px": root.metrics.bottom_margin_px,
-            "focused": view.focused.id if view.focused else None,
-            "texts": texts, "tappables": taps}
-
-
-def _make_touch_class() -> Any:
-    from kivy.input.motionevent import MotionEvent
-
-    class Touch(MotionEvent):
-        """A finger at window pixel (x, y), delivered through Kivy's event loop."""
-
-        def __init__(self, x: float, y: float) -> None:
-            from kivy.core.window import Window
-
-            super().__init__("kiosk-script", id(self),
-                             {"x": x / max(1.0, Window.width - 1.0),
-                              "y": y / max(1.0, Window.height - 1.0)},
-                             is_touch=True, type_id="touch")
-
-        def depack(self, args: dict[str, float]) -> None:
-            self.is_touch = True
-            self.sx = args["x"]
-            self.sy = args["y"]
-            self.profile = ["pos"]
-            super().depack(args)
-
-    return Touch
-
-
-def _Touch(x: float, y: float) -> Any:  # noqa: N802 - reads like the class it builds
-    return _make_touch_class()(x, y)
+    """What is on screen (kiosk.ui.query.on_screen): texts with font files, tappable ids
+    with rectangles (window px), pictures, focus, and the texts retained widgets hold."""
+    return root.on_screen()
