@@ -123,11 +123,12 @@ def live_counts() -> dict[str, int]:
     gc.collect()
     counts = {"widgets": 0, "textures": 0, "instructions": 0}
     for obj in gc.get_objects():
-        if isinstance(obj, Widget):
+        kind = type(obj)  # never isinstance: a dead weak proxy raises on it
+        if issubclass(kind, Widget):
             counts["widgets"] += 1
-        elif isinstance(obj, Texture):
+        elif issubclass(kind, Texture):
             counts["textures"] += 1
-        elif isinstance(obj, Instruction):
+        elif issubclass(kind, Instruction):
             counts["instructions"] += 1
     return counts
 

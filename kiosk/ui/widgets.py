@@ -69,9 +69,13 @@ class Text(Label):
         self.text_size = (max(1, self.width), None if self.fit else max(1, self.height))
 
     def texture_update(self, *args: object) -> None:
+        # New words get a new texture; the old one is freed with its last reference.
+        # Kivy would blit them into the texture on screen, and a GL driver then waits for
+        # the frame still drawing from it (llvmpipe: 30 ms a label). A blank label keeps none.
+        self._label.texture = None
         super().texture_update(*args)
         if not self.text:
-            self._label.texture = None  # Kivy's core label keeps the last texture otherwise
+            self._label.texture = None
 
     def _fit_height(self, *_: object) -> None:
         if self.fit:
