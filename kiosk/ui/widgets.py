@@ -69,17 +69,38 @@ class Text(Label):
         self.text_size = (max(1, self.width), None if self.fit else max(1, self.height))
 
     def texture_update(self, *args: object) -> None:
-        # New words get a new texture; the old one is freed with its last reference.
-        # Kivy would blit them into the texture on screen, and a GL driver then waits for
-        # the frame still drawing from it (llvmpipe: 30 ms a label). A blank label keeps none.
-        self._label.texture = None
+        """Each label owns at most two textures of its box's size and draws new words
+        into the one not on screen. Kivy alone would either blit into the texture on
+        screen (a software GL then waits for the frame drawing from it) or, with a new
+        size, make a new texture; and every texture made and deleted leaves ~its size
+        behind in Mesa's llvmpipe. Blank: no texture shown, the kept ones wiped."""
+        label = self._label
+        shown = self.texture
+        spare = next((t for t in self._textures if t is not shown), None)
+        if spare is not None:
+            spare.ask_update(None)  # a fill still pending from older words: not wanted
+        label.texture = spare
         super().texture_update(*args)
+        made = label.texture
+        if made is not None and made.width > 1 and made.height > 1 and made not in self._textures:
+            self._textures = [t for t in self._textures if t is shown][-1:] + [made]
         if not self.text:
-            self._label.texture = None
+            label.texture = None
+            for t in self._textures:
+                wipe(t)
+
+    _textures: list = []  # noqa: RUF012 - replaced per instance, never mutated
 
     def _fit_height(self, *_: object) -> None:
         if self.fit:
             self.height = self.texture_size[1]
+
+
+def wipe(texture: object) -> None:
+    """Overwrite a texture's pixels (a patron's name must not stay in GPU memory)."""
+    w, h = texture.size  # type: ignore[attr-defined]
+    texture.ask_update(None)  # type: ignore[attr-defined]  # no pending fill of old words
+    texture.blit_buffer(bytes(int(w) * int(h) * 4), colorfmt="rgba")  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=64)

@@ -28,7 +28,15 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from kiosk.tools.bench.app import STEP_TIMEOUT_S, Driver, FrameWatch, _install, _watch_frames, rss_mb
+from kiosk.tools.bench.app import (
+    STEP_TIMEOUT_S,
+    Driver,
+    FrameWatch,
+    _install,
+    _watch_frames,
+    rss_by_mapping,
+    rss_mb,
+)
 
 LANGS = ("kk", "ru", "en")
 UNKNOWN_BOOK = "999999999"
@@ -94,6 +102,7 @@ class Soak:
 
         time.sleep(0.3)  # let the last frame and the speech settle
         line: dict[str, Any] = {"sessions": played, "rss_mb": round(rss_mb(), 1)}
+        line["rss_by_mapping"] = rss_by_mapping(top=4)
         line.update(live_counts())
         line["gc_objects"] = len(gc.get_objects())
         if tracemalloc.is_tracing():
@@ -156,7 +165,7 @@ def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
     JSON lines go to stdout as they come."""
     import subprocess
 
-    from kiosk.tools.bench.main import _child_env, _start_sim, _stop, _write_app_config
+    from kiosk.tools.bench.main import _child_env, _last_line, _start_sim, _stop, _write_app_config
 
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp:
         folder = Path(tmp)
@@ -165,7 +174,8 @@ def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
             cfg = _write_app_config(folder, ports["http"])
             cmd = [sys.executable, "-m", "kiosk.tools.bench.soak", str(sessions), "--config",
                    str(cfg), "--readers", str(readers), "--every", str(every)]
-            app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            errf = open(folder / "app.stderr", "w")  # noqa: SIM115 - closed below
+            app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf,
                                    text=True, env=_child_env(str(folder / "state")))
             ok = False
             try:
@@ -178,6 +188,9 @@ def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
                 app.wait(timeout=30)
             finally:
                 _stop(app)
+                errf.close()
+            if not ok:
+                print(json.dumps({"error": _last_line(folder / "app.stderr")}), flush=True)
         finally:
             _stop(sim)
     return 0 if ok else 1
