@@ -76,20 +76,22 @@ class Text(Label):
         behind in Mesa's llvmpipe. Blank: no texture shown, the kept ones wiped."""
         label = self._label
         shown = self.texture
-        spare = next((t for t in self._textures if t is not shown), None)
+        spare = next((t for t in self._textures if t is not shown), None)  # the oldest
         if spare is not None:
             spare.ask_update(None)  # a fill still pending from older words: not wanted
         label.texture = spare
         super().texture_update(*args)
         made = label.texture
         if made is not None and made.width > 1 and made.height > 1 and made not in self._textures:
-            self._textures = [t for t in self._textures if t is shown][-1:] + [made]
+            self._textures = [*[t for t in self._textures if t is not made][-(KEPT - 1):], made]
+        elif made is not None and made in self._textures:
+            self._textures = [*[t for t in self._textures if t is not made], made]  # newest last
         if not self.text:
             label.texture = None
             for t in self._textures:
                 wipe(t)
 
-    _textures: list = []  # noqa: RUF012 - replaced per instance, never mutated
+    _textures: list = []  # oldest first  # noqa: RUF012 - replaced per instance, never mutated
 
     def _fit_height(self, *_: object) -> None:
         if self.fit:
@@ -110,6 +112,7 @@ def _measurer(font_name: str, size: float) -> object:
     return CoreLabel(font_size=size, font_name=font_name)
 
 
+KEPT = 2  # textures per label: the one shown and a spare
 WORD_CACHE = 1024  # measured words kept (bounded; dropped at every logout)
 
 
