@@ -54,6 +54,7 @@ class KioskRoot(FloatLayout):
         self._on_tap = on_tap
         self._on_activity = on_activity
         self._tap_listeners: list[Callable[[str], None]] = []
+        self._activity_listeners: list[Callable[[], None]] = []
         self.view = View()
         self._drawn = False
         self._keys: dict[str, Any] = {}
@@ -79,6 +80,8 @@ class KioskRoot(FloatLayout):
         # the widgets first (the warning swallows a touch on itself), then the activity,
         # which may take the warning away
         handled = super().on_touch_down(touch)
+        for listener in self._activity_listeners:
+            listener()
         if self._on_activity is not None:
             self._on_activity()
         return handled
@@ -314,6 +317,10 @@ class KioskRoot(FloatLayout):
     def add_tap_listener(self, listener: Callable[[str], None]) -> None:
         """`listener(tap_id)` hears every tap before the session does."""
         self._tap_listeners.append(listener)
+
+    def add_activity_listener(self, listener: Callable[[], None]) -> None:
+        """`listener()` hears every touch."""
+        self._activity_listeners.append(listener)
 
     def remove_tap_listener(self, listener: Callable[[str], None]) -> None:
         self._tap_listeners.remove(listener)
