@@ -150,6 +150,8 @@ class ScriptRunner:
         self._shot_key: Any = None
         self._shot_n = 0
         self._taps: list[str] = []
+        self.live: list[dict[str, int]] = []
+        self._last_screen = ""
 
     # ------------------------------------------------------------------- loop
     def begin(self, app: Any) -> None:
@@ -197,6 +199,7 @@ class ScriptRunner:
             self.render_ms.append(self.kiosk.app.kiosk.last_render_ms)
             self._scan = None
         self._maybe_screenshot()
+        self._count_live()
         Clock.schedule_once(self._step, 0)
 
     def _step(self, _dt: float) -> None:
@@ -290,6 +293,16 @@ class ScriptRunner:
             json.dumps(describe(self.kiosk.app.kiosk), ensure_ascii=False, indent=1),
             encoding="utf-8")
 
+    def _count_live(self) -> None:
+        """With KIOSK_SCRIPT_STATS: the live widgets and textures each time the attract
+        screen comes back (the memory checks compare them between sessions)."""
+        screen = self.shown.screen
+        if os.environ.get("KIOSK_SCRIPT_STATS") and screen == "attract" and self._last_screen != screen:
+            from kiosk.ui.query import live_counts
+
+            self.live.append(live_counts())
+        self._last_screen = screen
+
     def write_stats(self) -> None:
         target = os.environ.get("KIOSK_SCRIPT_STATS")
         if not target:
@@ -297,7 +310,7 @@ class ScriptRunner:
         Path(target).write_text(json.dumps({
             "scan_to_screen_ms": self.latencies_ms, "render_ms": self.render_ms,
             "frame_ms": self.frame_ms,
-            "missed_frames": self.missed_frames,
+            "missed_frames": self.missed_frames, "live_at_attract": self.live,
             "commands": self._index, "seconds": time.perf_counter() - self.started,
         }), encoding="utf-8")
 
