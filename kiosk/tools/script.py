@@ -150,20 +150,15 @@ class ScriptRunner:
         self._shot_key: Any = None
         self._shot_n = 0
         self._taps: list[str] = []
+        self.live: list[dict[str, int]] = []
+        self._last_screen = ""
 
     # ------------------------------------------------------------------- loop
     def begin(self, app: Any) -> None:
         from kivy.clock import Clock
         from kivy.core.window import Window
 
-        root = app.kiosk
-        original = root._on_tap
-
-        def recording_tap(tap_id: str) -> None:
-            self._taps.append(tap_id)
-            original(tap_id)
-
-        root._on_tap = recording_tap
+        app.kiosk.add_tap_listener(self._taps.append)
         Window.bind(on_flip=self._flipped)
         self._guard = Clock.schedule_interval(self._watch, 0.25)
         self._run(self.kiosk.start)
@@ -204,6 +199,7 @@ class ScriptRunner:
             self.render_ms.append(self.kiosk.app.kiosk.last_render_ms)
             self._scan = None
         self._maybe_screenshot()
+        self._count_live()
         Clock.schedule_once(self._step, 0)
 
     def _step(self, _dt: float) -> None:
@@ -275,22 +271,7 @@ class ScriptRunner:
         return self.kiosk.app.kiosk.view
 
     def _tap(self, widget_id: str) -> str | None:
-        from kivy.base import EventLoop
-
-        root = self.kiosk.app.kiosk
-        widget = root.find(widget_id)
-        if widget is None:
-            ids = ", ".join(w.tap_id for w in _tappables(root)) or "none"
-            return (f"tap {widget_id}: no such widget on screen {self.shown.screen!r} "
-                    f"(tappable: {ids})")
-        x, y = widget.to_window(widget.center_x, widget.center_y)
-        touch = _Touch(x, y)
-        before = len(self._taps)
-        EventLoop.post_dispatch_input("begin", touch)
-        EventLoop.post_dispatch_input("end", touch)
-        if widget_id not in self._taps[before:]:
-            return f"tap {widget_id}: the widget did not get the touch (covered?)"
-        return None
+        return self.kiosk.app.kiosk.tap(widget_id)
 
     # ------------------------------------------------------------------- output
     def _maybe_screenshot(self) -> None:
@@ -312,6 +293,16 @@ class ScriptRunner:
             json.dumps(describe(self.kiosk.app.kiosk), ensure_ascii=False, indent=1),
             encoding="utf-8")
 
+    def _count_live(self) -> None:
+        """With KIOSK_SCRIPT_STATS: the live widgets and textures each time the attract
+        screen comes back (the memory checks compare them between sessions)."""
+        screen = self.shown.screen
+        if os.environ.get("KIOSK_SCRIPT_STATS") and screen == "attract" and self._last_screen != screen:
+            from kiosk.ui.query import live_counts
+
+            self.live.append(live_counts())
+        self._last_screen = screen
+
     def write_stats(self) -> None:
         target = os.environ.get("KIOSK_SCRIPT_STATS")
         if not target:
@@ -319,7 +310,7 @@ class ScriptRunner:
         Path(target).write_text(json.dumps({
             "scan_to_screen_ms": self.latencies_ms, "render_ms": self.render_ms,
             "frame_ms": self.frame_ms,
-            "missed_frames": self.missed_frames,
+            "missed_frames": self.missed_frames, "live_at_attract": self.live,
             "commands": self._index, "seconds": time.perf_counter() - self.started,
         }), encoding="utf-8")
 
@@ -337,70 +328,7 @@ def save_screenshot(path: Path) -> None:
     image.save(path, compress_level=1)
 
 
-def _tappables(root: Any) -> list[Any]:
-    from kiosk.ui.widgets import tappables
-
-    return tappables(root)
-
-
 def describe(root: Any) -> dict[str, Any]:
-    """What is on screen: texts with font files, tappable ids with rectangles (window px)."""
-    from kivy.core.text import LabelBase
-    from kivy.uix.label import Label
-
-    fonts = getattr(LabelBase, "_fonts", {})
-    texts = []
-    for w in root.walk(restrict=True):
-        if isinstance(w, Label) and w.text:
-            files = fonts.get(w.font_name)
-            texts.append({"text": w.text, "font": files[0] if files else w.font_name})
-    taps = []
-    for w in _tappables(root):
-        x, y = w.to_window(w.x, w.y)
-        taps.append({"id": w.tap_id, "x": x, "y": y, "w": w.width, "h": w.height})
-    from kiosk.ui.icons import Icon
-    from kiosk.ui.widgets import _word_width
-
-    kept = [w.text for c in root._cache.widgets() for w in c.walk() if isinstance(w, Label)]
-    measured = _word_width.cache_info().currsize
-
-    icons = sorted({w.name for w in root.walk(restrict=True) if isinstance(w, Icon)})
-    view = root.view
-    return {"screen": view.screen, "lang": view.lang, "contrast": view.contrast,
-            "icons": icons, "reader_name": view.reader_name,
-            "kept_texts": kept, "measured_words": measured,
-            "loan_titles": [loan.title for loan in view.loans],
-            "notice": view.notice.msg if view.notice else None,
-            "warning": view.warning_remaining_s,
-            "window": [root.width, root.height], "px_per_mm": root.metrics.px_per_mm,
-            "bottom_margin_px": root.metrics.bottom_margin_px,
-            "focused": view.focused.id if view.focused else None,
-            "texts": texts, "tappables": taps}
-
-
-def _make_touch_class() -> Any:
-    from kivy.input.motionevent import MotionEvent
-
-    class Touch(MotionEvent):
-        """A finger at window pixel (x, y), delivered through Kivy's event loop."""
-
-        def __init__(self, x: float, y: float) -> None:
-            from kivy.core.window import Window
-
-            super().__init__("kiosk-script", id(self),
-                             {"x": x / max(1.0, Window.width - 1.0),
-                              "y": y / max(1.0, Window.height - 1.0)},
-                             is_touch=True, type_id="touch")
-
-        def depack(self, args: dict[str, float]) -> None:
-            self.is_touch = True
-            self.sx = args["x"]
-            self.sy = args["y"]
-            self.profile = ["pos"]
-            super().depack(args)
-
-    return Touch
-
-
-def _Touch(x: float, y: float) -> Any:  # noqa: N802 - reads like the class it builds
-    return _make_touch_class()(x, y)
+    """What is on screen (kiosk.ui.query.on_screen): texts with font files, tappable ids
+    with rectangles (window px), pictures, focus, and the texts retained widgets hold."""
+    return root.on_screen()

@@ -19,6 +19,9 @@ from kiosk.ui.root import KioskRoot
 from kiosk.ui.theme import Metrics
 
 KeyHandler = Callable[[int, "str | None", Any], bool]
+IDLE_AFTER_S = 3.0  # on attract / out of order with nothing changing for this long ...
+IDLE_FPS = 8.0  # ... Kivy's loop wakes this often (a first touch waits <= 125 ms)
+IDLE_SCREENS = ("attract", "out_of_order")
 
 
 class KioskApp(App):
@@ -40,6 +43,8 @@ class KioskApp(App):
         self.on_stopped: Callable[[], None] | None = None
         self.kiosk: KioskRoot | None = None
         self._first_view: View | None = None
+        self._fps = 0.0
+        self._idle: Any = None
 
     def build(self) -> KioskRoot:
         register_fonts()
@@ -48,13 +53,40 @@ class KioskApp(App):
         if self._first_view is not None:
             self.kiosk.render(self._first_view)
         Window.bind(on_key_down=self._key_down)
+        from kivy.clock import Clock
+
+        # the one clock event of the UI's own: the loop slows down on an idle screen
+        self._fps = float(getattr(Clock, "_max_fps", 0.0) or 0.0)
+        self._idle = Clock.create_trigger(self._slow_down, IDLE_AFTER_S)
+        self.kiosk.add_activity_listener(self.wake)
+        self.wake()
         return self.kiosk
+
+    def wake(self) -> None:
+        """Back to the configured frame rate (a change, a touch, a key), and slow down
+        again after IDLE_AFTER_S without one. With maxfps 0 (scripts) nothing is paced."""
+        if self._idle is None or self._fps <= 0:
+            return
+        from kivy.clock import Clock
+
+        Clock._max_fps = self._fps
+        self._idle.cancel()
+        self._idle()
+
+    def _slow_down(self, *_: Any) -> None:
+        from kivy.clock import Clock
+
+        if self.kiosk is not None and self.kiosk.view.screen in IDLE_SCREENS:
+            Clock._max_fps = min(self._fps, IDLE_FPS)
 
     def show(self, view: View) -> None:
         if self.kiosk is None:
             self._first_view = view
         else:
+            before = self.kiosk.view
             self.kiosk.render(view)
+            if view != before:
+                self.wake()
 
     def on_start(self) -> None:
         if self.on_started is not None:
@@ -66,6 +98,7 @@ class KioskApp(App):
 
     def _key_down(self, _window: Any, keycode: int, _scancode: int, text: str | None,
                   modifiers: Any) -> bool:
+        self.wake()
         if self._on_key_down is None:
             return False
         return bool(self._on_key_down(keycode, text, modifiers))

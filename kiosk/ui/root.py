@@ -3,36 +3,45 @@
 Layout (landscape): a top bar (languages, contrast, help, call staff), the screen's
 content on the left, its actions in a column on the right, and an empty strip along the
 bottom edge where nothing is tappable (resting wrists). Portrait puts the actions under
-the content. Each part is rebuilt only when the View fields it shows have changed; the
-focus ring is applied on every render.
+the content.
+
+Retained: every part and every screen is built once (at start or first use) and updated
+in place from the View; a View equal to the one on screen does nothing, and a part whose
+View fields did not change is not touched. The focus ring is applied on every render.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
 from typing import Any
 
 from kivy.graphics import Color, Rectangle
-from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.core.view import View
-from kiosk.ui import screens
-from kiosk.ui.fonts import FONT_BOLD
-from kiosk.ui.icons import Icon
-from kiosk.ui.screens import ActionSpec, Ctx
+from kiosk.ui import query
+from kiosk.ui.parts import ActionColumn, TopBar, TopItem, WarningPanel
+from kiosk.ui.screens import (
+    LANGUAGE_BUTTONS,
+    ActionSpec,
+    Ctx,
+    NoticePanel,
+    Screen,
+    Shared,
+    actions_for,
+    screen_classes,
+)
 from kiosk.ui.texts import button_words
 from kiosk.ui.theme import Metrics, theme_for
-from kiosk.ui.widgets import Action, Shield, Text, forget_words, make_action, rgba
+from kiosk.ui.widgets import Action, blank_private, forget_words, rgba
 
 Rect = tuple[float, float, float, float]
 PART_ORDER = ("top", "content", "notice", "actions", "warning")  # bottom to top
-TOP_WEIGHTS = {"language_kk": 0.9, "language_ru": 0.9, "language_en": 0.9, "language": 0.75,
-               "contrast": 0.95, "help": 0.8, "call_staff": 1.6}
+IDLE_SCREENS = ("attract", "out_of_order")
 
 
 class KioskRoot(FloatLayout):
@@ -44,13 +53,22 @@ class KioskRoot(FloatLayout):
         self.metrics = metrics
         self._on_tap = on_tap
         self._on_activity = on_activity
+        self._tap_listeners: list[Callable[[str], None]] = []
+        self._activity_listeners: list[Callable[[], None]] = []
         self.view = View()
+        self._drawn = False
         self._keys: dict[str, Any] = {}
         self._parts: dict[str, Widget] = {}
         self.last_render_ms = 0.0
         self._button_h = metrics.mm(22)
-        self._cache = screens.WidgetCache()
-        self._warning_body: Text | None = None
+        theme = theme_for(False)
+        self.shared = Shared(self._tap)
+        self.top_bar = TopBar(metrics, theme, self._tap)
+        self.actions = ActionColumn(metrics, theme, self._tap)
+        self.side_notice = NoticePanel(vertical=True)
+        self.warning = WarningPanel()
+        self.screens: dict[str, Screen] = {}
+        self.screen: Screen | None = None
         with self.canvas.before:
             self._bg_color = Color(1, 1, 1, 1)
             self._bg = Rectangle(pos=self.pos, size=self.size)
@@ -62,11 +80,15 @@ class KioskRoot(FloatLayout):
         # the widgets first (the warning swallows a touch on itself), then the activity,
         # which may take the warning away
         handled = super().on_touch_down(touch)
+        for listener in self._activity_listeners:
+            listener()
         if self._on_activity is not None:
             self._on_activity()
         return handled
 
     def _tap(self, tap_id: str) -> None:
+        for listener in self._tap_listeners:
+            listener(tap_id)
         self._on_tap(tap_id)
 
     # --- drawing ----------------------------------------------------------------------
@@ -80,64 +102,119 @@ class KioskRoot(FloatLayout):
         return self.height > self.width
 
     def render(self, view: View, force: bool = False) -> None:
+        if not force and self._drawn and view == self.view:
+            return  # nothing changed: nothing is touched, nothing redrawn
         started = time.perf_counter()
-        if view.screen in ("attract", "out_of_order") and self.view.screen != view.screen:
-            forget_words()  # the measured words include names and titles: drop them
+        logout = view.screen in IDLE_SCREENS and self.view.screen not in IDLE_SCREENS
         self.view = view
         theme = theme_for(view.contrast)
         self._bg_color.rgba = rgba(theme.background)
         if self.width < 10 or self.height < 10:
             return
+        self._drawn = True
         ctx = Ctx(view=view, theme=theme, metrics=self.metrics, portrait=self.portrait)
         geo = self._geometry(ctx)
         base = (view.lang, view.contrast, self.portrait, tuple(self.size))
-        # keyed by what the bar shows (not the screen or the focus list), so a scan that
-        # only changes the content leaves the bar's widgets alone
-        top_items = self._top_items(ctx)
-        self._part("top", (base, tuple(geo["top"]), top_items), force,
-                   lambda: self._top_bar(ctx, geo["top"], top_items))
+        self._render_top(ctx, base, geo["top"], force)
         side = geo["side"][3] > 0 and view.screen in ("account", "summary")
-        in_flow_notice = None if side else view.notice
-        self._part("content", (base, view.screen, view.reader_name, view.loans, view.summary,
-                               view.receipt_offered, view.busy, view.pending_scans,
-                               view.help_layer, in_flow_notice, self._focus_page(view),
-                               view if view.screen == "maintenance" else None), force,
-                   lambda: self._content(ctx, geo["content"], not side))
-        self._part("notice", (base, view.screen, view.notice if side else None), force,
-                   lambda: self._side_notice(ctx, geo["side"]) if side else None)
-        specs = self._action_specs(view)
-        self._part("actions", (base, tuple(geo["actions"]), self._button_h, tuple(specs),
-                               tuple(button_words(s.tap_id, s.msg, view.lang) for s in specs)),
-                   force, lambda: self._actions(ctx, geo["actions"]))
-        # the countdown changes every second: the panel stays, its words are updated
-        remaining = view.warning_remaining_s
-        self._part("warning", (base, remaining is not None), force,
-                   lambda: self._warning(ctx, geo["content"]))
-        if remaining is not None and self._warning_body is not None:
-            self._warning_body.text = ctx.t("ui.warning.body", n=remaining)
+        self._render_content(ctx, base, geo["content"], not side, force)
+        self._render_side(ctx, base, geo["side"] if side else None, force)
+        self._render_actions(ctx, base, geo["actions"], force)
+        self._render_warning(ctx, geo["content"])
         self._apply_focus(view)
+        if logout:
+            self.forget_patron()
         self.last_render_ms = (time.perf_counter() - started) * 1000
+
+    def _changed(self, name: str, key: Any, force: bool) -> bool:
+        if not force and self._keys.get(name) == key:
+            return False
+        self._keys[name] = key
+        return True
+
+    def _render_top(self, ctx: Ctx, base: Any, rect: Rect, force: bool) -> None:
+        # keyed by what the bar shows (not the screen or the focus list)
+        items = self._top_items(ctx)
+        if self._changed("top", (base, rect, items), force):
+            self.top_bar.update(ctx, items, rect[2], self.portrait)
+            self._place(self.top_bar, rect)
+            self._show_part("top", self.top_bar if items else None)
+
+    def _render_content(self, ctx: Ctx, base: Any, rect: Rect, in_flow: bool, force: bool) -> None:
+        view = ctx.view
+        screen = self._screen(view.screen)
+        if screen is not self.screen:
+            if self.screen is not None:
+                self.screen.leave()
+            self.screen = screen
+            force = True
+        shown = dataclasses.replace(view, focus=(), focus_index=-1, alert_state=None,
+                                    warning_remaining_s=None, headphones=False,
+                                    notice=view.notice if in_flow else None)
+        if self._changed("content", (base, rect, shown, self._focus_page(view)), force):
+            screen.update(Ctx(view=view, theme=ctx.theme, metrics=ctx.metrics,
+                              portrait=ctx.portrait, height=rect[3], notice_in_flow=in_flow))
+            self._place(screen, rect)
+            self._show_part("content", screen)
+
+    def _render_side(self, ctx: Ctx, base: Any, rect: Rect | None, force: bool) -> None:
+        """Landscape: the notice under the action buttons, picture above the words."""
+        notice = ctx.view.notice if rect is not None else None
+        if self._changed("notice", (base, rect, notice), force):
+            panel = self.side_notice.show(ctx) if rect is not None else None
+            if panel is None:
+                self.side_notice.words.text = ""
+            else:
+                self._place(panel, rect)
+            self._show_part("notice", panel)
+
+    def _render_actions(self, ctx: Ctx, base: Any, rect: Rect, force: bool) -> None:
+        specs = tuple((s.tap_id, s.icon, button_words(s.tap_id, s.msg, ctx.lang), s.style)
+                      for s in self._action_specs(ctx.view))
+        if self._changed("actions", (base, rect, self._button_h, specs), force):
+            self.actions.update(ctx, list(specs), self._button_h, self.portrait)
+            self._place(self.actions, rect)
+            self._show_part("actions", self.actions if specs else None)
+
+    def _render_warning(self, ctx: Ctx, rect: Rect) -> None:
+        # the countdown changes once a second: the panel stays, its words are updated
+        remaining = ctx.view.warning_remaining_s
+        if remaining is not None:
+            self.warning.update(ctx, remaining)
+            h = min(rect[3] * 0.8, self.metrics.mm(56))
+            m = self.metrics.mm(6)
+            self._place(self.warning, (rect[0] + m, rect[1] + (rect[3] - h) / 2,
+                                       rect[2] - 2 * m, h))
+        self._show_part("warning", self.warning if remaining is not None else None)
+
+    def _screen(self, name: str) -> Screen:
+        screen = self.screens.get(name)
+        if screen is None:
+            classes = screen_classes()
+            screen = self.screens[name] = classes.get(name, classes["attract"])(self.shared)
+        return screen
+
+    def _show_part(self, name: str, widget: Widget | None) -> None:
+        """Put `widget` (or nothing) in the part's place, keeping the stacking order: the
+        warning always on top. Widgets are moved, never made."""
+        old = self._parts.get(name)
+        if old is widget:
+            return
+        if old is not None:
+            self.remove_widget(old)
+            del self._parts[name]
+        if widget is not None:
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
+            self._parts[name] = widget
+            later = PART_ORDER[PART_ORDER.index(name) + 1:]
+            self.add_widget(widget, index=sum(1 for n in later if n in self._parts))
 
     @staticmethod
     def _focus_page(view: View) -> Any:
-        # the loans list scrolls to keep the focused loan visible: rebuild when it moves
-        # (rows are cached, so this is cheap)
+        # the loans list keeps the focused loan visible: its window moves with the focus
         f = view.focused
         return f.id if f is not None and f.id.startswith("loan:") else None
-
-    def _part(self, name: str, key: Any, force: bool, build: Callable[[], Widget | None]) -> None:
-        if not force and self._keys.get(name) == key and name in self._parts:
-            return
-        old = self._parts.pop(name, None)
-        if old is not None:
-            self.remove_widget(old)
-        self._keys[name] = key
-        widget = build()
-        if widget is not None:
-            self._parts[name] = widget
-            # keep the stacking order whatever is rebuilt: the warning always on top
-            later = PART_ORDER[PART_ORDER.index(name) + 1:]
-            self.add_widget(widget, index=sum(1 for n in later if n in self._parts))
 
     def _geometry(self, ctx: Ctx) -> dict[str, Rect]:
         """Top bar, content, actions and the side notice. Everything tappable stays above
@@ -153,8 +230,7 @@ class KioskRoot(FloatLayout):
         below_bar = h - bar_h
         side: Rect = (0, 0, 0, 0)
         if self.portrait:
-            cols = 2
-            rows = math.ceil(len(specs) / cols) if specs else 0
+            rows = math.ceil(len(specs) / 2) if specs else 0
             self._button_h = m.mm(22)
             act_h = rows * m.mm(22) + max(rows - 1, 0) * pad
             actions: Rect = (pad, bottom, w - 2 * pad, act_h)
@@ -179,9 +255,9 @@ class KioskRoot(FloatLayout):
 
     @staticmethod
     def _action_specs(view: View) -> list[ActionSpec]:
-        specs = screens.actions_for(view)
+        specs = actions_for(view)
         if view.screen == "language":
-            specs = [ActionSpec(i, icon, msg, "panel") for i, icon, msg in screens.LANGUAGE_BUTTONS] + specs
+            specs = [ActionSpec(i, icon, msg, "panel") for i, icon, msg in LANGUAGE_BUTTONS] + specs
         return [s for s in specs if _offered(view, s.tap_id)]
 
     @staticmethod
@@ -192,13 +268,13 @@ class KioskRoot(FloatLayout):
         return widget
 
     @staticmethod
-    def _top_items(ctx: Ctx) -> tuple[tuple[str, str, str, str], ...]:
+    def _top_items(ctx: Ctx) -> tuple[TopItem, ...]:
         """The bar's buttons: (tap id, icon, words, style)."""
         view = ctx.view
-        items: list[tuple[str, str, str, str]] = []
+        items: list[TopItem] = []
         if view.screen != "language":
             items += [(i, icon, button_words(i, msg, ctx.lang), "panel")
-                      for i, icon, msg in screens.LANGUAGE_BUTTONS]
+                      for i, icon, msg in LANGUAGE_BUTTONS]
             items.append(("language", "globe", button_words("language", "ui.action.language",
                                                              ctx.lang), "panel"))
         if view.alert_state in ("raised", "escalated"):
@@ -213,142 +289,56 @@ class KioskRoot(FloatLayout):
                   ("call_staff", "bell", call_words, "secondary")]
         return tuple(item for item in items if _offered(view, item[0]))
 
-    def _top_bar(self, ctx: Ctx, rect: Rect,
-                 items: tuple[tuple[str, str, str, str], ...]) -> Widget:
-        m = self.metrics
-        pad = m.mm(2.5)
-        if not items:
-            return Widget(size_hint=(None, None), size=(0, 0))
-        # every button keeps the width it has in the full bar: languages on the left, the
-        # tools on the right, so a button is always in the same place
-        langs = [i for i in items if i[0].startswith("language")]
-        tools = [i for i in items if not i[0].startswith("language")]
-        rows = [(langs, []), ([], tools)] if self.portrait else [(langs, tools)]
-        lang_w = sum(v for k, v in TOP_WEIGHTS.items() if k.startswith("language"))
-        tool_w = sum(TOP_WEIGHTS.values()) - lang_w
-        # gaps: between the buttons and around the spacer that separates the two groups
-        if self.portrait:
-            unit = (rect[2] - pad * 4) / max(lang_w, tool_w)
-        else:
-            unit = (rect[2] - pad * len(TOP_WEIGHTS)) / (lang_w + tool_w)
-        bar = BoxLayout(orientation="vertical", spacing=pad, padding=(0, pad, 0, pad))
-        for left, right in rows:
-            row = BoxLayout(orientation="horizontal", spacing=pad)
-            for group in (left, right):
-                if group is right:
-                    row.add_widget(Widget())  # pushes the tools to the right edge
-                for tap_id, icon, words, style in group:
-                    row.add_widget(make_action(tap_id, icon, words, ctx.theme, self._tap,
-                                               style=style, font_size=m.mm(3.4), vertical=True,
-                                               ring_width=max(3.0, m.mm(1)), size_hint_x=None,
-                                               width=unit * TOP_WEIGHTS.get(tap_id, 1.0)))
-            bar.add_widget(row)
-        return self._place(bar, rect)
-
-    def _content(self, ctx: Ctx, rect: Rect, notice_in_flow: bool) -> Widget:
-        ctx = Ctx(view=ctx.view, theme=ctx.theme, metrics=ctx.metrics, portrait=ctx.portrait,
-                  height=rect[3], notice_in_flow=notice_in_flow, on_tap=self._tap,
-                  cache=self._cache)
-        build = screens.BUILDERS.get(ctx.view.screen, screens.attract)
-        try:
-            return self._place(build(ctx), rect)
-        finally:
-            self._cache.sweep()
-
-    def _actions(self, ctx: Ctx, rect: Rect) -> Widget | None:
-        specs = self._action_specs(ctx.view)
-        if not specs:
-            return None
-        m = self.metrics
-        pad = m.mm(2.5)
-        if self.portrait:
-            box: Widget = GridLayout(cols=2, spacing=pad)
-        else:
-            box = BoxLayout(orientation="vertical", spacing=pad * 1.5)
-        for spec in specs:
-            words = button_words(spec.tap_id, spec.msg, ctx.lang)
-            box.add_widget(make_action(spec.tap_id, spec.icon, words, ctx.theme, self._tap,
-                                       style=spec.style, font_size=m.mm(5),
-                                       ring_width=max(3.0, m.mm(1)),
-                                       size_hint_y=None, height=self._button_h))
-        if not self.portrait:
-            box.add_widget(Widget())  # keep the buttons at the top of the column
-        return self._place(box, rect)
-
-    def _side_notice(self, ctx: Ctx, rect: Rect) -> Widget | None:
-        """Landscape: the notice under the action buttons, picture above the words."""
-        panel = screens.notice_panel(ctx, vertical=True)
-        if panel is None:
-            return None
-        return self._place(panel, rect)
-
-    def _warning(self, ctx: Ctx, rect: Rect) -> Widget | None:
-        remaining = ctx.view.warning_remaining_s
-        self._warning_body = None
-        if remaining is None:
-            return None
-        th = ctx.theme
-        panel = Shield(orientation="vertical", fill=rgba(th.panel), edge=rgba(th.focus),
-                      edge_width=max(4.0, self.metrics.mm(1.2)), padding=(self.metrics.mm(4),) * 4,
-                      spacing=self.metrics.mm(2))
-        title = self._icon_line(ctx, "clock", ctx.t("ui.warning.title"), th.panel_text,
-                                self.metrics.mm(7))
-        title.size_hint_y = None
-        title.height = self.metrics.mm(16)
-        panel.add_widget(title)
-        body = Text(text=ctx.t("ui.warning.body", n=remaining), font_size=self.metrics.mm(5),
-                    color=rgba(th.panel_text))
-        panel.add_widget(body)
-        self._warning_body = body
-        h = min(rect[3] * 0.8, self.metrics.mm(56))
-        m = self.metrics.mm(6)
-        return self._place(panel, (rect[0] + m, rect[1] + (rect[3] - h) / 2, rect[2] - 2 * m, h))
-
-    def _icon_line(self, ctx: Ctx, icon: str, words: str, color: Any, size: float) -> Widget:
-        row = BoxLayout(orientation="horizontal", spacing=size * 0.5)
-        row.add_widget(Icon(name=icon, color=rgba(color), accent=rgba(ctx.theme.panel),
-                            size_hint=(None, 1), width=size * 2))
-        row.add_widget(Text(text=words, font_size=size, color=rgba(color), font_name=FONT_BOLD))
-        return row
-
     def _apply_focus(self, view: View) -> None:
         focused = view.focused.id if view.focused else None
         for w in self.walk(restrict=True):
             if isinstance(w, Action):
                 w.focused = w.tap_id == focused
 
-    def warm_up(self) -> None:
-        """Build (and throw away) one of each kind of widget in both themes, so the first
-        scan does not pay for Kivy's first-use costs (rule compilation, font loading)."""
-        from kiosk.core.view import FocusItem, LoanRow, Notice, SummaryLine
-
-        row = LoanRow("0", "Әә Ққ Аа Aa", "20260101", True, 0, "new")
-        for contrast in (False, True):
-            for view in (
-                View(screen="account", contrast=contrast, reader_name="Әә", loans=(row,),
-                     notice=Notice("refused", "ui.busy"), focus=(FocusItem("finish", ""),),
-                     warning_remaining_s=1),
-                View(screen="summary", contrast=contrast,
-                     summary=(SummaryLine("refused", "0", "Әә", reason="unknown_item"),)),
-            ):
-                ctx = Ctx(view=view, theme=theme_for(contrast), metrics=self.metrics,
-                          portrait=self.portrait, on_tap=lambda _id: None)
-                screens.BUILDERS[view.screen](ctx)
-                screens.notice_panel(ctx, vertical=True)
-                self._warning(ctx, (0, 0, 400, 400))
-        self._warning_body = None
+    def forget_patron(self) -> None:
+        """Logout: every screen not shown and every piece not on screen is blanked (no
+        name, no title, no texture of them), and the measured words are dropped."""
+        for screen in self.screens.values():
+            if screen is not self.screen:
+                screen.leave()
+        for piece in (self.side_notice, self.shared.notice, self.shared.busy):
+            if piece.parent is None:
+                blank_private(piece)
         forget_words()
 
-    # --- queries (scripts, tests) -----------------------------------------------------
+    def warm_up(self) -> None:
+        """Build every screen once, so the first scan does not pay for making widgets
+        (nor for Kivy's first-use costs: rule compilation, font loading)."""
+        for name in screen_classes():
+            self._screen(name)
+
+    # --- queries (scripts, tests): kiosk.ui.query -------------------------------------
+
+    def add_tap_listener(self, listener: Callable[[str], None]) -> None:
+        """`listener(tap_id)` hears every tap before the session does."""
+        self._tap_listeners.append(listener)
+
+    def add_activity_listener(self, listener: Callable[[], None]) -> None:
+        """`listener()` hears every touch."""
+        self._activity_listeners.append(listener)
+
+    def remove_tap_listener(self, listener: Callable[[str], None]) -> None:
+        self._tap_listeners.remove(listener)
 
     def find(self, tap_id: str) -> Action | None:
-        for w in self.walk(restrict=True):
-            if isinstance(w, Action) and w.tap_id == tap_id:
-                return w
-        return None
+        return query.find(self, tap_id)
 
     def visible_texts(self) -> list[str]:
-        return [w.text for w in self.walk(restrict=True) if isinstance(w, Text) and w.text]
+        return query.visible_texts(self)
+
+    def on_screen(self) -> dict[str, Any]:
+        """What is on screen: see kiosk.ui.query.on_screen."""
+        return query.on_screen(self)
+
+    def tap(self, tap_id: str) -> str | None:
+        """A touch at the widget's centre through Kivy's event loop; None when it reached
+        the widget, else why not."""
+        return query.tap(self, tap_id)
 
 
 def _offered(view: View, tap_id: str) -> bool:

@@ -33,44 +33,97 @@ def rgba(rgb: tuple[float, float, float], alpha: float = 1.0) -> tuple[float, fl
 class Text(Label):
     """A wrapping label in the kiosk font; its height follows its text when `fit` is set.
     With `whole_words` the font shrinks until the widest word fits the width, so a word is
-    never broken in the middle (Kivy breaks a word that is wider than the label)."""
+    never broken in the middle (Kivy breaks a word that is wider than the label).
+
+    Retained: built once, its `text`, `base_size` and colour are updated in place. A
+    `private` label (names, titles) is blanked by its screen when it leaves the screen;
+    a blank label holds no texture."""
 
     fit = BooleanProperty(False)
     whole_words = BooleanProperty(True)
     fill_box = BooleanProperty(False)  # shrink the font until the text fits the height
+    base_size = NumericProperty(0)  # the designed size; font_size is what fits
+    private = BooleanProperty(False)  # shows patron data: blanked when it leaves the screen
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("font_name", FONT_NAME)
         kwargs.setdefault("halign", "left")
         kwargs.setdefault("valign", "middle")
         super().__init__(**kwargs)
-        self._base_font = self.font_size
-        self.bind(size=self._wrap, texture_size=self._fit_height)
+        if not self.base_size:
+            self.base_size = self.font_size
+        self.bind(size=self._wrap, text=self._wrap, base_size=self._wrap,
+                  texture_size=self._fit_height)
         self._wrap()
 
     def _wrap(self, *_: object) -> None:
-        if self.whole_words and self.width > 1:
-            self.font_size = fitting_font_size(self.text, self.font_name, self._base_font,
-                                               self.width - self.padding[0] - self.padding[2])
-        if self.fill_box and self.width > 1 and self.height > 1:
-            self._shrink_to_height()
+        size = self.base_size
+        if self.text and self.whole_words and self.width > 1:
+            size = fitting_font_size(self.text, self.font_name, size,
+                                     self.width - self.padding[0] - self.padding[2])
+        if self.text and self.fill_box and self.width > 1 and self.height > 1:
+            size = box_font_size(self.text, self.font_name, size,
+                                 self.width - self.padding[0] - self.padding[2],
+                                 self.height - self.padding[1] - self.padding[3])
+        self.font_size = size
         self.text_size = (max(1, self.width), None if self.fit else max(1, self.height))
 
-    def _shrink_to_height(self) -> None:
-        self.font_size = box_font_size(self.text, self.font_name, self._base_font,
-                                       self.width - self.padding[0] - self.padding[2],
-                                       self.height - self.padding[1] - self.padding[3])
+    def texture_update(self, *args: object) -> None:
+        """Each label owns at most two textures of its box's size and draws new words
+        into the one not on screen. Kivy alone would either blit into the texture on
+        screen (a software GL then waits for the frame drawing from it) or, with a new
+        size, make a new texture; and every texture made and deleted leaves ~its size
+        behind in Mesa's llvmpipe. Blank: no texture shown, the kept ones wiped."""
+        label = self._label
+        shown = self.texture
+        spare = next((t for t in self._textures if t is not shown), None)  # the oldest
+        if spare is not None:
+            spare.ask_update(None)  # a fill still pending from older words: not wanted
+        label.texture = spare
+        super().texture_update(*args)
+        made = label.texture
+        if made is not None and made.width > 1 and made.height > 1 and made not in self._textures:
+            self._textures = [*[t for t in self._textures if t is not made][-(KEPT - 1):], made]
+        elif made is not None and made in self._textures:
+            self._textures = [*[t for t in self._textures if t is not made], made]  # newest last
+        if not self.text:
+            label.texture = None
+            for t in self._textures:
+                wipe(t)
+
+    _textures: list = []  # oldest first  # noqa: RUF012 - replaced per instance, never mutated
 
     def _fit_height(self, *_: object) -> None:
         if self.fit:
             self.height = self.texture_size[1]
 
 
-@lru_cache(maxsize=4096)
-def _word_width(word: str, font_name: str, size: float) -> float:
+def wipe(texture: object) -> None:
+    """Overwrite a texture's pixels (a patron's name must not stay in GPU memory)."""
+    w, h = texture.size  # type: ignore[attr-defined]
+    texture.ask_update(None)  # type: ignore[attr-defined]  # no pending fill of old words
+    texture.blit_buffer(bytes(int(w) * int(h) * 4), colorfmt="rgba")  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=64)
+def _measurer(font_name: str, size: float) -> object:
     from kivy.core.text import Label as CoreLabel
 
-    return CoreLabel(font_size=size, font_name=font_name).get_extents(word)[0]
+    return CoreLabel(font_size=size, font_name=font_name)
+
+
+KEPT = 2  # textures per label: the one shown and a spare
+WORD_CACHE = 1024  # measured words kept (bounded; dropped at every logout)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _word_width(word: str, font_name: str, size: float) -> float:
+    return _measurer(font_name, size).get_extents(word)[0]  # type: ignore[attr-defined]
+
+
+def measured_words() -> int:
+    """How many word widths are cached (for the privacy checks: 0 after a logout)."""
+    return _word_width.cache_info().currsize
 
 
 LINE_HEIGHT = 1.25  # DejaVu Sans: a line is about 1.17 em; a little room to spare
@@ -129,7 +182,8 @@ def fitting_font_size(text: str, font_name: str, size: float, width: float) -> f
 
 
 class Framed(Widget):
-    """Draws a filled rounded box with an edge, and a thick focus ring when focused."""
+    """Draws a filled rounded box with an edge, and a thick focus ring when focused. The
+    canvas instructions are made once and updated (a focus move changes two numbers)."""
 
     fill = ColorProperty((1, 1, 1, 1))
     edge = ColorProperty((0, 0, 0, 1))
@@ -141,27 +195,32 @@ class Framed(Widget):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        # one redraw per frame however often layout moves the widget
+        with self.canvas.before:
+            self._ring_color = Color(0, 0, 0, 0)
+            self._ring = Line(width=1)
+            self._fill_color = Color(1, 1, 1, 1)
+            self._fill = RoundedRectangle()
+            self._edge_color = Color(0, 0, 0, 1)
+            self._edge = Line(width=1)
+        # one update per frame however often layout moves the widget
         self._trigger_draw = Clock.create_trigger(self._draw, -1)
         self.bind(pos=self._trigger_draw, size=self._trigger_draw, fill=self._trigger_draw,
-                  edge=self._trigger_draw, focused=self._trigger_draw, ring=self._trigger_draw)
+                  edge=self._trigger_draw, focused=self._trigger_draw, ring=self._trigger_draw,
+                  edge_width=self._trigger_draw, ring_width=self._trigger_draw)
         self._draw()
 
     def _draw(self, *_: object) -> None:
-        self.canvas.before.clear()
-        with self.canvas.before:
-            if self.focused:
-                gap = self.ring_width * 0.8  # inside the 2.5 mm margins around buttons
-                Color(*self.ring)
-                Line(rounded_rectangle=(self.x - gap, self.y - gap, self.width + 2 * gap,
-                                        self.height + 2 * gap, self.radius + gap),
-                     width=self.ring_width)
-            Color(*self.fill)
-            RoundedRectangle(pos=self.pos, size=self.size, radius=[self.radius])
-            if self.edge_width:
-                Color(*self.edge)
-                Line(rounded_rectangle=(self.x, self.y, self.width, self.height, self.radius),
-                     width=self.edge_width)
+        gap = self.ring_width * 0.8  # inside the 2.5 mm margins around buttons
+        self._ring_color.rgba = self.ring if self.focused else (0, 0, 0, 0)
+        self._ring.width = self.ring_width
+        self._ring.rounded_rectangle = (self.x - gap, self.y - gap, self.width + 2 * gap,
+                                        self.height + 2 * gap, self.radius + gap)
+        self._fill_color.rgba = self.fill
+        self._fill.pos, self._fill.size = self.pos, self.size
+        self._fill.radius = [self.radius]
+        self._edge_color.rgba = self.edge if self.edge_width else (0, 0, 0, 0)
+        self._edge.width = max(1.0, self.edge_width)
+        self._edge.rounded_rectangle = (self.x, self.y, self.width, self.height, self.radius)
 
 
 class Panel(Framed, BoxLayout):
@@ -176,15 +235,41 @@ class Shield(Panel):
         return bool(self.collide_point(*touch.pos)) or super().on_touch_down(touch)  # type: ignore[attr-defined]
 
 
+STYLES = ("primary", "secondary", "panel")
+
+
+def style_colours(theme: Theme, style: str) -> tuple[tuple, tuple]:
+    """(fill, text colour) of a button style."""
+    fill, fg = {
+        "primary": (theme.primary, theme.primary_text),
+        "secondary": (theme.secondary, theme.secondary_text),
+        "panel": (theme.panel, theme.panel_text),
+    }[style]
+    return rgba(fill), rgba(fg)
+
+
 class Action(ButtonBehavior, Framed, BoxLayout):
-    """One thing a patron can do: a picture and a few words. Tap fires `tap_handler(tap_id)`."""
+    """One thing a patron can do: a picture and a few words. Tap fires `tap_handler(tap_id)`.
+    Built once; `show(...)` gives it another id, picture, words or theme in place."""
 
     tap_id = StringProperty("")
     tap_handler = ObjectProperty(None, allownone=True)
+    picture: Icon | None = None
+    label: Text | None = None
 
     def on_release(self) -> None:
         if self.tap_handler is not None and self.tap_id:
             self.tap_handler(self.tap_id)
+
+    def show(self, tap_id: str, icon: str, words: str, theme: Theme, style: str = "secondary") -> None:
+        fill, fg = style_colours(theme, style)
+        self.tap_id = tap_id
+        self.fill, self.edge, self.ring = fill, rgba(theme.edge), rgba(theme.focus)
+        self.edge_width = 3 if theme.name == "contrast" else 2
+        if self.picture is not None:
+            self.picture.name, self.picture.color, self.picture.accent = icon, fg, fill
+        if self.label is not None:
+            self.label.text, self.label.color = words, fg
 
 
 def make_action(
@@ -200,19 +285,15 @@ def make_action(
     ring_width: float = 6,
     **kwargs: object,
 ) -> Action:
-    fill, fg = {
-        "primary": (theme.primary, theme.primary_text),
-        "secondary": (theme.secondary, theme.secondary_text),
-        "panel": (theme.panel, theme.panel_text),
-    }[style]
+    fill, fg = style_colours(theme, style)
     action = Action(
-        tap_id=tap_id, tap_handler=on_tap, fill=rgba(fill), edge=rgba(theme.edge),
+        tap_id=tap_id, tap_handler=on_tap, fill=fill, edge=rgba(theme.edge),
         ring=rgba(theme.focus), ring_width=ring_width, edge_width=3 if theme.name == "contrast" else 2,
         orientation="vertical" if vertical else "horizontal",
         padding=(font_size * 0.4,) * 4, spacing=font_size * 0.4, **kwargs,
     )
-    picture = Icon(name=icon, color=rgba(fg), accent=rgba(fill), size_hint=(None, None))
-    label = Text(text=words, color=rgba(fg), font_name=FONT_BOLD, font_size=font_size,
+    picture = Icon(name=icon, color=fg, accent=fill, size_hint=(None, None))
+    label = Text(text=words, color=fg, font_name=FONT_BOLD, font_size=font_size,
                  halign="center" if vertical else "left", fill_box=True)
     if vertical:  # picture above one line of words
         action.padding = (font_size * 0.3, font_size * 0.25, font_size * 0.3, font_size * 0.15)
@@ -229,7 +310,28 @@ def make_action(
         square()
     action.add_widget(picture)
     action.add_widget(label)
+    action.picture, action.label = picture, label
     return action
+
+
+def arrange(box: Widget, widgets: list[Widget]) -> None:
+    """Make `widgets` the children of `box`, in this order, moving retained widgets
+    (never making any). Nothing changes when they already are."""
+    current = list(reversed(box.children))
+    if current == widgets:
+        return
+    box.clear_widgets()
+    for widget in widgets:
+        if widget.parent is not None:
+            widget.parent.remove_widget(widget)
+        box.add_widget(widget)
+
+
+def blank_private(root: Widget) -> None:
+    """Blank every private label under root (names, titles): no texture, no patron data."""
+    for w in root.walk(restrict=True):
+        if isinstance(w, Text) and w.private:
+            w.text = ""
 
 
 def tappables(root: Widget) -> list[Action]:

@@ -416,6 +416,9 @@ def run(plan: Plan, quick: bool, parts: list[str] | None = None,
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "soak", None):
+        from kiosk.tools.bench.soak import soak_main
+        return soak_main(args.soak)
     quick = bool(getattr(args, "quick", False))
     started = time.monotonic()
 

@@ -1,0 +1,221 @@
+"""The account and summary screens: fixed rows that show a window of the View's loans
+(or summary lines). A screen makes only as many rows as fit on it, once; a patron with
+30 loans gets the same rows, showing the loans around the focused one (Up/Down move the
+window), with "...and N more" for the rest. A row that is not shown is blanked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.core.view import LoanRow, SummaryLine
+from kiosk.ui.fonts import FONT_BOLD
+from kiosk.ui.icons import Icon
+from kiosk.ui.screens import Ctx, IconLine, Screen, Shared
+from kiosk.ui.texts import due_text
+from kiosk.ui.widgets import Action, Panel, Text, arrange, blank_private, rgba
+
+
+class RowPool:
+    """Rows made on demand and kept: `take(n)` gives the first n (making what is missing),
+    blanks the others. n is bounded by what fits on the screen, not by the patron."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self.rows: list[Any] = []
+
+    def take(self, n: int) -> list[Any]:
+        while len(self.rows) < n:
+            self.rows.append(self._make())
+        for row in self.rows[n:]:
+            blank_private(row)
+        return self.rows[:n]
+
+
+class LoanRowWidget(Action):
+    """One loan: book picture, title, due date, and a badge (overdue / renewed / new).
+    A tap (or select) renews it: the session's rule."""
+
+    def __init__(self, on_tap: Callable[[str], None]) -> None:
+        super().__init__(tap_handler=on_tap, orientation="horizontal", size_hint_y=None)
+        self.picture = Icon(name="book", size_hint=(None, 1))
+        self.words = BoxLayout(orientation="vertical")
+        self.title = Text(font_name=FONT_BOLD, shorten=True, shorten_from="right", private=True)
+        self.due = Text(private=True)
+        self.words.add_widget(self.title)
+        self.words.add_widget(self.due)
+        self.badge = Panel(orientation="horizontal", size_hint=(None, 1))
+        self.badge_icon = Icon(size_hint=(None, 1))
+        self.badge_words = Text(font_name=FONT_BOLD, fill_box=True)
+        self.badge.add_widget(self.badge_icon)
+        self.badge.add_widget(self.badge_words)
+
+    def update(self, ctx: Ctx, loan: LoanRow, height: float) -> LoanRowWidget:
+        th = ctx.theme
+        self.tap_id = f"loan:{loan.barcode}"
+        self.height = height
+        self.fill, self.ring = rgba(th.panel), rgba(th.focus)
+        self.edge = rgba(th.danger if loan.overdue else th.edge)
+        self.edge_width = 4 if loan.overdue else 2
+        self.ring_width = max(3.0, ctx.mm(1))
+        self.padding, self.spacing = (ctx.mm(2),) * 4, ctx.mm(2)
+        self.picture.width = height * 0.7
+        self.picture.color, self.picture.accent = rgba(th.panel_text), rgba(th.panel)
+        self.title.text, self.title.base_size = loan.title, ctx.body
+        self.title.color = rgba(th.panel_text)
+        self.due.text = ctx.t("ui.loan.due", due=due_text(loan.due, ctx.lang))
+        self.due.base_size, self.due.color = ctx.small * 1.1, rgba(th.panel_text)
+        badge = self._badge(ctx, loan)
+        if badge is not None:
+            icon, words, fill, fg = badge
+            b = self.badge
+            b.width, b.fill, b.edge, b.radius = ctx.mm(38), fill, fill, ctx.mm(2)
+            b.padding, b.spacing = (ctx.mm(1.5),) * 4, ctx.mm(1)
+            self.badge_icon.name, self.badge_icon.color, self.badge_icon.accent = icon, fg, fill
+            self.badge_icon.width = height * 0.45
+            self.badge_words.text, self.badge_words.color = words, fg
+            self.badge_words.base_size = ctx.small
+        arrange(self, [self.picture, self.words, *([self.badge] if badge else [])])
+        return self
+
+    @staticmethod
+    def _badge(ctx: Ctx, loan: LoanRow) -> tuple[str, str, tuple, tuple] | None:
+        """(icon, words, fill, text colour) of a loan's status, or None."""
+        th = ctx.theme
+        if loan.overdue:
+            return "warning", ctx.t("ui.loan.overdue"), rgba(th.danger), rgba(th.danger_text)
+        if loan.status == "renewed":
+            return "renew", ctx.t("ui.loan.renewed"), rgba(th.success), rgba(th.success_text)
+        if loan.status == "new":
+            return "check", ctx.t("ui.loan.new"), rgba(th.success), rgba(th.success_text)
+        return None
+
+
+def visible_rows(rows: tuple, focus_id: str, room: int) -> tuple[tuple, int]:
+    """The rows that fit, keeping the focused loan on screen; and how many are hidden."""
+    if len(rows) <= room:
+        return rows, 0
+    keep = max(room - 1, 1)
+    ids = [f"loan:{r.barcode}" for r in rows]
+    start = 0
+    if focus_id in ids:
+        start = min(max(ids.index(focus_id) - keep + 1, 0), len(rows) - keep)
+    return rows[start:start + keep], len(rows) - keep
+
+
+class Account(Screen):
+    name = "account"
+
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
+        self.hello = IconLine(private=True)
+        self.scan = IconLine()
+        self.heading = IconLine()
+        self.pool = RowPool(lambda: LoanRowWidget(shared.on_tap))
+        self.more = Text(size_hint_y=None)
+
+    def update(self, ctx: Ctx) -> None:
+        v = ctx.view
+        hello = ctx.t("ui.account.hello", name=v.reader_name) if v.reader_name \
+            else ctx.t("ui.account.hello_anon")
+        self.hello.show(ctx, "person", hello, size=ctx.title * 0.9, bold=True)
+        self.scan.show(ctx, "scan", ctx.t("ui.account.scan_book"), size=ctx.body)
+        heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans \
+            else ctx.t("ui.account.no_loans")
+        self.heading.show(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10))
+        above: list[Widget] = [self.hello, self.scan, *self.shared.notice_in_flow(ctx),
+                               self.heading]
+        row_h = ctx.mm(14)
+        room = self.room(ctx, above, row_h, ctx.mm(12) if v.busy else 0.0)
+        shown, hidden = visible_rows(v.loans, v.focused.id if v.focused else "", room)
+        rows = [row.update(ctx, loan, row_h)
+                for row, loan in zip(self.pool.take(len(shown)), shown, strict=True)]
+        tail: list[Widget] = []
+        if hidden:
+            self.more.text = ctx.t("ui.account.more", n=hidden)
+            self.more.base_size, self.more.color = ctx.body, rgba(ctx.theme.text)
+            self.more.height = ctx.mm(9)
+            tail.append(self.more)
+        if v.busy:
+            tail.append(self.shared.busy_line(ctx))
+        self.lay_out(ctx, [*above, *rows, *tail])
+
+
+class SummaryRow(Panel):
+    """One line of the summary: what happened to a book, with its picture."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="horizontal", size_hint_y=None)
+        self.picture = Icon(size_hint=(None, 1))
+        box = BoxLayout(orientation="vertical")
+        self.name_text = Text(font_name=FONT_BOLD, shorten=True, shorten_from="right",
+                              private=True)
+        self.words = Text(private=True)
+        box.add_widget(self.name_text)
+        box.add_widget(self.words)
+        self.add_widget(self.picture)
+        self.add_widget(box)
+
+    def update(self, ctx: Ctx, line: SummaryLine, height: float) -> SummaryRow:
+        th = ctx.theme
+        if line.kind == "checkout":
+            icon, words = "check", ctx.t("ui.summary.checkout", due=due_text(line.due, ctx.lang))
+        elif line.kind == "renew":
+            icon, words = "renew", ctx.t("ui.summary.renew", due=due_text(line.due, ctx.lang))
+        elif line.kind == "return":
+            icon, words = "home", ctx.t("ui.summary.return")
+        else:
+            icon, words = "cross", ctx.t(f"ui.reason_short.{line.reason}")
+        refused = line.kind == "refused"
+        self.height, self.fill = height, rgba(th.panel)
+        self.edge = rgba(th.danger if refused else th.edge)
+        self.edge_width = 4 if refused else 2
+        self.padding, self.spacing = (ctx.mm(2),) * 4, ctx.mm(2)
+        self.picture.name, self.picture.width = icon, height * 0.7
+        self.picture.color = rgba(th.danger if refused else th.panel_text)
+        self.picture.accent = rgba(th.panel)
+        self.name_text.text, self.name_text.base_size = line.title or line.barcode, ctx.body
+        self.name_text.color = rgba(th.panel_text)
+        self.words.text, self.words.base_size = words, ctx.small * 1.1
+        self.words.color = rgba(th.danger if refused else th.panel_text)
+        return self
+
+
+class Summary(Screen):
+    name = "summary"
+
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
+        self.title = IconLine()
+        self.nothing = IconLine()
+        self.pool = RowPool(SummaryRow)
+        self.more = Text(size_hint_y=None)
+        self.question = IconLine()
+
+    def update(self, ctx: Ctx) -> None:
+        v = ctx.view
+        self.title.show(ctx, "check", ctx.t("ui.summary.title"), size=ctx.title * 0.9, bold=True)
+        above: list[Widget] = [self.title]
+        if not v.summary:
+            above.append(self.nothing.show(ctx, "book", ctx.t("ui.summary.nothing"), size=ctx.body))
+        row_h = ctx.mm(13)
+        room = self.room(ctx, above, row_h, ctx.mm(14) if v.receipt_offered else 0.0)
+        # what the child now has comes first; refusals after
+        lines = tuple(sorted(v.summary, key=lambda line: line.kind == "refused"))
+        shown, hidden = (lines, 0) if len(lines) <= room else \
+            (lines[:max(room - 1, 1)], len(lines) - max(room - 1, 1))
+        rows = [row.update(ctx, line, row_h)
+                for row, line in zip(self.pool.take(len(shown)), shown, strict=True)]
+        tail: list[Widget] = []
+        if hidden:
+            self.more.text = ctx.t("ui.account.more", n=hidden)
+            self.more.base_size, self.more.color = ctx.small, rgba(ctx.theme.text)
+            self.more.height = ctx.mm(8)
+            tail.append(self.more)
+        if v.receipt_offered:
+            tail.append(self.question.show(ctx, "receipt", ctx.t("ui.summary.receipt_question"),
+                                           size=ctx.body, bold=True))
+        self.lay_out(ctx, [*above, *rows, *tail])

@@ -1,0 +1,42 @@
+"""The retained UI: no widget, texture or canvas instruction is made per session. Counted
+(gc), never timed: after 40 scripted sessions the counts are those after 5."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SESSION = """scan 100102
+expect screen account
+key down
+key down
+scan 000010001
+tap finish
+expect screen summary
+tap done
+expect screen attract
+wait 3
+tap contrast
+"""
+
+
+def test_widgets_and_textures_do_not_grow_with_sessions(tmp_path: Path) -> None:
+    scenario = tmp_path / "many.scn"
+    scenario.write_text("wait 1\n" + SESSION * 40, encoding="utf-8")
+    stats = tmp_path / "stats.json"
+    env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1",
+           "KIOSK_SCRIPT_STATS": str(stats)}
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "script", str(scenario),
+                           "--today", "20261125"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    live = json.loads(stats.read_text())["live_at_attract"]
+    assert len(live) >= 40, live
+    after_5, after_40 = live[5], live[-1]
+    assert after_40["widgets"] == after_5["widgets"], (after_5, after_40)
+    assert after_40["textures"] <= after_5["textures"], (after_5, after_40)
+    assert after_40["instructions"] <= after_5["instructions"], (after_5, after_40)
