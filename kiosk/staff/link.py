@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.staff.alerts import WAITING_STATES, AlertManager, Clock
-from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, KeysLamp, Lamp
+from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, Lamp
 from kiosk.staff.mqtt import CommandInbox, Health, MqttNotifier
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,6 @@ class StaffLink:
         self._unsubscribe.append(alerts.on_change(self._to_session))
         if desk_lamp is not None:
             self._unsubscribe.append(alerts.on_change(DeskLampNotifier(desk_lamp)))
-        if call_lamp is None and isinstance(desk_lamp, KeysLamp):
-            call_lamp = KeysLamp(desk_lamp.keys, "call")  # the same Keys have the button's lamp
         if call_lamp is not None:
             self._unsubscribe.append(alerts.on_change(ButtonLampNotifier(call_lamp)))
         if mqtt is not None:
