@@ -349,7 +349,7 @@ class Kiosk:
         """For the staff console's heartbeat (called on its thread: plain reads only)."""
         printer = self.devices.printer
         return {
-            "scanner": "ok" if self.devices.scanner is not None else "missing",
+            "scanner": _scanner_health(self.devices.scanner),
             "printer": "ok" if printer is not None else "missing",
             "gateway": "unreachable" if self.out_of_order or self.gateway is None else "ok",
         }
@@ -534,3 +534,19 @@ def _render_speech(clock: Clock) -> Any:
         return spoken_text(msg_id, params, lang, clock.today())
 
     return render
+
+
+def _scanner_health(scanner: object) -> str:
+    """What the reader threads see: "ok" when a scanner is open (and grabbed), "missing"
+    when none is, "error" when one is open but another program holds it. The desktop and
+    script doubles have no device to lose."""
+    from hardware.scanner import Scanners
+
+    if scanner is None:
+        return "missing"
+    if not isinstance(scanner, Scanners):
+        return "ok"  # hardware.sim: the keyboard or the script is the scanner
+    seen = [s for s in scanner.status() if s.present]
+    if not seen:
+        return "missing"
+    return "ok" if all(s.grabbed for s in seen) or not scanner.grab else "error"
