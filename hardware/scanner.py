@@ -18,6 +18,7 @@ import select
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from hardware.decoder import Decoder, Dropped, decode_events
 from hardware.inputdevs import (
@@ -28,7 +29,8 @@ from hardware.inputdevs import (
     parse_selector,
 )
 
-__all__ = ["Decoder", "Dropped", "ScannerReader", "Scanners", "decode_events", "parse_selector"]
+__all__ = ["Decoder", "Dropped", "ScannerReader", "ScannerStatus", "Scanners", "decode_events",
+           "parse_selector"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,19 @@ SETTLE_S = 5.0  # keep looking this long after /dev/input changed
 
 OnCode = Callable[[str, str], None]
 OnDropped = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ScannerStatus:
+    """What one reader thread sees (for the health table): the device is open, grabbed
+    (no other program gets its keys) and when it last sent an event (time.time(), or None)."""
+
+    path: str
+    role: str
+    present: bool
+    grabbed: bool
+    last_event_at: float | None
+    error: str | None = None
 
 
 class ScannerReader:
@@ -64,6 +79,8 @@ class ScannerReader:
         self.grab = grab
         self.name = ""
         self.error: str | None = None
+        self.grabbed = False  # the reader holds the device exclusively
+        self.last_event_at: float | None = None  # wall time of the last event read
         self._stop = threading.Event()
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._run, name=f"scanner {path}", daemon=True)
@@ -110,6 +127,7 @@ class ScannerReader:
             if self.grab:
                 try:
                     dev.grab()
+                    self.grabbed = True
                 except OSError as e:
                     # Another program holds it; read anyway so scans still work.
                     log.warning("scanner %s: grab failed (%s)", self.path, e.strerror)
@@ -137,6 +155,8 @@ class ScannerReader:
                 events = list(dev.read())  # type: ignore[attr-defined]
             except BlockingIOError:
                 continue
+            if events:
+                self.last_event_at = time.time()
             for event in events:
                 self._handle(dev, self.decoder.feed(event))
 
@@ -235,6 +255,13 @@ class Scanners:
         """device path -> role, for the scanners being read now."""
         with self._lock:
             return {p: spec.role for p, (r, spec) in self.readers.items() if r.alive}
+
+    def status(self) -> list[ScannerStatus]:
+        """One line per configured device being read now (empty: none attached)."""
+        with self._lock:
+            readers = [(p, r, spec) for p, (r, spec) in self.readers.items()]
+        return [ScannerStatus(p, spec.role, r.alive and r.ready.is_set() and r.error is None,
+                              r.grabbed, r.last_event_at, r.error) for p, r, spec in readers]
 
     def wait_attached(self, count: int = 1, timeout: float = 3.0) -> bool:
         """Block until `count` scanners are attached and grabbed (tests, start-up checks)."""

@@ -4,6 +4,7 @@ compose  `Kiosk`: gateway, journal, session, speech, devices, staff link, mainte
 run      `kiosk run`: the real clock, the worker thread, systemd's watchdog, exit codes
 """
 
-from kiosk.app.compose import Kiosk, kiosk_metrics, run_main
+from kiosk.app.compose import Kiosk, kiosk_metrics
+from kiosk.app.run import run_main
 
 __all__ = ["Kiosk", "kiosk_metrics", "run_main"]

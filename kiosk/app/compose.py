@@ -16,26 +16,23 @@ Desktop keyboard (`kiosk run` without real devices; hardware.sim's doubles):
 
 from __future__ import annotations
 
-import argparse
 import logging
-import signal
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import SUGGESTED_WIRING, Config, ConfigError, load_config
+from kiosk.config import SUGGESTED_WIRING, Config
 from kiosk.core.clock import Clock
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
-from kiosk.core.keys import DESKTOP_KEYMAP
+from kiosk.core.keys import DESKTOP_BACKSPACE, DESKTOP_KEYMAP, DESKTOP_STAFF_ACK
 from kiosk.core.view import FocusItem, View
 from kiosk.ui.theme import Metrics
 
 log = logging.getLogger(__name__)
 
 Post = Callable[[Callable[[], None]], None]
-PROBE_RETRY_S = 30.0
 # Out of order the screen still speaks the patron's language and offers the contrast theme.
 OUT_OF_ORDER_TAPS = ("language_kk", "language_ru", "language_en", "contrast")
 OUT_OF_ORDER_FOCUS = tuple(FocusItem(i, f"focus.{i}") for i in OUT_OF_ORDER_TAPS)
@@ -101,6 +98,7 @@ class Kiosk:
         self.app: Any = None
         self._gateway_args = (gateway_url, today, data_dir, persistent)
         self._closers: list[Callable[[], None]] = []
+        self.exit_code = 0  # what `kiosk run` exits with (75 = restart me, kiosk.service)
 
     # ----------------------------------------------------------------- building
     def build(self) -> Kiosk:
@@ -192,8 +190,6 @@ class Kiosk:
             self.speech = attach_speech(self.bus, self.cfg, simulated=self.scripted)
             if hasattr(self.speech, "close"):
                 self._closers.append(self.speech.close)
-            if self.session is not None and hasattr(self.speech, "set_headphones"):
-                self.speech.set_headphones(self.session.headphones_in)
         except Exception:  # noqa: BLE001 - no sound must not stop the kiosk
             log.exception("speech could not start; the kiosk runs silent")
 
@@ -253,9 +249,12 @@ class Kiosk:
             log.info("staff alerts: not available; the session keeps the alert state")
             return
         try:
-            desk = BoardLamp(self.devices.keys, "desk") if self.devices.keys is not None else None
+            keys = self.devices.keys
+            # the staff link is the one owner of both lamps: they follow its alert states
+            desk = BoardLamp(keys, "desk") if keys is not None else None
+            call = BoardLamp(keys, "call") if keys is not None else None
             self.staff = StaffLink.build(self.cfg, self.session, self.bus, self.clock,
-                                         desk_lamp=desk, health=self.health, state_path=(
+                                         desk_lamp=desk, call_lamp=call, health=self.health, state_path=(
                 Path(self.journal_path).with_name("staff-alerts.sqlite3") if self.journal_path else None))
             self.staff.start()
             self._closers.append(self.staff.close)
@@ -286,12 +285,18 @@ class Kiosk:
         actions = MaintenanceActions(
             self.cfg, gateway_check=lambda: None if self.gateway is not None else "gateway",
             test_print=test_print, test_sound=test_sound,
-            stop_app=lambda code: self.app.stop() if self.app is not None else None,
+            stop_app=self.stop_app,
             data_dir=str(Path(self.journal_path).parent) if self.journal_path else None)
         gate = MaintenanceGate(self.cfg.maintenance, self.clock.now, state_file=state)
         self.maintenance = MaintenanceScreen(gate, actions, self.clock.now,
                                              self.cfg.maintenance.idle_timeout_s,
                                              self.bus.publish)
+
+    def stop_app(self, code: int = 0) -> None:
+        """Leave the UI loop; `kiosk run` then exits with `code` (75: systemd restarts it)."""
+        self.exit_code = code
+        if self.app is not None:
+            self.app.stop()
 
     def _maintaining(self) -> bool:
         return self.maintenance is not None and self.maintenance.active
@@ -328,14 +333,6 @@ class Kiosk:
                     log.warning("receipt not printed: %s", getattr(outcome, "reason", "?"))
 
             self.devices.printer.print_lines(lines, result)
-        elif kind == "alert" and self.devices.keys is not None:
-            # the lamp in the call button (the staff link drives the desk lamp)
-            state = event.get("state")
-            lamp = {"raised": "blinking", "escalated": "blinking", "acknowledged": "steady"}
-            try:
-                self.devices.keys.call_lamp(lamp.get(str(state), "off"))
-            except Exception:  # noqa: BLE001 - a lamp must not stop the session
-                log.exception("call lamp failed")
 
     def _redact_reader(self, logged_in: bool) -> None:
         """While a reader is logged in, their name and card are masked in every log line."""
@@ -353,7 +350,7 @@ class Kiosk:
         """For the staff console's heartbeat (called on its thread: plain reads only)."""
         printer = self.devices.printer
         return {
-            "scanner": "ok" if self.devices.scanner is not None else "missing",
+            "scanner": _scanner_health(self.devices.scanner),
             "printer": "ok" if printer is not None else "missing",
             "gateway": "unreachable" if self.out_of_order or self.gateway is None else "ok",
         }
@@ -391,7 +388,7 @@ class Kiosk:
         self._show(self.out_of_order_view)
 
     def retry_gateway(self) -> None:
-        """Called every PROBE_RETRY_S while out of order (run mode)."""
+        """Called every run.PROBE_RETRY_S while out of order (run mode)."""
         if self.out_of_order and self.gateway is not None:
             self.executor.submit(self._probe, self._probed)
 
@@ -476,9 +473,8 @@ class Kiosk:
         self.session.staff_ack()
 
     def headphones(self, plugged: bool) -> None:
-        set_headphones = getattr(self.speech, "set_headphones", None)
-        if set_headphones is not None:
-            set_headphones(plugged)
+        """The jack goes to the session only; its announcement (msg headphones.in/out) on
+        the bus is how speech learns the state: one channel."""
         self.session.headphones(plugged)
 
     def _key_down(self, keycode: int, text: str | None, modifiers: Any) -> bool:
@@ -486,10 +482,10 @@ class Kiosk:
         if d.scanner is not None and hasattr(d.scanner, "kivy_key_down") and \
                 d.scanner.kivy_key_down(keycode, text, modifiers):
             return True
-        if keycode == 8:  # Backspace
+        if keycode == DESKTOP_BACKSPACE:
             self.key("back")
             return True
-        if keycode == 291:  # F10: staff acknowledge
+        if keycode == DESKTOP_STAFF_ACK:
             self.staff_ack()
             return True
         return bool(d.mock_keys is not None and d.mock_keys.press_binding(DESKTOP_KEYMAP.get(keycode, "")))
@@ -527,65 +523,17 @@ def _render_speech(clock: Clock) -> Any:
     return render
 
 
-def _secrets(cfg: Config) -> list[str]:
-    try:
-        return [cfg.gateway.resolved_password()]
-    except OSError:
-        return []
+def _scanner_health(scanner: object) -> str:
+    """What the reader threads see: "ok" when a scanner is open (and grabbed), "missing"
+    when none is, "error" when one is open but another program holds it. The desktop and
+    script doubles have no device to lose."""
+    from hardware.scanner import Scanners
 
-
-# --------------------------------------------------------------------- kiosk run
-def run_main(args: argparse.Namespace) -> int:
-    import sys
-
-    from kiosk.system.logs import setup_logging
-
-    config_error = ""
-    try:
-        cfg = load_config(getattr(args, "config", None))
-    except ConfigError as e:
-        # The screen says "out of order, staff called" instead of systemd restarting a
-        # black screen ten times; the message is in the journal and on stderr.
-        print(f"kiosk run: {e}", file=sys.stderr)
-        config_error = str(e)
-        cfg = Config()
-    from kiosk.ui.kivy_setup import configure_kivy
-
-    configure_kivy(cfg.ui, headless=False)
-    # after Kivy is set up, so its own log handlers get the redaction filter too
-    setup_logging(cfg.logging.level, card_lengths=cfg.logging.card_lengths or None,
-                  secrets_to_hide=_secrets(cfg))
-    for warning in getattr(cfg, "warnings", []):
-        log.warning("config: %s", warning)
-    from kiosk.core.clock import MonotonicClock
-    from kiosk.core.executor import ThreadExecutor
-    from kiosk.system.watchdog import Watchdog
-    from kiosk.ui import loop
-
-    post = loop.post
-    clock = MonotonicClock()
-    executor = ThreadExecutor(post)
-    kiosk = Kiosk(cfg, clock, executor, post, config_error=config_error)
-    watchdog = Watchdog.from_environment()
-
-    def started(_app: Any) -> None:
-        kiosk.start()
-        loop.every(0.25, kiosk.tick)
-        loop.every(max(5.0, cfg.journal.sync_interval_s), kiosk.sync_journal)
-        loop.every(PROBE_RETRY_S, kiosk.retry_gateway)
-        watchdog.attach(loop.kivy_clock())
-        loop.later(0.5, lambda: watchdog.ready("attract"))
-
-    def stop(*_: Any) -> None:  # systemd stop: leave cleanly, close the gateway and devices
-        loop.post(lambda: kiosk.app.stop())  # kiosk.app exists once the loop runs
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        kiosk.build()
-        kiosk.app.on_started = started
-        kiosk.app.run()
-    finally:
-        watchdog.stopping()
-        executor.close(timeout=2.0)
-        kiosk.close()
-    return 0
+    if scanner is None:
+        return "missing"
+    if not isinstance(scanner, Scanners):
+        return "ok"  # hardware.sim: the keyboard or the script is the scanner
+    seen = [s for s in scanner.status() if s.present]
+    if not seen:
+        return "missing"
+    return "ok" if all(s.grabbed for s in seen) or not scanner.grab else "error"

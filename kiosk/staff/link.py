@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.staff.alerts import WAITING_STATES, AlertManager, Clock
-from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, BoardLamp, Lamp
+from kiosk.staff.lamps import ButtonLampNotifier, DeskLampNotifier, Lamp
 from kiosk.staff.mqtt import BrokerTls, CommandInbox, Health, MqttNotifier
 from kiosk.staff.store import KioskAlertStore, keep_open_alert, resume
 
@@ -62,8 +62,6 @@ class StaffLink:
         self._unsubscribe.append(alerts.on_change(self._to_session))
         if desk_lamp is not None:
             self._unsubscribe.append(alerts.on_change(DeskLampNotifier(desk_lamp)))
-        if call_lamp is None and isinstance(desk_lamp, BoardLamp):
-            call_lamp = BoardLamp(desk_lamp.keys, "call")  # the same Board has the button's lamp
         if call_lamp is not None:
             self._unsubscribe.append(alerts.on_change(ButtonLampNotifier(call_lamp)))
         if mqtt is not None:

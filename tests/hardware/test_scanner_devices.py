@@ -183,3 +183,29 @@ def test_no_input_dir_means_no_scanners_and_no_error(tmp_path) -> None:
         assert not scanners.wait_attached(1, timeout=0.2)
     finally:
         scanners.stop()
+
+
+def test_status_reports_what_the_reader_thread_sees(bus, tmp_path) -> None:
+    """The health table's scanner line: present, grabbed, last event time; gone when unplugged."""
+    from kiosk.app.compose import _scanner_health
+
+    card = bus.plug("Honeywell Scanner", 0x0C2E, 0x0B61)
+    c = Collector()
+    scanners = Scanners(["card=0c2e:0b61"], c.on_code, c.on_dropped,
+                        input_dir=str(tmp_path), rescan_s=0.05, inter_key_timeout=None)
+    assert _scanner_health(scanners) == "missing"  # nothing attached yet
+    scanners.start()
+    try:
+        assert scanners.wait_attached(1)
+        (status,) = scanners.status()
+        assert status.present and status.grabbed and status.role == "card"
+        assert status.last_event_at is None
+        before = time.time()
+        card.send(typed("RDR-0042\n"))
+        assert c.wait(1)
+        (status,) = scanners.status()
+        assert status.last_event_at is not None and status.last_event_at >= before
+        assert _scanner_health(scanners) == "ok"
+    finally:
+        scanners.stop()
+    assert scanners.status() == [] and _scanner_health(scanners) == "missing"

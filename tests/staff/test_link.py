@@ -126,7 +126,8 @@ def test_lamps_on_the_kiosk_keys_follow_the_alert():
     keys = Board(call_button_pin=17, call_lamp_pin=27, desk_lamp_pin=22, pin_factory="mock")
     cfg = Config()
     h = Harness(demo_library(), cfg)
-    link = StaffLink.build(cfg, h.session, h.bus, h.clock, desk_lamp=BoardLamp(keys, "desk"))
+    link = StaffLink.build(cfg, h.session, h.bus, h.clock, desk_lamp=BoardLamp(keys, "desk"),
+                           call_lamp=BoardLamp(keys, "call"))
     try:
         h.run("call")
         assert keys.lamp_state("call") == "blinking" and keys.lamp_state("desk") == "blinking"
