@@ -172,6 +172,8 @@ class MqttNotifier:
         self.store = store  # alerts not yet confirmed by the broker survive a restart
         self.rejections = messages.Rejections(log)
         self._in_flight: dict[int, tuple[str, str]] = {}
+        self._acked_before_known: set[int] = set()
+        self._publishing = 0  # kept messages between client.publish() and their bookkeeping
         self._flight_lock = threading.Lock()
         self._last_alert = ""  # sent again on every (re)connect: a broker that died unsaved
         self.place = place
@@ -258,16 +260,37 @@ class MqttNotifier:
                 self.store.put(topic_name, payload)
             except Exception:  # noqa: BLE001 - the alert still goes out over MQTT
                 log.exception("could not keep the alert message")
+        # paho calls on_publish holding its own message lock, so ours is never held while
+        # calling into paho (the two orders would deadlock); a PUBACK can therefore beat
+        # the bookkeeping below, and is remembered while a kept message is being published.
         with self._flight_lock:
-            info = self.client.publish(topic_name, payload, qos=1, retain=True)
-            self._in_flight[info.mid] = (topic_name, payload)
+            self._publishing += 1
+        mid: int | None = None
+        try:
+            mid = self.client.publish(topic_name, payload, qos=1, retain=True).mid
+        finally:
+            with self._flight_lock:
+                self._publishing -= 1
+                acked = mid in self._acked_before_known
+                if mid is not None and not acked:
+                    self._in_flight[mid] = (topic_name, payload)
+                if self._publishing == 0:
+                    self._acked_before_known.clear()
+        if acked:
+            self._mark_delivered(topic_name, payload)
 
     def _on_publish(self, _c: Any, _u: Any, mid: int, _reason: Any = None, _p: Any = None) -> None:
         with self._flight_lock:
             sent = self._in_flight.pop(mid, None)
-        if sent is not None and self.store is not None:
+            if sent is None and self._publishing:
+                self._acked_before_known.add(mid)
+        if sent is not None:
+            self._mark_delivered(*sent)
+
+    def _mark_delivered(self, topic_name: str, payload: str) -> None:
+        if self.store is not None:
             try:
-                self.store.delivered(*sent)
+                self.store.delivered(topic_name, payload)
             except Exception:  # noqa: BLE001
                 log.exception("could not mark the alert message delivered")
 
