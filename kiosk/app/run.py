@@ -42,8 +42,10 @@ def _load(path: str | None) -> tuple[Config, str]:
         return Config(), str(e)
 
 
-def run_main(args: argparse.Namespace) -> int:
-    """Run the touchscreen app until it is stopped; returns the process exit code."""
+def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] = Kiosk) -> int:
+    """Run the touchscreen app until it is stopped; returns the process exit code.
+
+    `kiosk_type` lets the bench run its timing subclass through this very path."""
     cfg, config_error = _load(getattr(args, "config", None))
     from kiosk.ui.kivy_setup import configure_kivy
 
@@ -56,7 +58,7 @@ def run_main(args: argparse.Namespace) -> int:
     from kiosk.ui import loop
 
     executor = ThreadExecutor(loop.post)
-    kiosk = Kiosk(cfg, MonotonicClock(), executor, loop.post, config_error=config_error)
+    kiosk = kiosk_type(cfg, MonotonicClock(), executor, loop.post, config_error=config_error)
     watchdog = Watchdog.from_environment()
 
     def started(_app: object) -> None:

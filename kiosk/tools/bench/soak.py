@@ -154,10 +154,10 @@ def _child(config: str, sessions: int, readers: int, every: int, trace: bool) ->
 
         threading.Thread(target=go, daemon=True).start()
 
-    _install(started)
+    kiosk_type = _install(started)
     if trace:
         tracemalloc.start(1)
-    return run_main(argparse.Namespace(config=config))
+    return run_main(argparse.Namespace(config=config), kiosk_type)
 
 
 def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
