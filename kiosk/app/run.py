@@ -11,6 +11,7 @@ import argparse
 import logging
 import signal
 import sys
+import time
 from types import FrameType
 
 from kiosk.app.compose import Kiosk
@@ -18,6 +19,7 @@ from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import MonotonicClock
 from kiosk.core.executor import ThreadExecutor
 from kiosk.system.logs import setup_logging
+from kiosk.system.memory import HeapTrimmer
 from kiosk.system.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,7 @@ def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] = Kiosk) -> int:
 
     def started(_app: object) -> None:
         kiosk.start()
+        kiosk.session.on_view(HeapTrimmer(time.monotonic))
         loop.every(0.25, kiosk.tick)
         loop.every(max(5.0, cfg.journal.sync_interval_s), kiosk.sync_journal)
         loop.every(PROBE_RETRY_S, kiosk.retry_gateway)

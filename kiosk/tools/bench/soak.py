@@ -105,6 +105,7 @@ class Soak:
         line["rss_by_mapping"] = rss_by_mapping(top=4)
         line.update(live_counts())
         line["gc_objects"] = len(gc.get_objects())
+        line["python_blocks"] = sys.getallocatedblocks()  # also counts bytes/str, which gc does not see
         if tracemalloc.is_tracing():
             line["python_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 2)
         if final:
