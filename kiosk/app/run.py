@@ -44,7 +44,7 @@ def _load(path: str | None) -> tuple[Config, str]:
         return Config(), str(e)
 
 
-def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] = Kiosk) -> int:
+def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] | None = None) -> int:
     """Run the touchscreen app until it is stopped; returns the process exit code.
 
     `kiosk_type` lets the bench run its timing subclass through this very path."""
@@ -60,7 +60,7 @@ def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] = Kiosk) -> int:
     from kiosk.ui import loop
 
     executor = ThreadExecutor(loop.post)
-    kiosk = kiosk_type(cfg, MonotonicClock(), executor, loop.post, config_error=config_error)
+    kiosk = (kiosk_type or Kiosk)(cfg, MonotonicClock(), executor, loop.post, config_error=config_error)
     watchdog = Watchdog.from_environment()
 
     def started(_app: object) -> None:
