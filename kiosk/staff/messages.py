@@ -72,18 +72,20 @@ def _number(name: str, value: Any, f: Field) -> float:
     return float(value)
 
 
+def _matching(name: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise Invalid(name, f"expected {what}")
+    return value
+
+
 def _value(name: str, value: Any, f: Field) -> Any:
     k = f.kind
     if k == "text":
         return _text(name, value, f)
     if k == "id":
-        if not isinstance(value, str) or not _ID.fullmatch(value):
-            raise Invalid(name, "expected an id (letters, digits, . _ : -; up to 100)")
-        return value
+        return _matching(name, value, _ID, "an id (letters, digits, . _ : -; up to 100)")
     if k == "code":
-        if not isinstance(value, str) or not _CODE.fullmatch(value):
-            raise Invalid(name, "expected a code (a-z, 0-9, _; up to 64)")
-        return value
+        return _matching(name, value, _CODE, "a code (a-z, 0-9, _; up to 64)")
     if k == "choice":
         if value not in f.choices:
             raise Invalid(name, f"expected one of {', '.join(f.choices)}")
@@ -99,9 +101,7 @@ def _value(name: str, value: Any, f: Field) -> Any:
             raise Invalid(name, "expected true or false")
         return value
     if k == "day":
-        if not isinstance(value, str) or not _DAY.fullmatch(value):
-            raise Invalid(name, "expected YYYY-MM-DD")
-        return value
+        return _matching(name, value, _DAY, "YYYY-MM-DD")
     if k in ("map", "counts"):
         if not isinstance(value, dict) or len(value) > 32:
             raise Invalid(name, "expected an object of at most 32 entries")

@@ -14,6 +14,8 @@ import ctypes.util
 import logging
 from collections.abc import Callable
 
+from kiosk.core.view import View
+
 log = logging.getLogger(__name__)
 
 
@@ -40,8 +42,8 @@ class HeapTrimmer:
         self._last_screen = ""
         self.trims = 0
 
-    def __call__(self, view: object) -> None:
-        screen = str(getattr(view, "screen", ""))
+    def __call__(self, view: View) -> None:
+        screen = view.screen
         left = screen == "attract" and self._last_screen not in ("", "attract")
         self._last_screen = screen
         if not left or self._trim is None:

@@ -106,6 +106,15 @@ def visible_rows(rows: tuple, focus_id: str, room: int) -> tuple[tuple, int]:
     return rows[start:start + keep], len(rows) - keep
 
 
+def more_line(more: Text, ctx: Ctx, hidden: int, size: float, height: float) -> list[Widget]:
+    """The "and N more" line under a list cut to the screen, or nothing when all fit."""
+    if not hidden:
+        return []
+    more.text = ctx.t("ui.account.more", n=hidden)
+    more.base_size, more.color, more.height = size, rgba(ctx.theme.text), height
+    return [more]
+
+
 class Account(Screen):
     name = "account"
 
@@ -133,12 +142,7 @@ class Account(Screen):
         shown, hidden = visible_rows(v.loans, v.focused.id if v.focused else "", room)
         rows = [row.update(ctx, loan, row_h)
                 for row, loan in zip(self.pool.take(len(shown)), shown, strict=True)]
-        tail: list[Widget] = []
-        if hidden:
-            self.more.text = ctx.t("ui.account.more", n=hidden)
-            self.more.base_size, self.more.color = ctx.body, rgba(ctx.theme.text)
-            self.more.height = ctx.mm(9)
-            tail.append(self.more)
+        tail: list[Widget] = more_line(self.more, ctx, hidden, ctx.body, ctx.mm(9))
         if v.busy:
             tail.append(self.shared.busy_line(ctx))
         self.lay_out(ctx, [*above, *rows, *tail])
@@ -209,12 +213,7 @@ class Summary(Screen):
             (lines[:max(room - 1, 1)], len(lines) - max(room - 1, 1))
         rows = [row.update(ctx, line, row_h)
                 for row, line in zip(self.pool.take(len(shown)), shown, strict=True)]
-        tail: list[Widget] = []
-        if hidden:
-            self.more.text = ctx.t("ui.account.more", n=hidden)
-            self.more.base_size, self.more.color = ctx.small, rgba(ctx.theme.text)
-            self.more.height = ctx.mm(8)
-            tail.append(self.more)
+        tail: list[Widget] = more_line(self.more, ctx, hidden, ctx.small, ctx.mm(8))
         if v.receipt_offered:
             tail.append(self.question.show(ctx, "receipt", ctx.t("ui.summary.receipt_question"),
                                            size=ctx.body, bold=True))

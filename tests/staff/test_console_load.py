@@ -7,26 +7,11 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
-import pytest
-
-from kiosk.staff.console import ConsoleApp, ConsoleServer
-from kiosk.staff.hub import ConsoleHub
+from kiosk.staff.console import ConsoleServer
 from tests.staff.broker import Broker
-from tests.staff.helpers import Kiosk, console_users, wait_for
+from tests.staff.helpers import Kiosk, wait_for
 from tests.staff.test_console_http import Http
-
-
-@pytest.fixture
-def console(broker: Broker) -> Iterator[ConsoleServer]:
-    hub = ConsoleHub(broker.url, reconnect_min_s=0.2, reconnect_max_s=1)
-    server = ConsoleServer(("127.0.0.1", 0), ConsoleApp(hub, console_users(), "kk"))
-    hub.start()
-    server.start()
-    assert hub.connected.wait(5)
-    yield server
-    server.stop()
 
 
 def still_open(sock: socket.socket) -> bool:
