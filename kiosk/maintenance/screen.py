@@ -15,7 +15,8 @@ from typing import Any
 from kiosk.core.view import FocusItem, View
 
 DIGITS = tuple(f"pin_{d}" for d in "1234567890")
-KEYPAD = (*DIGITS, "pin_del", "pin_ok")
+# the keypad in the order it is drawn (three columns) and the tactile keys walk it
+KEYPAD = (*DIGITS[:9], "pin_del", DIGITS[9], "pin_ok")
 TOOLS = ("m_print", "m_sound", "m_restart", "m_shutdown")
 MAX_PIN = 12
 
@@ -51,13 +52,14 @@ class MaintenanceScreen:
         self.lines: tuple[tuple[str, bool, str], ...] = ()
         self._last = 0.0
         self._confirm = ""
+        self.focus_id: str | None = None  # where the tactile keys are; None = nothing yet
 
     def wants(self, code: str) -> bool:
         return self.gate.is_staff_card(code)
 
     def open(self, code: str) -> None:
         result = self.gate.start(code)
-        self.active, self.pin, self._last = True, "", self.now()
+        self.active, self.pin, self._last, self.focus_id = True, "", self.now(), None
         self._result(result)
         self.publish({"event": "screen", "name": "maintenance"})
 
@@ -68,7 +70,10 @@ class MaintenanceScreen:
             self.publish({"event": "screen", "name": "attract"})
 
     def _result(self, result: Any) -> None:
-        self.stage = {"open": "open", "locked": "locked"}.get(result.state, "pin")
+        stage = {"open": "open", "locked": "locked"}.get(result.state, "pin")
+        if stage != self.stage:
+            self.focus_id = None  # another set of buttons: the keys start from the top
+        self.stage = stage
         self.message, self.params = result.msg, dict(result.params)
         if self.stage == "open":
             self.lines = tuple((s.name, s.ok, s.detail) for s in self.actions.status())
@@ -99,24 +104,46 @@ class MaintenanceScreen:
             self.lines = tuple((s.name, s.ok, s.detail) for s in self.actions.status())
 
     def key(self, name: str) -> None:
+        """The tactile keys: up/down move the focus through the keypad (or the tools) and
+        Close, select presses the focused button, back closes. Moves give the session's
+        cues; nothing is spoken, so the digits of a PIN are never heard."""
+        self._last = self.now()
         if name == "back":
             self.close()
+        elif name in ("up", "down"):
+            self._move(-1 if name == "up" else 1)
+        elif name == "select":
+            if self.focus_id is None:
+                self.publish({"event": "cue", "name": "edge"})
+            else:
+                self.tap(self.focus_id)
+
+    def _move(self, step: int) -> None:
+        ids = self._ids()
+        index = ids.index(self.focus_id) if self.focus_id in ids else -1
+        target = 0 if index == -1 else index + step
+        if 0 <= target < len(ids):
+            self.focus_id = ids[target]
+            self.publish({"event": "cue", "name": "move"})
         else:
-            self._last = self.now()
+            self.publish({"event": "cue", "name": "edge"})
+
+    def _ids(self) -> tuple[str, ...]:
+        if self.stage == "pin":
+            return (*KEYPAD, "back")
+        if self.stage == "open":
+            return (*TOOLS, "back")
+        return ("back",)
 
     def tick(self) -> None:
         if self.active and self.now() - self._last >= self.idle_timeout_s:
             self.close()
 
     def view(self, lang: str, contrast: bool) -> MaintenanceView:
-        ids: tuple[str, ...]
-        if self.stage == "pin":
-            ids = (*KEYPAD, "back")
-        elif self.stage == "open":
-            ids = (*TOOLS, "back")
-        else:
-            ids = ("back",)
+        ids = self._ids()
+        index = ids.index(self.focus_id) if self.focus_id in ids else -1
         return MaintenanceView(screen="maintenance", lang=lang, contrast=contrast,
-                               focus=_focus(ids), stage=self.stage, pin_len=len(self.pin),
+                               focus=_focus(ids), focus_index=index, stage=self.stage,
+                               pin_len=len(self.pin),
                                message=self.message, message_params=dict(self.params),
                                lines=self.lines)
