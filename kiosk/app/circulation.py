@@ -26,7 +26,7 @@ from kiosk.journal.journaled import JournaledCirculation
 
 log = logging.getLogger(__name__)
 
-Wrap = Callable[[Circulation], Any]  # returns something that behaves as a Circulation
+Wrap = Callable[[Circulation], Circulation]
 
 
 class NoGateway:
@@ -64,8 +64,8 @@ class NoGateway:
 @dataclass
 class Chain:
     gateway: Gateway | None  # None: not opened (invalid config, or it failed to open)
-    link: Any  # the gateway as the journal sees it (the caller's wrap around it)
-    circulation: Any  # what the session talks to (the journal when there is one)
+    link: Circulation  # the gateway as the journal sees it (the caller's wrap around it)
+    circulation: Circulation  # what the session talks to (the journal when there is one)
     journaled: JournaledCirculation | None = None
     journal_path: str | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)

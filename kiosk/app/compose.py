@@ -29,8 +29,9 @@ from kiosk.app.circulation import Chain, GatewayArgs, NoGateway, Wrap, open_chai
 from kiosk.app.devices import Devices, Inputs, configured_devices, scripted_devices
 from kiosk.app.modes import ModeRouter
 from kiosk.app.ports import Screen, Speech, StaffLink
-from kiosk.config import Config, check_gateway_reachable, session_settings
+from kiosk.config import Config, session_settings
 from kiosk.core.clock import Clock
+from kiosk.core.domain import Circulation
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
 from kiosk.core.keys import DESKTOP_BACKSPACE, DESKTOP_ENTER, DESKTOP_KEYMAP, DESKTOP_STAFF_ACK
@@ -44,6 +45,7 @@ from kiosk.staff.lamps import BoardLamp
 from kiosk.staff.link import StaffLink as AlertLink
 from kiosk.system.health import Finding, Parts, check_health, heartbeat, printer_problem
 from kiosk.system.logs import redactor
+from kiosk.system.probe import probe_gateway
 from kiosk.ui.theme import Metrics
 
 log = logging.getLogger(__name__)
@@ -91,11 +93,11 @@ class Kiosk:
         self.exit_code = 0  # what `kiosk run` exits with (75 = restart me, kiosk.service)
 
     @property
-    def link(self) -> Any:
+    def link(self) -> Circulation:
         return self.chain.link
 
     @property
-    def circulation(self) -> Any:
+    def circulation(self) -> Circulation:
         return self.chain.circulation
 
     @property
@@ -134,7 +136,7 @@ class Kiosk:
         self.modes = ModeRouter(self.session, self._draw, self.bus.publish,
                                 interrupt=self._interrupt)
 
-    def _render_speech(self, msg_id: str, params: Any, lang: str) -> str:
+    def _render_speech(self, msg_id: str, params: dict[str, Any] | None, lang: str) -> str:
         return spoken_text(msg_id, params, lang, self.clock.today())
 
     def _build_speech(self) -> None:
@@ -215,7 +217,7 @@ class Kiosk:
         staff = self.staff
         return check_health(Parts(
             gateway=lambda: self.gateway_problem,
-            gateway_url=cfg.gateway.url,
+            gateway_url=self._gateway_args.url or cfg.gateway.url,
             scanners=statuses.status if statuses else None,
             scanners_grab=statuses.grab if statuses else True,
             printer=(lambda: printer_problem(cfg.hardware.printer)) if cfg.hardware.printer else None,
@@ -267,10 +269,13 @@ class Kiosk:
         try:
             self.link.is_reader("0")
         except Exception as e:  # noqa: BLE001 - any failure is "unreachable" to the patron
-            return check_gateway_reachable(self.cfg) or f"no answer ({type(e).__name__})"
+            url = self._gateway_args.url or self.cfg.gateway.url
+            answer = probe_gateway(url, self.cfg.gateway.timeout_s, self.cfg.gateway.ca_file) \
+                if url else None
+            return (answer.problem if answer else None) or f"no answer ({type(e).__name__})"
         return None
 
-    def _probed(self, problem: Any) -> None:
+    def _probed(self, problem: object) -> None:
         self.gateway_problem = problem if isinstance(problem, str) else (
             None if problem is None else f"no answer ({type(problem).__name__})")
         if self.gateway_problem is None:

@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import check_gateway_reachable, state_dir
+from kiosk.config import state_dir
 from kiosk.staff.users import hash_password, verify_password
 from kiosk.system.health import Finding, Parts, check_health
+from kiosk.system.probe import probe_gateway
 
 RESTART_EXIT_CODE = 75  # kiosk.service: RestartForceExitStatus=75
 PIN_ITERATIONS = 200_000  # about half a second on a Raspberry Pi 4
@@ -195,6 +196,12 @@ class ActionResult:
     detail: str = ""
 
 
+def gateway_problem(cfg: Any) -> str | None:
+    """The configured gateway's probe (None: it answers, or it is the embedded one)."""
+    url = cfg.gateway.url
+    return probe_gateway(url, cfg.gateway.timeout_s, cfg.gateway.ca_file).problem if url else None
+
+
 class MaintenanceActions:
     """What the open maintenance screen can do. Hardware hooks are injected by the app
     (the real printer/speaker or their doubles) so this stays testable. `health` gives the
@@ -216,7 +223,7 @@ class MaintenanceActions:
         self.data_dir = Path(data_dir) if data_dir else state_dir(cfg)
         if health is None:
             def health() -> list[Finding]:
-                return check_health(Parts(gateway=lambda: check_gateway_reachable(cfg),
+                return check_health(Parts(gateway=lambda: gateway_problem(cfg),
                                           gateway_url=cfg.gateway.url, data_dir=self.data_dir))
 
         self.health = health

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from hardware.scanner import ScannerStatus
 from kiosk.config import (
@@ -31,6 +29,7 @@ from kiosk.config import (
     section_problems,
 )
 from kiosk.system.health import Parts, check_health, printer_problem
+from kiosk.system.probe import probe_gateway
 
 
 class Report:
@@ -207,62 +206,16 @@ def check_sound(rep: Report) -> None:
 
 
 def check_gateway(cfg: Config, rep: Report, timeout: float = 2.0) -> str | None:
-    """Probes the gateway; returns what the health table reads (None: it answers)."""
+    """Probes the gateway (kiosk.system.probe, as the running kiosk does); returns what the
+    health table reads (None: it answers)."""
     rep.line("Gateway (IRBIS64):")
-    url = cfg.gateway.url.strip()
-    if not url:
+    if not cfg.gateway.url.strip():
         rep.item("embedded (no [gateway] url: `kiosk run` starts the built-in server with demo data)")
         return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    default_port = {"http": 80, "https": 443, "tcp": 6666}.get(parts.scheme)
-    try:
-        port = parts.port or default_port
-    except ValueError:
-        port = None
-    if not host or port is None:
-        return f"{url}: not a http://, https:// or tcp:// URL"
-    where = f"{parts.scheme}://{host}:{port}"
-    if parts.scheme in ("http", "https"):
-        # urllib would take "user:password@host" for the host name: probe without them
-        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
-        status, problem = _http_probe(bare, timeout, cfg.gateway.ca_file)
-        if problem:
-            return f"{where} {problem}"
-        rep.item(f"{where} reachable (HTTP {status} for {parts.path or '/'})")
-        return None
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except OSError as e:
-        reason = e.strerror or type(e).__name__
-        return f"{where} unreachable ({reason})"
-    rep.item(f"{where} accepts connections (TCP connect; no login tried)")
-    return None
-
-
-def _http_probe(url: str, timeout: float, ca_file: str = "") -> tuple[int, str]:
-    """(HTTP status, problem or ""): one short GET, no proxy (the gateway is on the LAN)."""
-    import ssl
-    import urllib.error
-    import urllib.request
-
-    handlers: list[Any] = [urllib.request.ProxyHandler({})]
-    if url.startswith("https:"):
-        context = ssl.create_default_context(cafile=ca_file or None)
-        handlers.append(urllib.request.HTTPSHandler(context=context))
-    opener = urllib.request.build_opener(*handlers)
-    try:
-        with opener.open(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
-            status = resp.status
-    except urllib.error.HTTPError as e:
-        status = e.code
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", None) or e
-        return 0, f"unreachable ({reason})"
-    if status == 404:
-        return status, "answers, but the path is not there (HTTP 404): check the URL's path"
-    return status, ""
+    answer = probe_gateway(cfg.gateway.url, timeout, cfg.gateway.ca_file)
+    if answer.problem is None:
+        rep.item(answer.detail)
+    return answer.problem
 
 
 def run_checks(cfg: Config, out: Callable[[str], None] = print,
