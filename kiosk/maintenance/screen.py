@@ -2,7 +2,7 @@
 keypad (digits are buttons, never a text field), then the status and the staff tools.
 
 The rules (PIN check, lockout, tools) are kiosk.maintenance's; this module is the screen's
-state, fed by kiosk.app: `scan`, `tap`, `key`, `tick`. It publishes `screen` events like
+state, fed by the mode router (kiosk.app.modes): `scan`, `tap`, `key`, `tick`. It publishes `screen` events like
 the session and closes after [maintenance] idle_timeout_s of the session clock.
 """
 
