@@ -4,12 +4,9 @@ hub). The fault: the configured gateway does not answer."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from kiosk.app import Kiosk
 from kiosk.config import config_from_dict
@@ -19,24 +16,15 @@ from kiosk.maintenance import hash_pin
 from kiosk.staff.hub import ConsoleHub
 from kiosk.tools.hwcheck import run_checks
 from tests.app.test_modes import Window, closed_port
-from tests.staff.broker import MOSQUITTO, Broker
+from tests.staff.broker import Broker
+from tests.staff.conftest import broker  # noqa: F401 - the real mosquitto fixture
 from tests.staff.helpers import wait_for
 
 STAFF, PIN = "900999", "2468"
 
 
-@pytest.fixture
-def broker(tmp_path: Path):
-    if not shutil.which(MOSQUITTO) and not Path(MOSQUITTO).exists():
-        pytest.fail("mosquitto is not installed: `make deps` (apt-get install mosquitto)")
-    b = Broker(tmp_path / "broker")
-    b.start()
-    yield b
-    b.stop()
-
-
 def test_an_unreachable_gateway_reads_the_same_in_hw_check_maintenance_and_console(
-        tmp_path: Path, broker: Broker) -> None:
+        tmp_path: Path, broker: Broker) -> None:  # noqa: F811
     url = f"tcp://127.0.0.1:{closed_port()}"
     cfg = config_from_dict({
         "kiosk": {"id": "kiosk-h"}, "gateway": {"url": url, "password": "x"},
