@@ -192,8 +192,14 @@ class Kiosk:
                                state_file=data / "maintenance.json" if data else None)
         self.maintenance = MaintenanceScreen(gate, actions, self.clock.now,
                                              self.cfg.maintenance.idle_timeout_s,
-                                             self.bus.publish)
+                                             self.bus.publish, say=self._say)
         self.modes.maintenance = self.maintenance
+
+    def _say(self, msg: str) -> None:
+        """A message spoken in the patron's language, outside the session (staff screens)."""
+        lang = self.session.view.lang
+        self.bus.publish({"event": "say", "lang": lang, "text": self._render_speech(msg, {}, lang),
+                          "msg": msg, "private": False})
 
     def _test_print(self) -> None:
         self._print([self.cfg.kiosk.library_name, "test"])

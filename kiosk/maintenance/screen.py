@@ -32,13 +32,24 @@ class MaintenanceView(View):
     lines: tuple[tuple[str, bool, str], ...] = ()  # (name, ok, detail) of the status
 
 
+def _focus_msg(item: str) -> str:
+    """What a move to `item` says: the digits of the keypad are never spoken."""
+    if item in DIGITS:
+        return "focus.pin_key"
+    return "focus.m_close" if item == "back" else f"focus.{item}"
+
+
 def _focus(ids: tuple[str, ...]) -> tuple[FocusItem, ...]:
-    return tuple(FocusItem(i, f"focus.{i}") for i in ids)
+    return tuple(FocusItem(i, _focus_msg(i)) for i in ids)
 
 
 class MaintenanceScreen:
     def __init__(self, gate: Any, actions: Any, now: Callable[[], float], idle_timeout_s: float,
-                 publish: Callable[[dict[str, Any]], Any]) -> None:
+                 publish: Callable[[dict[str, Any]], Any],
+                 say: Callable[[str], None] = lambda msg: None) -> None:
+        """`say(msg_id)` speaks a message in the patron's language (the tactile keys'
+        focus speech); cues go out through `publish` as the session's do."""
+        self.say = say
         self.gate = gate
         self.actions = actions
         self.now = now
@@ -106,7 +117,7 @@ class MaintenanceScreen:
     def key(self, name: str) -> None:
         """The tactile keys: up/down move the focus through the keypad (or the tools) and
         Close, select presses the focused button, back closes. Moves give the session's
-        cues; nothing is spoken, so the digits of a PIN are never heard."""
+        cue and say the item, except a digit's value: a PIN is never heard."""
         self._last = self.now()
         if name == "back":
             self.close()
@@ -114,7 +125,7 @@ class MaintenanceScreen:
             self._move(-1 if name == "up" else 1)
         elif name == "select":
             if self.focus_id is None:
-                self.publish({"event": "cue", "name": "edge"})
+                self.say("nav.nothing_focused")
             else:
                 self.tap(self.focus_id)
 
@@ -125,8 +136,10 @@ class MaintenanceScreen:
         if 0 <= target < len(ids):
             self.focus_id = ids[target]
             self.publish({"event": "cue", "name": "move"})
+            self.say(_focus_msg(self.focus_id))
         else:
             self.publish({"event": "cue", "name": "edge"})
+            self.say("edge.top.1" if step < 0 else "edge.bottom.1")
 
     def _ids(self) -> tuple[str, ...]:
         if self.stage == "pin":

@@ -72,5 +72,13 @@ def test_pin_test_sound_and_close_with_the_keys_only(tmp_path: Path) -> None:
     assert focused.index("pin_ok") < focused.index("m_sound")
     start = next(i for i, e in enumerate(events) if e.get("name") == "maintenance")
     end = next(i for i, e in enumerate(events) if i > start and e.get("name") == "attract")
-    said = [e["text"] for e in events[start:end] if e["event"] == "say"]
-    assert not [t for t in said if any(d in t for d in "2468")]  # the PIN is not heard
+    staff = events[start:end]
+    said = [e for e in staff if e["event"] == "say"]
+    assert not [e for e in said if any(d in e["text"] for d in "2468")]  # the PIN is not heard
+    # every move says where it went, as on the patron's screens; the tools by name
+    for i, e in enumerate(staff):
+        if e["event"] == "cue" and e["name"] == "move":
+            assert staff[i + 1]["event"] == "say" and staff[i + 1]["msg"].startswith("focus.")
+    spoken = [e["msg"] for e in said]
+    assert spoken.count("focus.pin_key") >= 4 and "focus.m_sound" in spoken
+    assert "focus.m_close" in spoken
