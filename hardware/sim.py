@@ -2,13 +2,12 @@
 
 Scanners (same callbacks as hardware.scanner.Scanners: on_code(code, role), on_dropped(role),
 start(), stop()):
-  KeyboardScanner  the desktop keyboard types codes. The Kivy app forwards its key events:
-                       Window.bind(on_key_down=lambda w, key, sc, text, mods:
-                                   scanner.kivy_key_down(key, text, mods))
-                   kivy_key_down returns True when it used the key (printable text or
-                   Enter), so the app can stop it going further. Codes go through the same
-                   Decoder as a real scanner (US layout), so what is typed is what a
-                   scanner would send; `type_text("12345\n")` does the same from code.
+  KeyboardScanner  the desktop keyboard types codes. The app forwards what was typed:
+                   type_char(ch) (True when the scanner used it) and press_enter(keypad);
+                   which key codes are Enter is the app's key table, not this module's.
+                   Codes go through the same Decoder as a real scanner (US layout), so
+                   what is typed is what a scanner would send; `type_text("12345\n")`
+                   does the same from code.
   ScriptedScanner  push(code) -> on_code(code, role); push_dropped() -> on_dropped(role).
 
 Board: `sim_board(pins, ...)` builds the real `Board` on gpiozero's MockFactory and returns
@@ -108,24 +107,22 @@ class _DecodingScanner:
 
 
 class KeyboardScanner(_DecodingScanner):
-    """Desktop keyboard as a scanner (see the module docstring for the Kivy wiring)."""
+    """Desktop keyboard as a scanner (see the module docstring for the wiring)."""
 
-    KIVY_ENTER = (13, 271)  # Enter and keypad Enter in Kivy's key codes
+    def type_char(self, char: str) -> bool:
+        """One typed character; False (not used) when stopped or not a scanner character."""
+        if not self.running or len(char) != 1 or char not in CHAR_TO_KEY:
+            return False
+        self._feed(text_to_events(char))
+        return True
 
-    def kivy_key_down(self, key: int, text: str | None, modifiers: Iterable[str] = ()) -> bool:
+    def press_enter(self, keypad: bool = False) -> bool:
+        """Enter (or keypad Enter) ends the code typed so far."""
         if not self.running:
             return False
-        mods = set(modifiers or ())
-        if mods & {"ctrl", "alt", "meta"}:
-            return False
-        if key in self.KIVY_ENTER:
-            code = KEY_KPENTER if key == 271 else KEY_ENTER
-            self._feed([(EV_KEY, code, 1), (EV_KEY, code, 0)])
-            return True
-        if text and len(text) == 1 and text in CHAR_TO_KEY:
-            self._feed(text_to_events(text))
-            return True
-        return False
+        code = KEY_KPENTER if keypad else KEY_ENTER
+        self._feed([(EV_KEY, code, 1), (EV_KEY, code, 0)])
+        return True
 
     def type_text(self, text: str) -> None:
         self._feed(text_to_events(text))

@@ -37,5 +37,7 @@ KEYS: tuple[str, ...] = tuple(b.name for b in BINDINGS if b.tactile)
 # Extra desktop keys that are not bindings of a device: Backspace is a second "back";
 # F10 stands in for the staff console's "acknowledge".
 DESKTOP_BACKSPACE = 8
+# Enter and keypad Enter end a code typed into the desktop's stand-in scanner (True: keypad).
+DESKTOP_ENTER: dict[int, bool] = {13: False, 271: True}
 DESKTOP_STAFF_ACK = 291  # F10
 DESKTOP_KEYMAP: dict[int, str] = {b.desktop: b.name for b in BINDINGS}

@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Every screen the UI draws: the three of contracts.md, then help, language, out_of_order, maintenance.
+# Every screen the session produces: the three of contracts.md, then help and language.
+# (out_of_order and maintenance are the app's modes: kiosk.app.modes, kiosk.maintenance.)
 SCREENS: tuple[str, ...] = (
     "attract",  # idle, waiting for a card
     "account",  # reader identified: loans and actions
     "summary",  # end of session: what happened, due dates, receipt offer
     "help",  # context help (layered)
     "language",  # choose kk / ru / en
-    "out_of_order",  # gateway unreachable at start, staff called
-    "maintenance",  # staff card + PIN
 )
 
 

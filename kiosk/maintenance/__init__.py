@@ -1,7 +1,7 @@
 """The staff maintenance screen: a staff card and a PIN open it; status and staff tools.
 
 gate     staff cards, PIN hashes, wrong-PIN lockout; the staff tools; `kiosk maintenance-pin`
-screen   the screen's state (keypad, tools), fed scans, taps and keys by the mode router
+screen   the screen's state (keypad, tools, focus for the tactile keys), fed by kiosk.app.modes
 """
 
 from kiosk.maintenance.gate import (

@@ -13,8 +13,10 @@ polkit rule install.sh writes).
 Wiring (kiosk/app/compose.py does this):
     gate = MaintenanceGate(cfg.maintenance, clock.now, state_file=<data dir>/maintenance.json)
     if gate.is_staff_card(code): result = gate.start(code) ... gate.enter_pin(pin)
-    tools = MaintenanceActions(cfg, device_checks={"printer": ...}, test_print=...,
-                               test_sound=..., stop_app=lambda code: app.stop_with(code))
+    tools = MaintenanceActions(cfg, health=kiosk.findings, test_print=...,
+                               test_sound=..., stop_app=kiosk.stop_app)
+The status lines are the kiosk's health table (kiosk.system.health), the one the staff
+console's heartbeat and `kiosk hw-check` read, plus the configuration's warnings.
 Results carry message ids of the `maintenance` catalogue (kk/ru/en) plus parameters.
 """
 
@@ -24,7 +26,6 @@ import getpass
 import hmac
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -33,8 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import check_gateway_reachable, state_dir
+from kiosk.config import state_dir
 from kiosk.staff.users import hash_password, verify_password
+from kiosk.system.health import Finding, Parts, check_health
+from kiosk.system.probe import probe_gateway
 
 RESTART_EXIT_CODE = 75  # kiosk.service: RestartForceExitStatus=75
 PIN_ITERATIONS = 200_000  # about half a second on a Raspberry Pi 4
@@ -193,66 +196,49 @@ class ActionResult:
     detail: str = ""
 
 
-Check = Callable[[], "str | None"]  # None = fine, else what is wrong
+def gateway_problem(cfg: Any) -> str | None:
+    """The configured gateway's probe (None: it answers, or it is the embedded one)."""
+    url = cfg.gateway.url
+    return probe_gateway(url, cfg.gateway.timeout_s, cfg.gateway.ca_file).problem if url else None
 
 
 class MaintenanceActions:
     """What the open maintenance screen can do. Hardware hooks are injected by the app
-    (the real printer/speaker or their doubles) so this stays testable."""
+    (the real printer/speaker or their doubles) so this stays testable. `health` gives the
+    kiosk's health findings; without it they are what the configuration alone shows (the
+    gateway reachable, the data directory's disk)."""
 
     def __init__(
         self,
         cfg: Any,
         *,
-        gateway_check: Check | None = None,
-        device_checks: dict[str, Check] | None = None,
+        health: Callable[[], Sequence[Finding]] | None = None,
         test_print: Callable[[], None] | None = None,
         test_sound: Callable[[], None] | None = None,
         stop_app: Callable[[int], None] | None = None,
         run: Callable[..., Any] = subprocess.run,
         data_dir: str | os.PathLike[str] | None = None,
-        min_free_mb: int = 200,
     ) -> None:
         self.cfg = cfg
-        if gateway_check is None:
-            def gateway_check() -> str | None:
-                return check_gateway_reachable(cfg)
+        self.data_dir = Path(data_dir) if data_dir else state_dir(cfg)
+        if health is None:
+            def health() -> list[Finding]:
+                return check_health(Parts(gateway=lambda: gateway_problem(cfg),
+                                          gateway_url=cfg.gateway.url, data_dir=self.data_dir))
 
-        self.gateway_check = gateway_check
-        self.device_checks = dict(device_checks or {})
+        self.health = health
         self._test_print = test_print
         self._test_sound = test_sound
         self._stop_app = stop_app
         self._run = run
-        self.data_dir = Path(data_dir) if data_dir else state_dir(cfg)
-        self.min_free_mb = min_free_mb
 
     def status(self) -> list[StatusLine]:
-        lines = [self._line("gateway", self.gateway_check, ok_detail=self.cfg.gateway.url or "embedded")]
-        for name, check in self.device_checks.items():
-            lines.append(self._line(name, check))
-        lines.append(self._disk())
+        lines = [StatusLine(f.name, f.ok, f.detail) for f in self.health()]
         warnings = list(getattr(self.cfg, "warnings", []))
         lines.append(
             StatusLine("config", not warnings, "; ".join(warnings) if warnings else str(self.cfg.source))
         )
         return lines
-
-    @staticmethod
-    def _line(name: str, check: Check, ok_detail: str = "ok") -> StatusLine:
-        try:
-            problem = check()
-        except Exception as e:  # a broken check is itself a problem to show, not a crash
-            problem = f"check failed: {type(e).__name__}: {e}"
-        return StatusLine(name, problem is None, ok_detail if problem is None else problem)
-
-    def _disk(self) -> StatusLine:
-        try:
-            usage = shutil.disk_usage(self.data_dir)
-        except OSError as e:
-            return StatusLine("disk", False, f"{self.data_dir}: {e.strerror}")
-        free_mb = usage.free // (1024 * 1024)
-        return StatusLine("disk", free_mb >= self.min_free_mb, f"{free_mb} MB free in {self.data_dir}")
 
     def _hook(self, hook: Callable[[], None] | None, name: str) -> ActionResult:
         if hook is None:

@@ -112,6 +112,12 @@ class StaffLink:
         if self.mqtt is not None:
             self.mqtt.start()
 
+    def broker_problem(self) -> str | None:
+        """For the health table: None when the broker is connected, else why not."""
+        if self.mqtt is None or self.mqtt.connected.is_set():
+            return None
+        return f"not connected to {self.mqtt.host}:{self.mqtt.port}"
+
     def tick(self) -> None:
         """On the UI thread: apply staff commands from the console; escalate on time."""
         self.inbox.apply(self.alerts)

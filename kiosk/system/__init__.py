@@ -1,5 +1,7 @@
-"""Running unattended: systemd's notify/watchdog protocol and logs that keep patrons' data out.
+"""Running unattended: health, systemd's notify/watchdog protocol, logs that keep patrons' data out.
 
+health    the one table of health checks (hw-check, maintenance screen, staff heartbeat)
+probe     does the gateway answer (HTTP GET for the tunnel, TCP connect for the protocol)
 watchdog  READY=1 / WATCHDOG=1 / STOPPING=1 over $NOTIFY_SOCKET
 logs      the log set-up and its redaction filter (names, cards, passwords never logged)
 """

@@ -1,6 +1,8 @@
 """`kiosk hw-check [--config FILE]`: what devices are here, and is anything configured missing.
 
-Prints human-readable lines, one section per device kind. Exit 0 when everything the config
+Prints human-readable lines, one section per device kind (what is on this machine), then
+the health table (kiosk.system.health: the same checks the maintenance screen and the staff
+console's heartbeat show) over what was found. Exit 0 when everything the config
 names is present (also on a machine with no devices and the default config: nothing is
 named, so nothing is missing); exit 1 when a configured scanner, GPIO pin set, printer or
 gateway is not there, or the config is invalid. Never a traceback.
@@ -10,15 +12,14 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from hardware.scanner import ScannerStatus
 from kiosk.config import (
     Config,
     ConfigError,
@@ -27,6 +28,8 @@ from kiosk.config import (
     load_config,
     section_problems,
 )
+from kiosk.system.health import Parts, check_health, printer_problem
+from kiosk.system.probe import probe_gateway
 
 
 class Report:
@@ -47,7 +50,10 @@ class Report:
         self.out(f"  {label}: {text}")
 
 
-def check_scanners(hw: HardwareSection, rep: Report, input_dir: str = "/dev/input") -> None:
+def check_scanners(hw: HardwareSection, rep: Report,
+                   input_dir: str = "/dev/input") -> list[ScannerStatus] | None:
+    """Lists the input devices; returns what the health table reads: one status per
+    scanner found or named, or None when nothing is named or found (only "auto")."""
     from hardware.inputdevs import (
         SelectorError,
         assign,
@@ -71,12 +77,14 @@ def check_scanners(hw: HardwareSection, rep: Report, input_dir: str = "/dev/inpu
         if not devices:
             rep.item(f"no readable input devices in {input_dir} (is the user in group 'input'?)")
     claims = assign(specs, devices)
+    statuses: list[ScannerStatus] = []
     for dev in devices:
         if dev.touch:
             rep.item(f"touch device (never grabbed): {dev.describe()}")
         elif dev.path in claims:
             rep.item(f"scanner, role {claims[dev.path].role}: {dev.describe()}")
             rep.found.append("scanner")
+            statuses.append(ScannerStatus(dev.path, claims[dev.path].role, True, False, None))
         elif dev.keyboard_like:
             rep.item(f"keyboard-like, not selected: {dev.describe()}")
     for spec in specs:
@@ -84,9 +92,11 @@ def check_scanners(hw: HardwareSection, rep: Report, input_dir: str = "/dev/inpu
             if not any(claims.get(d.path) is spec for d in devices):
                 rep.item(f"{spec.text}: no keyboard-like device found (not an error for 'auto')")
         elif not any(matches(spec, d) for d in devices):
-            rep.miss("scanner", f"scanner {spec.text} is configured but not connected")
+            statuses.append(ScannerStatus(spec.text, spec.role, False, False, None,
+                                          "is configured but not connected"))
     if not specs:
         rep.item("no scanners configured ([hardware] scanners = [])")
+    return statuses or None
 
 
 def _physical_pin(bcm: int) -> str:
@@ -140,28 +150,19 @@ def check_gpio(hw: HardwareSection, rep: Report, dev_dir: str = "/dev") -> None:
         rep.miss("gpio", str(e))
 
 
-def check_printer(hw: HardwareSection, rep: Report) -> None:
-    from hardware.printer import find_usb_printer, parse_usb_id
-
+def check_printer(hw: HardwareSection, rep: Report) -> Callable[[], str | None] | None:
+    """Lists USB printers; returns the health table's printer check (None: not configured)."""
     rep.line("Receipt printer (ESC/POS over USB):")
     if not hw.printer:
         rep.item('not configured ([hardware] printer = "" : receipts are not offered)')
         for line in _usb_printers():
             rep.item(f"USB printer present: {line} (set [hardware] printer to use it)")
-        return
-    try:
-        vendor, product = parse_usb_id(hw.printer)
-    except ValueError as e:
-        rep.miss("printer", str(e))
-        return
-    found = find_usb_printer(vendor, product)
-    if found:
+        return None
+    problem = printer_problem(hw.printer)
+    if problem is None:
         rep.item(f"{hw.printer} found")
         rep.found.append("printer")
-    elif found is None:
-        rep.miss("printer", f"{hw.printer} configured, but USB cannot be read (libusb-1.0-0 missing?)")
-    else:
-        rep.miss("printer", f"{hw.printer} configured but not connected (check cable and power)")
+    return lambda: problem
 
 
 def _usb_printers() -> list[str]:
@@ -204,64 +205,17 @@ def check_sound(rep: Report) -> None:
         rep.item("no sound card found (speech will be silent; headphones need a card)")
 
 
-def check_gateway(cfg: Config, rep: Report, timeout: float = 2.0) -> None:
+def check_gateway(cfg: Config, rep: Report, timeout: float = 2.0) -> str | None:
+    """Probes the gateway (kiosk.system.probe, as the running kiosk does); returns what the
+    health table reads (None: it answers)."""
     rep.line("Gateway (IRBIS64):")
-    url = cfg.gateway.url.strip()
-    if not url:
+    if not cfg.gateway.url.strip():
         rep.item("embedded (no [gateway] url: `kiosk run` starts the built-in server with demo data)")
-        return
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    default_port = {"http": 80, "https": 443, "tcp": 6666}.get(parts.scheme)
-    try:
-        port = parts.port or default_port
-    except ValueError:
-        port = None
-    if not host or port is None:
-        rep.miss("gateway", f"{url}: not a http://, https:// or tcp:// URL")
-        return
-    where = f"{parts.scheme}://{host}:{port}"
-    if parts.scheme in ("http", "https"):
-        # urllib would take "user:password@host" for the host name: probe without them
-        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
-        status, problem = _http_probe(bare, timeout, cfg.gateway.ca_file)
-        if problem:
-            rep.miss("gateway", f"{where} {problem}")
-        else:
-            rep.item(f"{where} reachable (HTTP {status} for {parts.path or '/'})")
-        return
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except OSError as e:
-        reason = e.strerror or type(e).__name__
-        rep.miss("gateway", f"{where} unreachable ({reason})")
-        return
-    rep.item(f"{where} accepts connections (TCP connect; no login tried)")
-
-
-def _http_probe(url: str, timeout: float, ca_file: str = "") -> tuple[int, str]:
-    """(HTTP status, problem or ""): one short GET, no proxy (the gateway is on the LAN)."""
-    import ssl
-    import urllib.error
-    import urllib.request
-
-    handlers: list[Any] = [urllib.request.ProxyHandler({})]
-    if url.startswith("https:"):
-        context = ssl.create_default_context(cafile=ca_file or None)
-        handlers.append(urllib.request.HTTPSHandler(context=context))
-    opener = urllib.request.build_opener(*handlers)
-    try:
-        with opener.open(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
-            status = resp.status
-    except urllib.error.HTTPError as e:
-        status = e.code
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", None) or e
-        return 0, f"unreachable ({reason})"
-    if status == 404:
-        return status, "answers, but the path is not there (HTTP 404): check the URL's path"
-    return status, ""
+        return None
+    answer = probe_gateway(cfg.gateway.url, timeout, cfg.gateway.ca_file)
+    if answer.problem is None:
+        rep.item(answer.detail)
+    return answer.problem
 
 
 def run_checks(cfg: Config, out: Callable[[str], None] = print,
@@ -270,18 +224,43 @@ def run_checks(cfg: Config, out: Callable[[str], None] = print,
     rep.line(f"kiosk hw-check (config: {cfg.source})")
     for problem in [*config_problems, *map(str, section_problems(cfg.hardware))]:
         rep.miss("config", problem)
+    parts = Parts(gateway=lambda: None, gateway_url=cfg.gateway.url, scanners_grab=False)
+
+    def scanners() -> None:
+        found = check_scanners(cfg.hardware, rep)
+        parts.scanners = (lambda: found) if found is not None else None
+
+    def printer() -> None:
+        parts.printer = check_printer(cfg.hardware, rep)
+
+    def gateway() -> None:
+        problem = check_gateway(cfg, rep)
+        parts.gateway = lambda: problem
+
     checks: list[tuple[str, Callable[[], None]]] = [
-        ("scanners", lambda: check_scanners(cfg.hardware, rep)),
-        ("GPIO", lambda: check_gpio(cfg.hardware, rep)),
-        ("printer", lambda: check_printer(cfg.hardware, rep)),
-        ("sound", lambda: check_sound(rep)),
-        ("gateway", lambda: check_gateway(cfg, rep)),
-    ]
+        ("scanners", scanners), ("GPIO", lambda: check_gpio(cfg.hardware, rep)),
+        ("printer", printer), ("sound", lambda: check_sound(rep)), ("gateway", gateway)]
     for name, check in checks:
         try:
             check()
         except Exception as e:  # a broken check is reported, never a traceback
             rep.miss(name, f"{name} check failed: {type(e).__name__}: {e}")
+    _health(parts, rep)
+    return _result(rep)
+
+
+def _health(parts: Parts, rep: Report) -> None:
+    """The health table over what the sections found (sound, disk, journal and staff
+    are the running kiosk's: here they are "off")."""
+    rep.line("Health (as the maintenance screen and the staff console show it):")
+    for finding in check_health(parts):
+        if finding.ok:
+            rep.item(f"{finding.name}: {finding.state} ({finding.detail})")
+        else:
+            rep.miss(finding.name, finding.detail)
+
+
+def _result(rep: Report) -> int:
     rep.line("")
     if rep.missing:
         rep.line(f"RESULT: missing or broken: {', '.join(dict.fromkeys(rep.missing))} (exit 1)")
@@ -327,25 +306,3 @@ def main(args: Any) -> int:
         problems = getattr(e, "problems", None) or [str(e)]
         return max(1, run_checks(lenient, config_problems=problems))
     return run_checks(cfg)
-
-
-def device_checks(cfg: Config) -> dict[str, Callable[[], str | None]]:
-    """Checks for the maintenance screen (kiosk.maintenance.MaintenanceActions
-    device_checks): each returns None when fine, else one line saying what is missing."""
-
-    def run_one(check: Callable[[Report], None]) -> str | None:
-        lines: list[str] = []
-        rep = Report(lines.append)
-        try:
-            check(rep)
-        except Exception as e:
-            return f"check failed: {type(e).__name__}"
-        problems = [ln.strip().removeprefix("MISSING: ") for ln in lines if "MISSING:" in ln]
-        return "; ".join(problems) or None
-
-    hw = cfg.hardware
-    return {
-        "scanner": lambda: run_one(lambda rep: check_scanners(hw, rep)),
-        "gpio": lambda: run_one(lambda rep: check_gpio(hw, rep)),
-        "printer": lambda: run_one(lambda rep: check_printer(hw, rep)),
-    }

@@ -243,17 +243,17 @@ class ScriptRunner:
                 self._scan = (time.perf_counter(), k.link.busy_s)
                 devices.scanner.push(code)
             case Key(name=name):
-                devices.mock_keys.tap(name)
+                devices.mock_board.tap(name)
             case Tap(widget_id=widget_id):
                 failure = self._tap(widget_id)
                 if failure:
                     self.failures.append(f"line {command.line}: {failure}")
             case Call():
-                devices.mock_keys.tap("call_button")
+                devices.mock_board.tap("call_button")
             case StaffAck():
                 k.staff_ack()
             case Headphones(plugged=plugged):
-                devices.mock_keys.headphones(plugged)
+                devices.mock_board.headphones(plugged)
             case Wait(seconds=seconds):
                 advance(k.session, k.clock, seconds)
                 k.tick_others()

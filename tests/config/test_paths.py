@@ -31,5 +31,5 @@ def test_gateway_journal_and_maintenance_follow_the_same_rule(tmp_path: Path, mo
     cfg = config_from_dict({"kiosk": {"data_dir": str(tmp_path / "mine")}})
     assert gateway.state_dir(cfg) == state_dir(cfg) == tmp_path / "mine"
     assert journal_cli.journal_path(cfg) == tmp_path / "mine" / "journal.sqlite3"
-    assert MaintenanceActions(cfg, gateway_check=lambda: None).data_dir == tmp_path / "mine"
-    assert MaintenanceActions(Config(), gateway_check=lambda: None).data_dir == tmp_path / "systemd"
+    assert MaintenanceActions(cfg).data_dir == tmp_path / "mine"
+    assert MaintenanceActions(Config()).data_dir == tmp_path / "systemd"

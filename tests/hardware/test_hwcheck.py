@@ -161,13 +161,3 @@ def test_found_scanners_listed_with_by_id_and_touch_left_alone(tmp_path, monkeyp
     assert "scanner, role card: 'Honeywell Scanner' 0c2e:0b61" in out
     assert "usb-Honeywell_Scanner-event-kbd" in out
     assert "touch device (never grabbed): 'ILITEK Multi-Touch'" in out
-
-
-def test_device_checks_for_the_maintenance_screen() -> None:
-    from kiosk.tools.hwcheck import device_checks
-
-    fine = device_checks(config_from_dict({}))
-    assert fine["scanner"]() is None and fine["printer"]() is None and fine["gpio"]() is None
-    broken = device_checks(config_from_dict({"hardware": {"printer": "0416:5011", "scanners": ["card=Zebra"]}}))
-    assert "0416:5011 configured but not connected" in broken["printer"]()
-    assert "scanner card=Zebra is configured but not connected" in broken["scanner"]()

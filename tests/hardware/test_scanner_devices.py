@@ -187,7 +187,12 @@ def test_no_input_dir_means_no_scanners_and_no_error(tmp_path) -> None:
 
 def test_status_reports_what_the_reader_thread_sees(bus, tmp_path) -> None:
     """The health table's scanner line: present, grabbed, last event time; gone when unplugged."""
-    from kiosk.app.compose import _scanner_health
+    from kiosk.system.health import Parts, check_health
+
+    def _scanner_health(s: Scanners) -> str:  # the health table's verdict on these scanners
+        (found,) = [f for f in check_health(Parts(gateway=lambda: None, scanners=s.status))
+                    if f.name == "scanner"]
+        return found.state
 
     card = bus.plug("Honeywell Scanner", 0x0C2E, 0x0B61)
     c = Collector()

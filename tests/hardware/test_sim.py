@@ -24,25 +24,24 @@ def test_scripted_scanner_delivers_codes_with_roles() -> None:
     assert dropped == ["card"]
 
 
-def test_keyboard_scanner_takes_kivy_key_events() -> None:
+def test_keyboard_scanner_takes_typed_characters_and_enter() -> None:
     got: list = []
     ks = KeyboardScanner(lambda c, r: got.append(c)).start()
-    used = [ks.kivy_key_down(ord(ch.lower()), ch, ["shift"] if ch.isupper() else []) for ch in "Ab7"]
-    assert all(used)
-    assert ks.kivy_key_down(13, None) is True
+    assert all(ks.type_char(ch) for ch in "Ab7")
+    assert ks.press_enter() is True
     assert got == ["Ab7"]
-    # arrows and Ctrl chords are not the scanner's; a person typing slowly still works here
-    assert ks.kivy_key_down(273, None) is False
-    assert ks.kivy_key_down(99, "c", ["ctrl"]) is False
+    # what is not a scanner character is not used; a person typing slowly still works here
+    assert ks.type_char("") is False and ks.type_char("ab") is False
     ks.type_text("42")
-    assert ks.kivy_key_down(271, None)  # keypad Enter
+    assert ks.press_enter(keypad=True)
     assert got == ["Ab7", "42"]
 
 
 def test_keyboard_scanner_ignores_keys_when_stopped() -> None:
     got: list = []
     ks = KeyboardScanner(lambda c, r: got.append(c))
-    assert ks.kivy_key_down(ord("a"), "a") is False
+    assert ks.type_char("a") is False and ks.press_enter() is False
+    assert got == []
 
 
 def test_desktop_keys_press_mock_pins() -> None:

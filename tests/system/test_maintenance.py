@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.config import config_from_dict
+from kiosk.config import check_gateway_reachable, config_from_dict
 from kiosk.core.clock import VirtualClock
 from kiosk.locale import LANGUAGES, has, tr
 from kiosk.maintenance import (
@@ -22,6 +22,7 @@ from kiosk.maintenance import (
     hash_pin,
     is_pin_hash,
 )
+from kiosk.system.health import Parts, check_health
 
 STAFF_CARD = "STAFF0001"
 PIN = "2580"
@@ -159,12 +160,9 @@ def test_status_summary_reports_gateway_devices_disk_and_config(tmp_path: Path):
         server.listen()
         port = server.getsockname()[1]
         cfg = config_from_dict({"gateway": {"url": f"tcp://127.0.0.1:{port}", "password": "x"}})
-        tools = MaintenanceActions(
-            cfg,
-            device_checks={"printer": lambda: "no printer 0416:5011 on USB", "scanner": lambda: None},
-            data_dir=tmp_path,
-            min_free_mb=0,
-        )
+        tools = MaintenanceActions(cfg, health=lambda: check_health(Parts(
+            gateway=lambda: check_gateway_reachable(cfg), printer=lambda: "no printer 0416:5011 on USB",
+            data_dir=tmp_path, min_free_mb=0, journal=lambda: None, staff=lambda: None)))
         lines = {line.name: line for line in tools.status()}
     assert lines["gateway"].ok
     assert not lines["printer"].ok and "0416:5011" in lines["printer"].detail
@@ -182,7 +180,8 @@ def test_status_shows_unreachable_gateway_and_broken_checks(tmp_path: Path):
     def broken() -> str | None:
         raise OSError("usb busy")
 
-    lines = {x.name: x for x in MaintenanceActions(cfg, device_checks={"printer": broken}, data_dir=tmp_path).status()}
+    health = Parts(gateway=lambda: check_gateway_reachable(cfg), printer=broken, data_dir=tmp_path)
+    lines = {x.name: x for x in MaintenanceActions(cfg, health=lambda: check_health(health)).status()}
     assert not lines["gateway"].ok and f"127.0.0.1:{port}" in lines["gateway"].detail
     assert not lines["printer"].ok and "usb busy" in lines["printer"].detail
 
