@@ -86,6 +86,8 @@ class Kiosk:
         self.link: Any = self._wrap_gateway(_NoGateway())  # the gateway as the journal sees it
         self.circulation: Any = self.link  # what the session talks to
         self.journaled: Any = None
+        self.stats_store: Any = None  # kiosk.stats.store.StatsStore when open
+        self.stats_path = ""
         self.journal_path: str | None = journal_path
         self.staff: Any = None
         self.maintenance: Any = None  # kiosk.maintenance.screen.MaintenanceScreen when configured
@@ -162,6 +164,27 @@ class Kiosk:
         self.journaled = JournaledCirculation(self.link, journal, self.cfg.loans,
                                               self.cfg.journal, emit=emit)
         self.circulation = self.journaled
+        self._open_stats()
+
+    def _open_stats(self) -> None:
+        """The library's numbers (kiosk/stats) beside the journal, and the reader's visit
+        saved in IRBIS at logout when no loan carried it (kiosk/irbis/visits)."""
+        from kiosk.irbis.visits import VisitOnLogout
+
+        self.bus.subscribe(VisitOnLogout(self.link, self.executor.submit, self.clock.today))
+        try:
+            from kiosk.stats import stats_path
+            from kiosk.stats.wiring import attach_stats, wall_clock
+
+            self.stats_path = str(stats_path(str(self.journal_path)))
+            self.circulation, store = attach_stats(
+                self.circulation, self.bus, self.stats_path,
+                wall_clock(self.clock, self.scripted), self.cfg.stats.age_bands)
+        except Exception:  # noqa: BLE001 - no statistics must not stop lending
+            log.exception("statistics could not be opened; nothing is counted")
+            return
+        self.stats_store = store
+        self._closers.append(store.close)
 
     def sync_journal(self) -> None:
         """Send what was queued while the gateway was down (on the worker thread)."""

@@ -92,7 +92,8 @@ class Reader:
     mfn: int
     loans: tuple[Loan, ...] = ()
     category: str = ""
-    waiting: tuple[Reservation, ...] = ()  # requested copies on the reserve shelf for them
+    waiting: tuple[Reservation, ...] = ()
+    birth: str = ""  # RDR 21 as the record has it (YYYYMMDD or YYYY): statistics' age band only  # requested copies on the reserve shelf for them
 
 
 @dataclass(frozen=True)

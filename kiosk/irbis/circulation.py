@@ -38,6 +38,7 @@ from kiosk.irbis.errors import (
     WrongPassword,
 )
 from kiosk.irbis.record import Field, Record
+from kiosk.irbis.visits import VisitBook, add_visit
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class IrbisCirculation:
         self.operator = cfg.kiosk.operator
         self._now = now
         self._recent: tuple[str, Record, float] | None = None  # (card, reader, monotonic time)
+        self.visits = VisitBook(getattr(cfg.kiosk, "record_visits", True))
 
     # ------------------------------------------------------------------ Circulation
 
@@ -72,6 +74,7 @@ class IrbisCirculation:
             self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
             assert rec is not None
             self._remember(card, rec)
+            self.visits.identified(card)
             return self._reader_view(rec, today, self._waiting(card))
 
     def is_item(self, code: str) -> bool:
@@ -144,11 +147,13 @@ class IrbisCirculation:
                 rules.loan_field(fresh, self.catalog_db, self.place, self.operator, today, now, due)
             )
             rules.issue_copy(fresh.field)
+            self._owed_visit(fresh_reader, today, now)
             fulfilled = [req for req in reqs if rules.fulfil_request(req, today)]
             return [fresh_reader, book, *fulfilled]
 
         saved = self._update(keys, [reader, copy.record, *own], lend)
         if saved:
+            self.visits.settled(card)
             self._remember(card, saved[0])
         log.info("checkout saved (reader mfn %s, copy mfn %s)", reader.mfn, copy.record.mfn)
         return result[0]
@@ -195,9 +200,12 @@ class IrbisCirculation:
                     if rules.extends(loan, due):
                         rules.renew_loan(loan, due, today)
                         changed.append(code)
+                if changed:
+                    self._owed_visit(fresh, today, self._now())
                 return [fresh] if changed else []
 
-            self._update([(self.readers_db, reader.mfn)], [reader], renew_each)
+            if self._update([(self.readers_db, reader.mfn)], [reader], renew_each):
+                self.visits.settled(card)
             return RenewAllResult(tuple(renewed), tuple(refused))
 
     def return_item(self, barcode: str, today: date) -> ReturnResult:
@@ -267,10 +275,35 @@ class IrbisCirculation:
             if not rules.extends(fresh_loan, due):
                 return []
             rules.renew_loan(fresh_loan, due, today)
+            self._owed_visit(fresh, today, self._now())
             return [fresh]
 
-        self._update([(self.readers_db, reader.mfn)], [reader], extend)
+        if self._update([(self.readers_db, reader.mfn)], [reader], extend):
+            self.visits.settled(rules.card_of(reader))
         return result[0]
+
+    def end_visit(self, card: str, today: date) -> bool:
+        """At the end of a session: save the reader's visit on its own when no loan or
+        renewal carried it (kiosk.irbis.visits). True when a visit was written."""
+        if not self.visits.owed(card):
+            return False
+        with self._gateway():
+            reader = self._reader(card)
+            self.visits.settled(card)
+            if reader is None:
+                return False
+            now = self._now()
+
+            def visit(records: list[Record]) -> list[Record]:
+                fresh = records[0]
+                return [fresh] if add_visit(fresh, self.place, self.operator, today, now) else []
+
+            return bool(self._update([(self.readers_db, reader.mfn)], [reader], visit))
+
+    def _owed_visit(self, reader: Record, today: date, now: datetime) -> None:
+        """Add the session's visit to a reader record about to be saved, if still owed."""
+        if self.visits.owed(rules.card_of(reader)):
+            add_visit(reader, self.place, self.operator, today, now)
 
     def _update(
         self,
@@ -414,6 +447,7 @@ class IrbisCirculation:
             loans=tuple(rules.loan_view(f, today) for f in rules.open_loans(rec)),
             category=rec.fm(50).strip(),
             waiting=waiting,
+            birth=rec.fm(21).strip(),
         )
 
     @staticmethod
