@@ -27,7 +27,11 @@ def label(key: str, lang: str) -> str:
 
 
 def reason_label(code: str, lang: str) -> str:
-    return tr(f"reason.{code}.short", lang) if has(f"reason.{code}.short", lang) else code
+    """Staff's words for a reason code (the console's), else the patron's short ones."""
+    for msg_id in (f"staff.reason.{code}", f"reason.{code}.short"):
+        if has(msg_id, lang):
+            return tr(msg_id, lang)
+    return code
 
 
 def tally_label(tally: str, key: str, lang: str) -> str:
