@@ -279,11 +279,24 @@ class Kiosk:
             self.staff = StaffLink.build(self.cfg, self.session, self.bus, self.clock,
                                          desk_lamp=desk, call_lamp=call, health=self.health, state_path=(
                 Path(self.journal_path).with_name("staff-alerts.sqlite3") if self.journal_path else None))
+            self._publish_stats()
             self.staff.start()
             self._closers.append(self.staff.close)
         except Exception:  # noqa: BLE001 - the call button still works through the session
             log.exception("staff alerts could not start")
             self.staff = None
+
+    def _publish_stats(self) -> None:
+        """Daily figures to the staff console over the staff link's MQTT (kiosk/stats/publish)."""
+        mqtt = getattr(self.staff, "mqtt", None)
+        if mqtt is None or self.stats_store is None or not self.cfg.stats.publish:
+            return
+        from kiosk.stats.publish import StatsPublisher
+
+        publisher = StatsPublisher(self.stats_store, mqtt, self.cfg.kiosk.id, self.clock.today,
+                                   self.cfg.stats.publish_days, self.cfg.staff.topic_prefix)
+        mqtt.on_connected.append(publisher.publish_recent)
+        self.bus.subscribe(publisher)
 
     def _build_maintenance(self) -> None:
         """The staff maintenance screen, when [maintenance] lists staff cards."""
