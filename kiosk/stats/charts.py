@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from kiosk.locale import tr  # noqa: E402
 from kiosk.stats.report import label, reason_label  # noqa: E402
@@ -43,6 +44,7 @@ def monthly(months: list[dict[str, Any]], year: int, lang: str) -> bytes:
     ax.set_xticks(range(12), [str(m) for m in range(1, 13)])
     ax.set_xlabel(tr("stats.chart.month", lang))
     ax.set_ylabel(tr("stats.chart.count", lang))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{tr('stats.page.monthly', lang)} — {year}")
     ax.legend()
     return _png(fig)
@@ -55,6 +57,7 @@ def refusals(total: dict[str, Any], lang: str) -> bytes:
     ax = fig.subplots()
     ax.barh([reason_label(code, lang) for code, _ in items], [n for _, n in items], color=COLOURS[1])
     ax.set_xlabel(tr("stats.chart.count", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole
     ax.set_title(tr("stats.page.refusals", lang))
     return _png(fig)
 
