@@ -23,6 +23,7 @@ HANDLERS = {
     "journal": "kiosk.journal.cli:main",
     "maintenance-pin": "kiosk.maintenance:pin_main",
     "config-check": "kiosk.config.cli:main",
+    "stats": "kiosk.stats.cli:main",
 }
 
 
@@ -101,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cc = sub.add_parser("config-check", help="check kiosk.toml: every problem with its fix")
     cc.add_argument("--config")
+    st = sub.add_parser("stats", help="the library's figures: CSV (Excel) or JSON")
+    st.add_argument("--config")
+    st.add_argument("--from", dest="first", metavar="YYYYMMDD")
+    st.add_argument("--to", dest="last", metavar="YYYYMMDD")
+    st.add_argument("--by", choices=["day", "month", "year"], default="month")
+    st.add_argument("--format", choices=["csv", "json"], default="csv")
+    st.add_argument("--annual", type=int, metavar="YEAR", help="the plan/done table of a year")
+    st.add_argument("--lang", choices=["kk", "ru", "en"], help="labels (default: [kiosk] default_language)")
+    st.add_argument("--output", metavar="FILE")
+    st.add_argument("--file", metavar="STATS_FILE", help="default: stats.sqlite3 beside the journal")
     return p
 
 

@@ -37,12 +37,17 @@ from kiosk.core.executor import Executor
 from kiosk.core.keys import DESKTOP_BACKSPACE, DESKTOP_ENTER, DESKTOP_KEYMAP, DESKTOP_STAFF_ACK
 from kiosk.core.session import Session
 from kiosk.core.view import View
+from kiosk.irbis.visits import VisitOnLogout
 from kiosk.locale.display import display_text
 from kiosk.maintenance import MaintenanceActions, MaintenanceGate
 from kiosk.maintenance.screen import MaintenanceScreen
 from kiosk.speech.wording import spoken_text
 from kiosk.staff.lamps import BoardLamp
 from kiosk.staff.link import StaffLink as AlertLink
+from kiosk.stats import stats_path
+from kiosk.stats.publish import StatsPublisher
+from kiosk.stats.store import StatsStore
+from kiosk.stats.wiring import attach_stats, wall_clock
 from kiosk.system.health import Finding, Parts, check_health, heartbeat, printer_problem
 from kiosk.system.logs import redactor
 from kiosk.system.probe import probe_gateway
@@ -90,6 +95,8 @@ class Kiosk:
         self.staff: StaffLink | None = None
         self.maintenance: MaintenanceScreen | None = None
         self.app: Screen | None = None
+        self.stats_store: StatsStore | None = None  # the library's numbers (kiosk/stats)
+        self.stats_path = ""
         self.exit_code = 0  # what `kiosk run` exits with (75 = restart me, kiosk.service)
 
     @property
@@ -128,6 +135,8 @@ class Kiosk:
                                 emit=lambda event: self.post(lambda: self.bus.publish(event)))
         if self.chain.gateway is None:
             self.gateway_problem = "gateway not opened"
+        if self.chain.journaled is not None:
+            self._open_stats()
         self.session = Session(self.chain.circulation, session_settings(cfg), self.clock,
                                self.bus, self.executor, render_text=display_text,
                                render_speech=self._render_speech)
@@ -138,6 +147,21 @@ class Kiosk:
 
     def _render_speech(self, msg_id: str, params: dict[str, Any] | None, lang: str) -> str:
         return spoken_text(msg_id, params, lang, self.clock.today())
+
+    def _open_stats(self) -> None:
+        """The library's numbers (kiosk/stats) beside the journal, and the reader's visit
+        saved in IRBIS at logout when no loan carried it (kiosk/irbis/visits)."""
+        self.bus.subscribe(VisitOnLogout(self.link, self.executor.submit, self.clock.today))
+        try:
+            self.stats_path = str(stats_path(str(self.journal_path)))
+            self.chain.circulation, store = attach_stats(
+                self.chain.circulation, self.bus, self.stats_path,
+                wall_clock(self.clock, self.scripted), self.cfg.stats.age_bands)
+        except Exception:  # noqa: BLE001 - no statistics must not stop lending
+            log.exception("statistics could not be opened; nothing is counted")
+            return
+        self.stats_store = store
+        self.chain.closers.append(store.close)
 
     def _build_speech(self) -> None:
         try:
@@ -169,16 +193,28 @@ class Kiosk:
         path = self.journal_path
         try:
             # the staff link is the one owner of both lamps: they follow its alert states
-            self.staff = AlertLink.build(
+            link = AlertLink.build(
                 self.cfg, self.session, self.bus, self.clock,
                 desk_lamp=BoardLamp(board, "desk") if board else None,
                 call_lamp=BoardLamp(board, "call") if board else None,
                 health=lambda: heartbeat(self.findings()),
                 state_path=Path(path).with_name("staff-alerts.sqlite3") if path else None)
-            self.staff.start()
+            self._publish_stats(link)
+            link.start()
+            self.staff = link
         except Exception:  # noqa: BLE001 - the call button still works through the session
             log.exception("staff alerts could not start")
             self.staff = None
+
+    def _publish_stats(self, link: AlertLink) -> None:
+        """Daily figures to the staff console over the staff link's MQTT (kiosk/stats/publish)."""
+        mqtt = link.mqtt
+        if mqtt is None or self.stats_store is None or not self.cfg.stats.publish:
+            return
+        publisher = StatsPublisher(self.stats_store, mqtt, self.cfg.kiosk.id, self.clock.today,
+                                   self.cfg.stats.publish_days, self.cfg.staff.topic_prefix)
+        mqtt.on_connected.append(publisher.publish_recent)
+        self.bus.subscribe(publisher)
 
     def _build_maintenance(self) -> None:
         """The staff maintenance screen, when [maintenance] lists staff cards."""

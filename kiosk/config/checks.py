@@ -204,6 +204,19 @@ def check_speech(sp: sc.SpeechSection) -> list[Problem]:
     return out
 
 
+def check_stats(st: sc.StatsSection) -> list[Problem]:
+    out: list[Problem] = []
+    for key in ("plan_readers", "plan_visits", "plan_loans", "plan_loans_kazakh", "publish_days"):
+        if getattr(st, key) < 0:
+            out.append(error(f"[stats] {key} = {getattr(st, key)}", "must not be negative",
+                             f"{key} = 0 (no plan), or the year's figure"))
+    bands = st.age_bands
+    if any(b <= 0 for b in bands) or bands != sorted(set(bands)):
+        out.append(error(f"[stats] age_bands = {bands}", "must be whole years above 0, rising",
+                         "age_bands = [7, 11, 15]"))
+    return out
+
+
 def _no_problems(_section: Any) -> list[Problem]:
     return []
 
@@ -221,6 +234,7 @@ CHECKS: dict[type, Callable[[Any], list[Problem]]] = {
     sc.SpeechSection: check_speech,
     sc.MaintenanceSection: check_maintenance,
     sc.LoggingSection: check_logging,
+    sc.StatsSection: check_stats,
 }
 
 

@@ -33,6 +33,7 @@ class KioskSection:
     library_name: str = "Абай атындағы облыстық балалар кітапханасы"
     default_language: str = DEFAULT_LANGUAGE  # one of kiosk.core.languages.LANGUAGES
     data_dir: str = ""  # journal, caches; "" = ~/.local/state/kiosk (or $STATE_DIRECTORY)
+    record_visits: bool = True  # a visit repeat in RDR 40 per reader and day (kiosk.irbis.visits)
 
 
 @dataclass
@@ -203,6 +204,21 @@ class LoggingSection:
 
 
 @dataclass
+class StatsSection:
+    """The library's numbers (kiosk/stats): the year's plan for `kiosk stats --annual`,
+    the reader age bands, and the daily figures sent to the staff console."""
+
+    plan_readers: int = 0  # readers planned for the year (0 = no plan given)
+    plan_visits: int = 0
+    plan_loans: int = 0
+    plan_loans_kazakh: int = 0  # of the loans, books in Kazakh
+    # lower bounds of the age bands after the first (years at the visit): 0-6, 7-10, 11-14, 15+
+    age_bands: list[int] = field(default_factory=lambda: [7, 11, 15])
+    publish: bool = True  # send the daily figures over [staff] broker_url
+    publish_days: int = 35  # days (back from today) re-sent after a reconnect
+
+
+@dataclass
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     gateway: GatewaySection = field(default_factory=GatewaySection)
@@ -215,6 +231,7 @@ class Config:
     speech: SpeechSection = field(default_factory=SpeechSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     logging: LoggingSection = field(default_factory=LoggingSection)
+    stats: StatsSection = field(default_factory=StatsSection)
     extra: dict[str, Any] = field(default_factory=dict)  # tables the schema has no section for, kept as read
     source: str = "<defaults>"
     warnings: list[str] = field(default_factory=list)  # problems the kiosk can live with (logged)

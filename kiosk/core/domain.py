@@ -68,6 +68,7 @@ class Loan:
     overdue: bool
     renewals: int
     issued: str = ""  # YYYYMMDD
+    language: str = ""  # the book's IBIS 101 as the record has it ("kaz", "rus"); "" unknown
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class Reader:
     mfn: int
     loans: tuple[Loan, ...] = ()
     category: str = ""
-    waiting: tuple[Reservation, ...] = ()  # requested copies on the reserve shelf for them
+    waiting: tuple[Reservation, ...] = ()
+    birth: str = ""  # RDR 21 as the record has it (YYYYMMDD or YYYY): statistics' age band only  # requested copies on the reserve shelf for them
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class LoanResult:
     title: str
     due: str  # YYYYMMDD
     renewed: bool = False
+    language: str = ""  # the book's IBIS 101 ("kaz", "rus", "eng"); "" when not read
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class ReturnResult:
     barcode: str
     title: str
     reserved: Reservation | None = None  # someone's request waits for it: the reserved box
+    language: str = ""  # the book's IBIS 101 ("kaz", "rus", "eng"); "" when not read
 
 
 @dataclass(frozen=True)

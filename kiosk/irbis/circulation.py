@@ -38,6 +38,7 @@ from kiosk.irbis.errors import (
     WrongPassword,
 )
 from kiosk.irbis.record import Field, Record
+from kiosk.irbis.visits import VisitBook, add_visit
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class IrbisCirculation:
         self.operator = cfg.kiosk.operator
         self._now = now
         self._recent: tuple[str, Record, float] | None = None  # (card, reader, monotonic time)
+        self.visits = VisitBook(getattr(cfg.kiosk, "record_visits", True))
 
     # ------------------------------------------------------------------ Circulation
 
@@ -72,6 +74,7 @@ class IrbisCirculation:
             self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
             assert rec is not None
             self._remember(card, rec)
+            self.visits.identified(card)
             return self._reader_view(rec, today, self._waiting(card))
 
     def is_item(self, code: str) -> bool:
@@ -122,14 +125,16 @@ class IrbisCirculation:
         keys = [(self.readers_db, reader.mfn), (copy.record.database or self.catalog_db, copy.record.mfn)]
         keys += [(self.requests_db, r.mfn) for r in own]
         now = self._now()
-        result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due))]
+        result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due),
+                              language=rules.language(copy.record))]
 
         def lend(records: list[Record]) -> list[Record]:
             fresh_reader, book, *reqs = records
             fresh = rules.find_copy([book], barcode)
             already = rules.find_open_loan(fresh_reader, barcode)
             if already is not None:  # saved by an earlier attempt whose answer was lost
-                result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"))
+                result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"),
+                                       language=rules.language(book))
                 return []
             self._refuse(
                 rules.refuse_checkout(
@@ -142,11 +147,13 @@ class IrbisCirculation:
                 rules.loan_field(fresh, self.catalog_db, self.place, self.operator, today, now, due)
             )
             rules.issue_copy(fresh.field)
+            self._owed_visit(fresh_reader, today, now)
             fulfilled = [req for req in reqs if rules.fulfil_request(req, today)]
             return [fresh_reader, book, *fulfilled]
 
         saved = self._update(keys, [reader, copy.record, *own], lend)
         if saved:
+            self.visits.settled(card)
             self._remember(card, saved[0])
         log.info("checkout saved (reader mfn %s, copy mfn %s)", reader.mfn, copy.record.mfn)
         return result[0]
@@ -193,9 +200,12 @@ class IrbisCirculation:
                     if rules.extends(loan, due):
                         rules.renew_loan(loan, due, today)
                         changed.append(code)
+                if changed:
+                    self._owed_visit(fresh, today, self._now())
                 return [fresh] if changed else []
 
-            self._update([(self.readers_db, reader.mfn)], [reader], renew_each)
+            if self._update([(self.readers_db, reader.mfn)], [reader], renew_each):
+                self.visits.settled(card)
             return RenewAllResult(tuple(renewed), tuple(refused))
 
     def return_item(self, barcode: str, today: date) -> ReturnResult:
@@ -237,7 +247,8 @@ class IrbisCirculation:
             self._update(keys, first, give_back)
             log.info("return saved (reader mfn %s)", reader.mfn)
             reserved = self._wanted(copy, rules.card_of(reader)) if copy is not None else None
-            return ReturnResult(code, loan.get("C"), reserved)
+            language = rules.language(copy.record) if copy is not None else ""
+            return ReturnResult(code, loan.get("C"), reserved, language=language)
 
     # ------------------------------------------------------------------ helpers
 
@@ -264,10 +275,35 @@ class IrbisCirculation:
             if not rules.extends(fresh_loan, due):
                 return []
             rules.renew_loan(fresh_loan, due, today)
+            self._owed_visit(fresh, today, self._now())
             return [fresh]
 
-        self._update([(self.readers_db, reader.mfn)], [reader], extend)
+        if self._update([(self.readers_db, reader.mfn)], [reader], extend):
+            self.visits.settled(rules.card_of(reader))
         return result[0]
+
+    def end_visit(self, card: str, today: date) -> bool:
+        """At the end of a session: save the reader's visit on its own when no loan or
+        renewal carried it (kiosk.irbis.visits). True when a visit was written."""
+        if not self.visits.owed(card):
+            return False
+        with self._gateway():
+            reader = self._reader(card)
+            self.visits.settled(card)
+            if reader is None:
+                return False
+            now = self._now()
+
+            def visit(records: list[Record]) -> list[Record]:
+                fresh = records[0]
+                return [fresh] if add_visit(fresh, self.place, self.operator, today, now) else []
+
+            return bool(self._update([(self.readers_db, reader.mfn)], [reader], visit))
+
+    def _owed_visit(self, reader: Record, today: date, now: datetime) -> None:
+        """Add the session's visit to a reader record about to be saved, if still owed."""
+        if self.visits.owed(rules.card_of(reader)):
+            add_visit(reader, self.place, self.operator, today, now)
 
     def _update(
         self,
@@ -411,6 +447,7 @@ class IrbisCirculation:
             loans=tuple(rules.loan_view(f, today) for f in rules.open_loans(rec)),
             category=rec.fm(50).strip(),
             waiting=waiting,
+            birth=rec.fm(21).strip(),
         )
 
     @staticmethod

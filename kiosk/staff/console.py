@@ -132,6 +132,7 @@ class ConsoleApp:
         self.sessions = Sessions()
         self.stopping = threading.Event()
         self.pages = {code: render_page(code) for code in LANGUAGES}
+        self.stats_plan: Any = None  # [stats] of the console's config: the year's plan
 
 
 class ConsoleServer:
@@ -275,6 +276,14 @@ class ConsoleServer:
             return self._json_response(200, self.app.hub.snapshot())
         if path == "/api/events":
             return self._events(req)
+        if path in ("/stats", "/api/stats") or path.startswith("/stats/"):
+            if self._session(req) is None:
+                return self._error(req, 401, "staff.console.error.sign_in")
+            from kiosk.stats.page import respond
+
+            status, body, ctype, extra = respond(path, req.query, self._lang(req),
+                                                 self.app.hub.stats_days(), self.app.stats_plan)
+            return self._response(status, body, ctype, extra)
         if path == "/favicon.ico":
             return self._response(204, b"", "image/x-icon")
         if path == "/healthz":
@@ -404,7 +413,9 @@ def main(args: argparse.Namespace) -> int:
         return 1
     try:
         context = https_context(staff.console_cert_file, staff.console_key_file)
-        server = ConsoleServer((args.host, args.port), ConsoleApp(hub, users, staff.console_language), context)
+        app = ConsoleApp(hub, users, staff.console_language)
+        app.stats_plan = cfg.stats
+        server = ConsoleServer((args.host, args.port), app, context)
     except (OSError, ssl.SSLError) as e:
         print(f"kiosk staff-console: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
         return 1

@@ -79,7 +79,7 @@ class ConsoleHub:
         self._version = 0
         self._kiosks: dict[str, dict[str, Any]] = {}
         self._alerts: dict[str, dict[str, Any]] = {}
-        self._stats: dict[str, dict[str, Any]] = {}
+        self._stats: dict[tuple[str, str], dict[str, Any]] = {}  # (kiosk, day) -> its figures
         self.rejections = Rejections(log)
         self.store = ConsoleStore(store) if isinstance(store, str) else store
         if self.store is not None:
@@ -217,7 +217,8 @@ class ConsoleHub:
             log.warning("broker refused the console: %s", reason)
             return
         self.connected.set()
-        client.subscribe([(f"{self.prefix}/+/status", 1), (f"{self.prefix}/+/alert", 1)])
+        client.subscribe([(f"{self.prefix}/+/status", 1), (f"{self.prefix}/+/alert", 1),
+                          (f"{self.prefix}/+/stats/+", 1)])
         with self._lock:
             self._changed()
 
@@ -237,8 +238,13 @@ class ConsoleHub:
         head = self.prefix + "/"
         if not topic_name.startswith(head) or "/" not in topic_name[len(head):]:
             return
-        kiosk_id, kind = topic_name[len(head):].rsplit("/", 1)
-        if kind not in ("status", "alert", "stats"):
+        rest = topic_name[len(head):]
+        day = ""
+        if rest.count("/") == 2 and rest.split("/")[1] == "stats":
+            kiosk_id, kind, day = rest.split("/")  # <kiosk>/stats/<YYYY-MM-DD>
+        else:
+            kiosk_id, kind = rest.rsplit("/", 1)
+        if kind not in ("status", "alert", "stats") or (kind == "stats" and not day):
             return  # ack is ours to send
         if not payload:
             return  # a retained message being cleared
@@ -251,8 +257,12 @@ class ConsoleHub:
                 self._changed()
             return
         if kind == "stats":
+            if data["day"] != day:
+                self.rejections.reject(topic_name, kind, messages.Invalid("day", "not the topic's day"))
+                return
             with self._lock:
-                self._stats[kiosk_id] = data
+                # one message per kiosk and day, replaced by a later one: never counted twice
+                self._stats[(kiosk_id, day)] = {**data, "kiosk": kiosk_id}
                 self._changed()
             return
         resend: list[tuple[str, str, str]] = []
@@ -268,6 +278,11 @@ class ConsoleHub:
             # the kiosk is (back) online: repeat what it has not confirmed yet, in case the
             # broker lost it (a broker without persistence); the kiosk ignores repeats
             self._publish_command(kiosk_id, alert_id, action, by)
+
+    def stats_days(self) -> list[dict[str, Any]]:
+        """Every kiosk's daily figures received so far (copies; any thread)."""
+        with self._lock:
+            return [dict(d) for _, d in sorted(self._stats.items())]
 
     def _pending_for(self, kiosk_id: str) -> list[tuple[str, str, str]]:
         return [

@@ -29,10 +29,12 @@ log = logging.getLogger(__name__)
 ALERT_STATES = ("raised", "escalated", "acknowledged", "resolved")
 ACTIONS = ("ack", "resolve")
 MAX_PAYLOAD = 16 * 1024  # bytes; a real alert or status is well under 1 KiB
+MAX_STATS_PAYLOAD = 256 * 1024  # one kiosk's day: its reader keys make most of it
 MAX_EPOCH = 32503680000.0  # year 3000: a wall-clock time in epoch seconds
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}")
 _CODE = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HEX = re.compile(r"[0-9a-f]{8,64}")
 
 
 class Invalid(ValueError):
@@ -114,6 +116,25 @@ def _value(name: str, value: Any, f: Field) -> Any:
             else:
                 out[key] = _value(f"{name}.{key}", item, Field("count", high=10**9))
         return out
+    if k == "tally":  # free-text keys (a reader category, an age band) -> counts
+        if not isinstance(value, dict) or len(value) > 200:
+            raise Invalid(name, "expected an object of at most 200 entries")
+        return {_text(f"{name} key", key, Field("text", max_len=64)):
+                _value(f"{name}.{key}", item, Field("count", high=10**9)) for key, item in value.items()}
+    if k == "grid":  # weekday x hour
+        if not isinstance(value, list) or len(value) != 7 or any(
+                not isinstance(row, list) or len(row) != 24 for row in value):
+            raise Invalid(name, "expected 7 rows of 24 counts")
+        return [[_value(name, n, Field("count", high=10**9)) for n in row] for row in value]
+    if k == "numbers":
+        if not isinstance(value, list) or len(value) > 5000:
+            raise Invalid(name, "expected a list of at most 5000 numbers")
+        return [_number(name, v, Field("number", high=f.high)) for v in value]
+    if k == "keys":
+        if not isinstance(value, list) or len(value) > 10000 or any(
+                not isinstance(v, str) or not _HEX.fullmatch(v) for v in value):
+            raise Invalid(name, "expected a list of hexadecimal keys")
+        return list(value)
     raise AssertionError(k)
 
 
@@ -156,11 +177,21 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "id": Field("id", required=True),
         "by": _WHO,
     },
-    # one kiosk's counts for one day (the statistics of the next issues): room kept here
+    # one kiosk's figures for one day (kiosk.stats.figures.day_figures), on
+    # <prefix>/<kiosk>/stats/<day>: counts and tallies only, readers as salted hashes
     "stats": {
         "day": Field("day", required=True),
         "kiosk": Field("text", max_len=64),
         "counts": Field("counts"),
+        "refusals": Field("counts"),
+        "loans_by_language": Field("tally"),
+        "loans_by_category": Field("tally"),
+        "loans_by_age": Field("tally"),
+        "visits_by_category": Field("tally"),
+        "visits_by_age": Field("tally"),
+        "hours": Field("grid"),
+        "responses": Field("numbers", high=7 * 86400.0),
+        "readers": Field("keys"),
         "sent_at": _STAMP,
     },
     "login": {
@@ -190,8 +221,9 @@ def check(kind: str, data: Any) -> dict[str, Any]:
 def decode(kind: str, payload: bytes | str) -> dict[str, Any]:
     """Raw MQTT payload (or request body) -> checked message, or Invalid."""
     raw = payload.encode("utf-8") if isinstance(payload, str) else bytes(payload)
-    if len(raw) > MAX_PAYLOAD:
-        raise Invalid("message", f"larger than {MAX_PAYLOAD} bytes")
+    limit = MAX_STATS_PAYLOAD if kind == "stats" else MAX_PAYLOAD
+    if len(raw) > limit:
+        raise Invalid("message", f"larger than {limit} bytes")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -185,6 +185,8 @@ class MqttNotifier:
         self.keepalive_s = keepalive_s
         self.wall = wall
         self.connected = threading.Event()
+        # called on paho's thread after every (re)connect: kiosk.stats.publish re-sends days
+        self.on_connected: list[Callable[[], None]] = []
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
         self.topics = {k: topic(prefix, kiosk_id, k) for k in ("alert", "status", "ack")}
@@ -335,6 +337,11 @@ class MqttNotifier:
             # (the console takes a repeat of the same message as it is)
             client.publish(self.topics["alert"], self._last_alert, 1, True)
         log.info("connected to the broker %s:%s", self.host, self.port)
+        for hook in list(self.on_connected):
+            try:
+                hook()
+            except Exception:  # noqa: BLE001 - a hook must not break the connection
+                log.exception("a connect hook failed")
 
     def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         self.connected.clear()

@@ -23,10 +23,12 @@ ACL = """\
 # kiosks and call points sign in with their kiosk id as user name
 pattern write kiosk/%u/alert
 pattern write kiosk/%u/status
+pattern write kiosk/%u/stats/+
 pattern read kiosk/%u/ack
 user console
 topic read kiosk/+/alert
 topic read kiosk/+/status
+topic read kiosk/+/stats/+
 topic write kiosk/+/ack
 topic write kiosk/+/alert
 """
