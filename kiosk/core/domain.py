@@ -68,6 +68,7 @@ class Loan:
     overdue: bool
     renewals: int
     issued: str = ""  # YYYYMMDD
+    language: str = ""  # the book's IBIS 101 as the record has it ("kaz", "rus"); "" unknown
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class LoanResult:
     title: str
     due: str  # YYYYMMDD
     renewed: bool = False
+    language: str = ""  # the book's IBIS 101 ("kaz", "rus", "eng"); "" when not read
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class ReturnResult:
     barcode: str
     title: str
     reserved: Reservation | None = None  # someone's request waits for it: the reserved box
+    language: str = ""  # the book's IBIS 101 ("kaz", "rus", "eng"); "" when not read
 
 
 @dataclass(frozen=True)

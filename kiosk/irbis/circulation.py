@@ -122,14 +122,16 @@ class IrbisCirculation:
         keys = [(self.readers_db, reader.mfn), (copy.record.database or self.catalog_db, copy.record.mfn)]
         keys += [(self.requests_db, r.mfn) for r in own]
         now = self._now()
-        result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due))]
+        result = [LoanResult(copy.barcode, rules.brief(copy.record), format_ymd(due),
+                              language=rules.language(copy.record))]
 
         def lend(records: list[Record]) -> list[Record]:
             fresh_reader, book, *reqs = records
             fresh = rules.find_copy([book], barcode)
             already = rules.find_open_loan(fresh_reader, barcode)
             if already is not None:  # saved by an earlier attempt whose answer was lost
-                result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"))
+                result[0] = LoanResult(copy.barcode, already.get("C"), already.get("E"),
+                                       language=rules.language(book))
                 return []
             self._refuse(
                 rules.refuse_checkout(
@@ -237,7 +239,8 @@ class IrbisCirculation:
             self._update(keys, first, give_back)
             log.info("return saved (reader mfn %s)", reader.mfn)
             reserved = self._wanted(copy, rules.card_of(reader)) if copy is not None else None
-            return ReturnResult(code, loan.get("C"), reserved)
+            language = rules.language(copy.record) if copy is not None else ""
+            return ReturnResult(code, loan.get("C"), reserved, language=language)
 
     # ------------------------------------------------------------------ helpers
 

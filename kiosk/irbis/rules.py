@@ -318,6 +318,11 @@ def refuse_renewal(
 # ---------------------------------------------------------------- record edits
 
 
+def language(book: Record) -> str:
+    """The language code of the catalogue record (IBIS field 101, e.g. "kaz"), "" if none."""
+    return book.fm(101).strip().lower()
+
+
 def brief(book: Record) -> str:
     """"Author I. Title" as field 40^C carries it."""
     title = book.fm(200, "A").strip()

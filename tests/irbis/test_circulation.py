@@ -535,3 +535,10 @@ def test_server_without_the_requests_database_still_lends(lib: Library) -> None:
     circ = lib.circulation(cfg)
     assert circ.checkout("100101", "000010040", TODAY).due == "20261209"
     assert circ.renew("100108", "000010110", TODAY).due == "20261209"
+
+
+def test_checkout_and_return_carry_the_books_language_from_field_101(lib: Library) -> None:
+    # the speech reads each title in its own voice; the statistics count by language
+    assert lib.circ.checkout("100101", "000010001", TODAY).language == "kaz"
+    assert lib.circ.checkout("100101", "000010099", TODAY).language == "rus"
+    assert lib.circ.return_item("000010099", TODAY).language == "rus"
