@@ -463,6 +463,9 @@ def speakable_params(
             out[key] = say_date(value, lang, today)
         elif isinstance(value, int):
             out[key] = SpokenNumber(value, lang)
+        elif isinstance(value, Mapping):  # the same text written per language ({"kk": ...})
+            text = value.get(_lang(lang)) or next(iter(value.values()), "")
+            out[key] = normalise_text(str(text), lang, today)
         elif isinstance(value, str) and key in FOREIGN_KEYS:
             own = value_language(value, params.get(f"{key}_lang"), _lang(lang))
             worded = normalise_text(value, own, today)
