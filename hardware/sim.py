@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -228,11 +229,14 @@ def sim_board(pins: Mapping[str, int], **kwargs: Any) -> MockBoard:
 
 
 class MemoryPrinter(ReceiptPrinter):
-    """Prints into memory: `output` is the ESC/POS byte stream, `jobs` the printed lines."""
+    """Prints into memory: `output` is the ESC/POS byte stream, `jobs` the printed lines.
 
-    def __init__(self, **kwargs: Any) -> None:
+    Only the last `keep` jobs are kept: a receipt is a raster image of ~40 KB, and a kiosk
+    on its embedded defaults (`make run`, `kiosk bench --soak`) prints one every session."""
+
+    def __init__(self, keep: int = 20, **kwargs: Any) -> None:
         self._dummy: Any = None  # created on first use: importing escpos takes ~0.6 s
-        self.jobs: list[list[str]] = []
+        self._kept: deque[tuple[list[str], bytes]] = deque(maxlen=keep)
         kwargs.setdefault("timeout_s", 5.0)
         super().__init__(lambda: self.dummy, **kwargs)
 
@@ -245,13 +249,19 @@ class MemoryPrinter(ReceiptPrinter):
         return self._dummy
 
     @property
+    def jobs(self) -> list[list[str]]:
+        return [lines for lines, _ in self._kept]
+
+    @property
     def output(self) -> bytes:
-        return self._dummy.output if self._dummy is not None else b""
+        pending = self._dummy.output if self._dummy is not None else b""
+        return b"".join(data for _, data in self._kept) + pending
 
     def _print_now(self, lines: list[str]) -> PrintResult:
         result = super()._print_now(lines)
         if result.ok:
-            self.jobs.append(list(lines))
+            self._kept.append((list(lines), self.dummy.output))
+            self.dummy.clear()
         return result
 
 

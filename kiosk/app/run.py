@@ -11,6 +11,7 @@ import argparse
 import logging
 import signal
 import sys
+import time
 from types import FrameType
 
 from kiosk.app.compose import Kiosk
@@ -18,6 +19,7 @@ from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import MonotonicClock
 from kiosk.core.executor import ThreadExecutor
 from kiosk.system.logs import setup_logging
+from kiosk.system.memory import HeapTrimmer
 from kiosk.system.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,10 @@ def _load(path: str | None) -> tuple[Config, str]:
         return Config(), str(e)
 
 
-def run_main(args: argparse.Namespace) -> int:
-    """Run the touchscreen app until it is stopped; returns the process exit code."""
+def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] = Kiosk) -> int:
+    """Run the touchscreen app until it is stopped; returns the process exit code.
+
+    `kiosk_type` lets the bench run its timing subclass through this very path."""
     cfg, config_error = _load(getattr(args, "config", None))
     from kiosk.ui.kivy_setup import configure_kivy
 
@@ -56,11 +60,12 @@ def run_main(args: argparse.Namespace) -> int:
     from kiosk.ui import loop
 
     executor = ThreadExecutor(loop.post)
-    kiosk = Kiosk(cfg, MonotonicClock(), executor, loop.post, config_error=config_error)
+    kiosk = kiosk_type(cfg, MonotonicClock(), executor, loop.post, config_error=config_error)
     watchdog = Watchdog.from_environment()
 
     def started(_app: object) -> None:
         kiosk.start()
+        kiosk.session.on_view(HeapTrimmer(time.monotonic))
         loop.every(0.25, kiosk.tick)
         loop.every(max(5.0, cfg.journal.sync_interval_s), kiosk.sync_journal)
         loop.every(PROBE_RETRY_S, kiosk.retry_gateway)

@@ -145,3 +145,12 @@ def test_font_problems_are_clear(tmp_path) -> None:
     not_a_font.write_text("not a font")
     result = MemoryPrinter(font_path=str(not_a_font)).print_lines_wait(["x"])
     assert result.ok is False and result.reason == "error"
+
+
+def test_the_memory_printer_of_a_kiosk_on_its_defaults_keeps_only_its_last_receipts() -> None:
+    """A receipt is a ~40 KB raster: a kiosk printing into memory for months must not keep all."""
+    printer = MemoryPrinter(keep=3, width_px=576, font_size=24)
+    for n in range(8):
+        assert printer.print_lines_wait([f"№ {n}", *KAZAKH]).ok
+    assert [job[0] for job in printer.jobs] == ["№ 5", "№ 6", "№ 7"]
+    assert len(rasters(printer.output)) == 3  # the bytes of the dropped ones are gone too

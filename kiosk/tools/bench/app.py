@@ -146,15 +146,13 @@ def _cue_sink() -> Any:
         return CueStampSink(RecordingSink("loudspeaker", realtime=True, lead_s=0.03)), "recording"
 
 
-def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> None:
-    """Replace kiosk.app.compose.Kiosk by a subclass that times the gateway (through the
-    GatewaySwitch it puts in front of it) and calls on_start(kiosk) after Kiosk.start."""
-    import kiosk.app.compose as app_module
+def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> type:
+    """A Kiosk subclass for run_main that times the gateway (through the GatewaySwitch it
+    puts in front of it) and calls on_start(kiosk) after Kiosk.start."""
+    from kiosk.app.compose import Kiosk
     from kiosk.tools.switch import GatewaySwitch
 
-    base = app_module.Kiosk
-
-    class BenchKiosk(base):  # type: ignore[misc, valid-type]
+    class BenchKiosk(Kiosk):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("wrap_gateway", GatewaySwitch)
             super().__init__(*args, **kwargs)
@@ -163,7 +161,6 @@ def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> None:
             super().start()
             on_start(self)
 
-    app_module.Kiosk = BenchKiosk
     if speech_sink is not None:
         import kiosk.speech as speech_module
 
@@ -175,6 +172,7 @@ def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> None:
             return speaker
 
         speech_module.attach_speech = attach
+    return BenchKiosk
 
 
 def _watch_frames(kiosk: Any, watch: FrameWatch) -> None:
@@ -208,8 +206,8 @@ def _run(config: str | None) -> int:
         print(f"attract {time.time():.6f}", flush=True)
 
     threading.Thread(target=report, daemon=True).start()
-    _install(lambda kiosk: _watch_frames(kiosk, watch))
-    return run_main(argparse.Namespace(config=config))
+    kiosk_type = _install(lambda kiosk: _watch_frames(kiosk, watch))
+    return run_main(argparse.Namespace(config=config), kiosk_type)
 
 
 # ----------------------------------------------------------------------- sessions
@@ -425,10 +423,10 @@ def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: f
 
         threading.Thread(target=go, daemon=True).start()
 
-    _install(started, speech_sink=sink)
+    kiosk_type = _install(started, speech_sink=sink)
     if trace:
         tracemalloc.start(8)
-    code = run_main(argparse.Namespace(config=config))
+    code = run_main(argparse.Namespace(config=config), kiosk_type)
     result = drivers[0].result if drivers else {"error": "the app did not start"}
     result["cue_sink"] = sink_kind
     result["exit"] = code

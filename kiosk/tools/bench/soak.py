@@ -105,6 +105,7 @@ class Soak:
         line["rss_by_mapping"] = rss_by_mapping(top=4)
         line.update(live_counts())
         line["gc_objects"] = len(gc.get_objects())
+        line["python_blocks"] = sys.getallocatedblocks()  # also counts bytes/str, which gc does not see
         if tracemalloc.is_tracing():
             line["python_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 2)
         if final:
@@ -154,10 +155,10 @@ def _child(config: str, sessions: int, readers: int, every: int, trace: bool) ->
 
         threading.Thread(target=go, daemon=True).start()
 
-    _install(started)
+    kiosk_type = _install(started)
     if trace:
         tracemalloc.start(1)
-    return run_main(argparse.Namespace(config=config))
+    return run_main(argparse.Namespace(config=config), kiosk_type)
 
 
 def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
