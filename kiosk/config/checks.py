@@ -201,6 +201,37 @@ def check_speech(sp: sc.SpeechSection) -> list[Problem]:
         out.append(error(f"[speech] rate_wpm = {sp.rate_wpm}", "use 80..450", "rate_wpm = 150 (normal speed)"))
     if not 10 <= sp.buffer_ms <= 500:
         out.append(error(f"[speech] buffer_ms = {sp.buffer_ms}", "use 10..500", "buffer_ms = 30"))
+    return out + _check_speech_rates(sp) + _check_guidance(sp)
+
+
+def _check_speech_rates(sp: sc.SpeechSection) -> list[Problem]:
+    out: list[Problem] = []
+    for key in ("rate_kk", "rate_ru", "rate_en"):
+        value = getattr(sp, key)
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+                value == 0 or 80 <= value <= 450):
+            out.append(error(f"[speech] {key} = {value!r}", "use 80..450 words per minute, "
+                             "or 0 for rate_wpm", f"{key} = 0"))
+    return out
+
+
+def _check_guidance(sp: sc.SpeechSection) -> list[Problem]:
+    out: list[Problem] = []
+    texts = {key: getattr(sp, key) for key in ("guidance_kk", "guidance_ru", "guidance_en")}
+    if not all(isinstance(v, str) for v in texts.values()):
+        out.append(error("[speech] guidance_kk/ru/en", "must be text",
+                         'guidance_kk = "Сканер экранның астында ..."'))
+    elif any(v.strip() for v in texts.values()) and not all(v.strip() for v in texts.values()):
+        missing = ", ".join(k for k, v in texts.items() if not v.strip())
+        out.append(error(f"[speech] {missing} is empty",
+                         "write the scanner guidance in all three languages, or in none "
+                         "(then the general wording is said)",
+                         'guidance_ru = "Сканер под экраном, справа ..."'))
+    after = sp.guidance_after_s
+    if isinstance(after, bool) or not isinstance(after, (int, float)) or not (
+            after == 0 or 5 <= after <= 600):
+        out.append(error(f"[speech] guidance_after_s = {after!r}", "use 5..600 seconds, or 0 for never",
+                         "guidance_after_s = 20"))
     return out
 
 

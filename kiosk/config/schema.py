@@ -167,6 +167,11 @@ class SpeechSection:
 
     enabled: bool = True
     rate_wpm: int = 150  # espeak-ng speed, words per minute (80..450)
+    # the default speed per language (words per minute, 80..450); 0 = rate_wpm. The patron
+    # sets it slower or faster for one session (volume keys while help is open)
+    rate_kk: int = 0
+    rate_ru: int = 0
+    rate_en: int = 0
     # gains of the volume levels 1..10 of the session's volume event (2.5 dB apart);
     # set the loudest with alsamixer, level 1 is quiet but never silent
     volume_steps: list[float] = field(default_factory=lambda: [
@@ -181,6 +186,13 @@ class SpeechSection:
     voice_kk: str = "kk"
     voice_ru: str = "ru"
     voice_en: str = "en"
+    # where this cabinet's scanner is and how to hold a card and a book, said in headphones
+    # on the idle screen, as the first help on the account screen and after a silent
+    # login; all three languages or none ("" = the catalogue's general wording)
+    guidance_kk: str = ""
+    guidance_ru: str = ""
+    guidance_en: str = ""
+    guidance_after_s: float = 20.0  # no scan this long after login: guidance again; 0 = off
 
 
 @dataclass

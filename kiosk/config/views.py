@@ -13,4 +13,12 @@ def session_settings(cfg: Config) -> SessionSettings:
                            double_scan_s=s.double_scan_s,
                            summary_timeout_s=s.summary_timeout_s, receipt=s.receipt,
                            default_language=cfg.kiosk.default_language,
-                           library_name=cfg.kiosk.library_name)
+                           library_name=cfg.kiosk.library_name,
+                           guidance=_guidance(cfg), guidance_after_s=cfg.speech.guidance_after_s)
+
+
+def _guidance(cfg: Config) -> tuple[tuple[str, str], ...]:
+    """This cabinet's scanner guidance per language, or () for the catalogue's wording."""
+    texts = tuple((lang, str(getattr(cfg.speech, f"guidance_{lang}", "")).strip())
+                  for lang in ("kk", "ru", "en"))
+    return texts if all(text for _, text in texts) else ()

@@ -72,5 +72,11 @@ class Announcer:
                   else v
                   for k, v in u.params.items()}
         text = self._render(u.msg, params, lang)
-        self._bus.publish({"event": "say", "lang": lang, "text": text, "private": u.private,
-                           "msg": u.msg})
+        event = {"event": "say", "lang": lang, "text": str(text), "private": u.private,
+                 "msg": u.msg}
+        # a renderer may tell the language of each part (a Russian title in a Kazakh
+        # sentence): then the event lists them, in order
+        segments = getattr(text, "segments", ())
+        if len({part_lang for part_lang, _ in segments}) > 1:
+            event["segments"] = [{"lang": part_lang, "text": part} for part_lang, part in segments]
+        self._bus.publish(event)

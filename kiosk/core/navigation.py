@@ -147,17 +147,27 @@ class Navigation:
         else:
             self.help_layer = 1
             self._show(overlay="help")
+        if self.help_layer == 1 and self.base == "account":
+            self._say_guidance()  # where the scanner is comes first
         self._say(f"help.{self.base}.{self.help_layer}")
+        if self.help_layer == 1:
+            self._say("help.rate")
 
     def _key_repeat(self) -> None:
         if not self.speaker.repeat(self.lang, self.headphones_in):
             self._say(f"screen.{self.screen}")
 
     def _key_volume_up(self) -> None:
-        self._volume(+1)
+        if self.overlay == "help":
+            self._rate(+1)  # in help the volume keys set the speech rate (kiosk.core.voice)
+        else:
+            self._volume(+1)
 
     def _key_volume_down(self) -> None:
-        self._volume(-1)
+        if self.overlay == "help":
+            self._rate(-1)
+        else:
+            self._volume(-1)
 
     def _volume(self, step: int) -> None:
         level = min(VOLUME_MAX, max(VOLUME_MIN, self.volume + step))

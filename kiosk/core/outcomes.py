@@ -166,6 +166,7 @@ class CirculationOutcomes:
                 item = loan_item(row, n, len(self.loans), headphones=True)
                 self._say(item.msg, item.params, private=True)
         self._say("account.hint")
+        self._guidance_arm()
 
     def _loan_ok(self, r: LoanResult) -> None:
         due = parse_ymd(r.due) or r.due
@@ -188,7 +189,8 @@ class CirculationOutcomes:
         self.notice = Notice(kind="success", msg=msg, params={"title": r.title, "due": due},
                              code=r.barcode)
         self._cue("success")
-        self._say_personal(msg, {"title": r.title, "due": due}, f"{msg}.public", {"due": due})
+        self._say_personal(msg, {"title": r.title, "title_lang": r.language, "due": due},
+                           f"{msg}.public", {"due": due})
 
     def _note(self, line: SummaryLine) -> None:
         """One summary line per book, the outcome that matters to the patron: a success

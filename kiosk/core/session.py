@@ -85,6 +85,7 @@ from kiosk.core.receipt import receipt_lines
 from kiosk.core.settings import SessionSettings
 from kiosk.core.timers import Deadline, InactivityTimer
 from kiosk.core.view import LoanRow, Notice, SummaryLine, View
+from kiosk.core.voice import VoiceControls
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ ALERT_STATES = ("raised", "acknowledged", "escalated", "resolved")
 __all__ = ["ALERT_STATES", "EDGE_LAYERS", "HELP_LAYERS", "KEYS", "Session"]
 
 
-class Session(CirculationOutcomes, Navigation):
+class Session(CirculationOutcomes, Navigation, VoiceControls):
     """The state machine. Its parts: kiosk.core.focus (what each screen offers),
     navigation (keys and activation), outcomes (circulation requests and results),
     timers (deadlines), announcer (say events), receipt (printed lines)."""
@@ -141,6 +142,7 @@ class Session(CirculationOutcomes, Navigation):
         self.base = "attract"
         self.overlay: str | None = None
         self.help_layer = 0
+        self._init_voice()
         self._clear_patron()
         self.view = self._build_view()
 
@@ -263,6 +265,7 @@ class Session(CirculationOutcomes, Navigation):
             return
         with self._input():
             self._activity()
+            self._scanner_delivered()
             now = self.clock.now()
             window = self.settings.double_scan_s
             self._recent = {c: t for c, t in self._recent.items() if now - t < window}
@@ -301,6 +304,7 @@ class Session(CirculationOutcomes, Navigation):
         up; the patron hears that the scan did not work and to try again."""
         with self._input():
             self._activity()
+            self._scanner_delivered()
             self._cue("error")
             self._say("scanner.scan_again")
 
@@ -329,6 +333,7 @@ class Session(CirculationOutcomes, Navigation):
                 self._say("headphones.in")
                 if self.screen == "attract":
                     self._say("attract.headphones")
+                    self._say_guidance()
                     self._hint_deadline.set(self.clock.now() + HEADPHONE_HINT_EVERY_S)
             else:
                 self._hint_deadline.clear()
@@ -336,7 +341,8 @@ class Session(CirculationOutcomes, Navigation):
 
     def next_deadline(self) -> float | None:
         times = [t for t in (self.inactivity.next_deadline(), self._summary_deadline.at,
-                             self._hint_deadline.at, self._attract_idle.at) if t is not None]
+                             self._hint_deadline.at, self._attract_idle.at,
+                             self._voice_deadline()) if t is not None]
         return min(times) if times else None
 
     def tick(self) -> None:
@@ -351,6 +357,7 @@ class Session(CirculationOutcomes, Navigation):
                     self._emit("warning", remaining_s=remaining)
                     self._cue("attention")
                     self._say("timeout.warning", {"seconds": remaining})
+            self._voice_tick(now)
             if self._summary_deadline.due(now):
                 self._to_attract(silent=True)
             if self._attract_idle.due(now):
@@ -375,6 +382,7 @@ class Session(CirculationOutcomes, Navigation):
         self.loans = []
         self._recent = {}
         self.inactivity.stop()
+        self._guidance_deadline.clear()
         self.speaker.forget()
 
     def _finish(self) -> None:
@@ -442,6 +450,7 @@ class Session(CirculationOutcomes, Navigation):
         if self.volume != VOLUME_DEFAULT:
             self.volume = VOLUME_DEFAULT
             self._emit("volume", level=VOLUME_DEFAULT)
+        self._reset_voice()
         self._show(base="attract", overlay=None)
         if self.headphones_in:
             self._hint_deadline.set(self.clock.now() + HEADPHONE_HINT_EVERY_S)

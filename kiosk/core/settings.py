@@ -15,3 +15,6 @@ class SessionSettings:
     receipt: str = "ask"  # ask | always | never
     default_language: str = "kk"
     library_name: str = ""  # the receipt's first line
+    # spoken guidance to the scanner: (lang, text) for kk, ru, en; () = the catalogue's
+    guidance: tuple[tuple[str, str], ...] = ()
+    guidance_after_s: float = 20.0  # no scan this long after login: the guidance again; 0 off

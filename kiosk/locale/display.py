@@ -28,6 +28,8 @@ def display_params(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
             out[key] = format_date(value)
         elif key.endswith("_msg") and isinstance(value, str):
             out[key] = tr(value, lang)
+        elif isinstance(value, Mapping):  # one text written per language: {"kk": ..., "ru": ...}
+            out[key] = value.get(lang) or next(iter(value.values()), "")
         else:
             out[key] = value
     return out

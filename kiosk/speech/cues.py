@@ -14,7 +14,7 @@ from functools import cache
 
 from kiosk.speech.pcm import RATE, to_bytes
 
-CUE_NAMES: tuple[str, ...] = ("move", "success", "error", "attention", "edge")
+CUE_NAMES: tuple[str, ...] = ("move", "success", "error", "attention", "edge", "scan")
 FADE_S = 0.004
 PEAK = 0.55  # of full scale, leaves headroom for the volume steps above 1.0
 
@@ -61,6 +61,9 @@ def cue_shapes() -> dict[str, list[float]]:
         ),
         # one short buzz: first or last item reached
         "edge": _tone(0.120, _buzz(600)),
+        # a quick high double tick: the scanner delivered something, the answer follows
+        # (higher and doubled, so it is never taken for the move tick)
+        "scan": _tone(0.010, [(2600, 1.0)]) + _gap(0.012) + _tone(0.010, [(2600, 1.0)]),
     }
 
 

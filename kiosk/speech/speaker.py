@@ -6,11 +6,13 @@
     speaker.close()
 
 Events (contracts.md, plus two the core may add):
-    {"event":"say","lang","text","private","msg"}   speak (see "Groups")
+    {"event":"say","lang","text","private","msg"}   speak (see "Groups"); an optional
+        "segments": [{"lang","text"}, ...] is said as one utterance, each part in its voice
     {"event":"cue","name":"move|success|error|attention|edge"}
     {"event":"volume","level":N}    N = 1..len(volume_steps) (the session's 1..10), clamped:
         never silent; or "change": +1/-1 ("up"/"down")
-    {"event":"logout"}              volume back to default, private audio dropped
+    {"event":"rate","step":N}       speech rate step 1..7 (kiosk.core.rate), 4 = configured
+    {"event":"logout"}              volume and rate back to default, private audio dropped
     {"event":"headphones","state":"in"|"out"} (or "plugged": bool); the session's own
         "headphones.in" / "headphones.out" announcements set the state as well
 
@@ -38,6 +40,7 @@ from typing import Any
 
 from kiosk.config import SpeechSection, section_problems
 from kiosk.core.languages import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.core.rate import RATE_DEFAULT, RATE_MAX, RATE_MIN, rate_percent
 from kiosk.locale import catalogue
 from kiosk.speech.cues import CUE_NAMES, generate_cues
 from kiosk.speech.output import AplaySink, NullSink, Sink, SinkError, open_sink
@@ -97,8 +100,9 @@ class Speaker:
         self.cues: dict[str, bytes] = {}
         self.synth = synth or EspeakSynth(
             {lang: getattr(c, f"voice_{lang}") for lang in LANGUAGES}, rate_wpm=c.rate_wpm,
-            warm=warm,
+            warm=warm, rates={lang: getattr(c, f"rate_{lang}") for lang in LANGUAGES},
         )
+        self._rate_step = RATE_DEFAULT
         self.prompts = PromptLibrary(c.prompts_dir or None)
         self._ready = threading.Event()
         self.queue = AudioQueue(self._route, self._gain, self._sink_failed, self._start)
@@ -196,7 +200,8 @@ class Speaker:
                 new_group = self._starts_group()
                 self.say(str(event.get("text") or ""), str(event.get("lang") or DEFAULT_LANGUAGE),
                          private=bool(event.get("private")), msg=msg,
-                         queue=bool(event.get("queue")) or not new_group)
+                         queue=bool(event.get("queue")) or not new_group,
+                         segments=_segments(event.get("segments")))
             elif kind == "cue":
                 if self._starts_group():
                     self.queue.cancel(lambda item: item.kind == "speech")
@@ -208,6 +213,8 @@ class Speaker:
                     change = event["change"]
                     step = {"up": 1, "down": -1}.get(change, change)
                     self.set_volume(self._level + int(step))
+            elif kind == "rate":
+                self.set_rate(int(event.get("step", RATE_DEFAULT)))
             elif kind == "logout":
                 self.end_session()
             elif kind == "headphones":
@@ -224,9 +231,10 @@ class Speaker:
         return new
 
     def say(self, text: str, lang: str, private: bool = False, msg: str = "",
-            queue: bool = False) -> bool:
+            queue: bool = False, segments: tuple[tuple[str, str], ...] = ()) -> bool:
         """Speak `text` (already worded, see wording.spoken_text), stopping other speech
-        unless `queue`. Returns False when it will not be played (empty, or private with
+        unless `queue`; `segments` ((lang, text) parts) are said in one utterance, each in
+        its language. Returns False when it will not be played (empty, or private with
         the headphones out)."""
         text = text.strip()
         if not text and not msg:
@@ -238,7 +246,9 @@ class Speaker:
         if private and not self._headphones:
             log.debug("private utterance not played: headphones out")
             return False
-        self.queue.add(Item("speech", private, lambda: self._open_speech(text, lang, msg),
+        rate = rate_percent(self._rate_step)
+        self.queue.add(Item("speech", private,
+                            lambda: self._open_speech(text, lang, msg, segments, rate),
                             label=msg or "say"))
         return True
 
@@ -277,9 +287,19 @@ class Speaker:
         self._level = max(1, min(len(self.volume_steps), int(level)))
         return self._level
 
+    @property
+    def rate_step(self) -> int:
+        return self._rate_step
+
+    def set_rate(self, step: int) -> int:
+        """Clamp to the rate steps (kiosk.core.rate); returns the step now in force."""
+        self._rate_step = max(RATE_MIN, min(RATE_MAX, int(step)))
+        return self._rate_step
+
     def end_session(self) -> None:
-        """Session over: default volume, private audio dropped."""
+        """Session over: default volume and rate, private audio dropped."""
         self.set_volume(self.default_level)
+        self.set_rate(RATE_DEFAULT)
         self.queue.cancel(lambda item: item.private)
         if self._failed and not self._injected:
             threading.Thread(target=self._reopen_failed, daemon=True).start()
@@ -304,7 +324,9 @@ class Speaker:
             log.exception("closing speech failed")
 
     # --- sources ---------------------------------------------------------------------------
-    def _open_speech(self, text: str, lang: str, msg: str) -> Iterable[bytes]:
+    def _open_speech(self, text: str, lang: str, msg: str,
+                     segments: tuple[tuple[str, str], ...] = (),
+                     rate: int = 100) -> Iterable[bytes]:
         if not self.config.enabled:
             return []
         if msg and "{" not in catalogue(lang).get(msg, ""):
@@ -316,7 +338,17 @@ class Speaker:
         try:
             # a safety net: text that did not come through spoken_text still gets its
             # digits and dates worded (worded text passes unchanged)
-            return self.synth.stream(normalise_text(text, lang), lang)
+            parts = [(part_lang, normalise_text(part, part_lang)) for part_lang, part in segments]
+            return self.synth.stream(normalise_text(text, lang), lang, parts, rate)
         except SynthUnavailable as e:
             self._warn_once("synth-run", f"speech synthesis unavailable ({e}): screen only")
             return []
+
+
+def _segments(value: Any) -> tuple[tuple[str, str], ...]:
+    """The say event's optional "segments" as (lang, text) pairs; anything odd -> ()."""
+    if not isinstance(value, list):
+        return ()
+    parts = tuple((str(p.get("lang") or ""), str(p.get("text") or ""))
+                  for p in value if isinstance(p, dict))
+    return parts if all(lang in LANGUAGES for lang, _ in parts) else ()

@@ -8,6 +8,10 @@ more on a Raspberry Pi, while a started process waiting on stdin answers in unde
 So one process per language is started ahead and waits for its text on stdin; using it
 starts a replacement in the background. Text goes through stdin, never argv (no option
 injection, no length limit).
+
+SSML: every utterance goes in as one SSML document (`-m`): a title in another language is a
+<voice xml:lang> inside it, so espeak-ng switches voices with no pause of its own, and the
+patron's speech rate is a <prosody rate> (the processes waiting ahead need no restart).
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from kiosk.core.languages import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.speech.mixed import Segment, to_ssml
 from kiosk.speech.pcm import SAMPLE_BYTES, PcmError, read_wav, samples
 
 log = logging.getLogger(__name__)
@@ -135,7 +140,8 @@ def _skip_silence(pcm: bytes) -> bytes:
 
 
 class EspeakSynth:
-    """espeak-ng voices per language, rate in words per minute."""
+    """espeak-ng voices per language, rate in words per minute (one for all, or per
+    language: `rates`, missing languages at rate_wpm)."""
 
     def __init__(
         self,
@@ -143,9 +149,12 @@ class EspeakSynth:
         rate_wpm: int = 150,
         binary: str = "espeak-ng",
         warm: bool = True,
+        rates: dict[str, int] | None = None,
     ) -> None:
         self.voices = voices or {lang: lang for lang in LANGUAGES}
         self.rate_wpm = max(80, min(450, int(rate_wpm)))
+        self.rates = {lang: max(80, min(450, int(wpm))) for lang, wpm in (rates or {}).items()
+                      if wpm}
         self.binary = binary
         self._warm_enabled = warm
         self._warm: dict[str, subprocess.Popen[bytes]] = {}
@@ -157,7 +166,8 @@ class EspeakSynth:
 
     def _command(self, lang: str) -> list[str]:
         voice = self.voices.get(lang) or self.voices.get(DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
-        return [self.binary, "-v", voice, "-s", str(self.rate_wpm), "-b", "1", "--stdout"]
+        rate = self.rates.get(lang, self.rate_wpm)
+        return [self.binary, "-m", "-v", voice, "-s", str(rate), "-b", "1", "--stdout"]
 
     def _spawn(self, lang: str) -> subprocess.Popen[bytes]:
         try:
@@ -201,10 +211,13 @@ class EspeakSynth:
             return None
         return proc
 
-    def stream(self, text: str, lang: str) -> Stream:
-        """Start saying `text`; raises SynthUnavailable when espeak-ng cannot run."""
+    def stream(self, text: str, lang: str, segments: Sequence[Segment] = (),
+               rate_percent: int = 100) -> Stream:
+        """Start saying `text` (or its `segments`, each (lang, text), in one utterance) at
+        rate_percent of the language's rate; raises SynthUnavailable when espeak-ng
+        cannot run."""
         proc = self._take(lang) or self._spawn(lang)
-        line = " ".join(text.split()) + "\n"
+        line = " ".join(to_ssml(segments or [(lang, text)], lang, rate_percent).split()) + "\n"
         try:
             assert proc.stdin is not None
             proc.stdin.write(line.encode("utf-8"))

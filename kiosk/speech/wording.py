@@ -22,6 +22,7 @@ from typing import Any
 
 from kiosk.core.domain import parse_ymd
 from kiosk.locale import catalogue, tr
+from kiosk.speech.mixed import FOREIGN_KEYS, SpokenText, mark, split_marked, value_language
 
 YEAR_WINDOW_DAYS = 180
 MAX_WORDED = 999_999_999  # larger numbers (barcodes) are read digit by digit
@@ -450,7 +451,8 @@ def speakable_params(
     params: Mapping[str, Any], lang: str, today: date | None = None
 ) -> dict[str, Any]:
     """Params turned into words: dates (date objects, or YYYYMMDD under due/date/today keys),
-    integers, nested message ids (keys ending in "_msg"), digits inside strings."""
+    integers, nested message ids (keys ending in "_msg"), digits inside strings. Titles and
+    names (mixed.FOREIGN_KEYS) are worded in their own language and marked with it."""
     out: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, bool):
@@ -461,6 +463,13 @@ def speakable_params(
             out[key] = say_date(value, lang, today)
         elif isinstance(value, int):
             out[key] = SpokenNumber(value, lang)
+        elif isinstance(value, Mapping):  # the same text written per language ({"kk": ...})
+            text = value.get(_lang(lang)) or next(iter(value.values()), "")
+            out[key] = normalise_text(str(text), lang, today)
+        elif isinstance(value, str) and key in FOREIGN_KEYS:
+            own = value_language(value, params.get(f"{key}_lang"), _lang(lang))
+            worded = normalise_text(value, own, today)
+            out[key] = worded if own == _lang(lang) else mark(worded, own)
         elif isinstance(value, str) and key.endswith("_msg"):
             out[key] = spoken_text(value, {}, lang, today)
         elif isinstance(value, str) and _is_date_key(key) and _as_date(value) is not None:
@@ -474,14 +483,15 @@ def speakable_params(
 
 def spoken_text(
     msg_id: str, params: Mapping[str, Any] | None, lang: str, today: date | None = None
-) -> str:
+) -> SpokenText | str:
     """The text espeak-ng should say for a message: tr() with params worded, then any
     digits left in the template worded too. Never raises on odd params.
 
     This is `render_speech(msg_id, params, lang)` for the session; pass `today` (the
-    session clock's date) with functools.partial to decide when a year is spoken."""
+    session clock's date) with functools.partial to decide when a year is spoken.
+    The result is a SpokenText: its .segments say the language of each part."""
     try:
         text = tr(msg_id, lang, **speakable_params(params or {}, lang, today))
-        return normalise_text(text, lang, today)
+        return split_marked(normalise_text(text, lang, today), _lang(lang))
     except Exception:  # noqa: BLE001 - speech must never break the session
         return tr(msg_id, lang)

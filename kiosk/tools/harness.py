@@ -22,6 +22,7 @@ from kiosk.tools.scenario import (
     Command,
     ExpectEvent,
     ExpectScreen,
+    Garbled,
     Gateway,
     Headphones,
     Key,
@@ -109,6 +110,8 @@ class Harness:
         match command:
             case Scan(code=code):
                 s.scan(code)
+            case Garbled():
+                s.scan_garbled()
             case Key(name=name):
                 s.key(name)
             case Tap(widget_id=widget_id):

@@ -35,6 +35,11 @@ class Scan(Command):
 
 
 @dataclass(frozen=True)
+class Garbled(Command):
+    """`garbled`: the scanner delivers a broken read (characters dropped mid-code)."""
+
+
+@dataclass(frozen=True)
 class Key(Command):
     name: str
 
@@ -128,6 +133,10 @@ def parse_line(raw: str, line: int) -> Command | None:
     args = args.strip()
     if word == "scan":
         return Scan(line, _one_word(args, line, "code after scan"))
+    if word == "garbled":
+        if args:
+            raise ScenarioError(line, "garbled takes nothing after it")
+        return Garbled(line)
     if word == "key":
         name = _one_word(args, line, "key name")
         if name not in KEY_NAMES:
@@ -172,7 +181,7 @@ def parse_line(raw: str, line: int) -> Command | None:
                 raise ScenarioError(line, "expected `expect no event {...}`")
             return ExpectEvent(line, _json_object(rest2.strip(), line), False)
         raise ScenarioError(line, "expect what? `expect screen`, `expect event`, `expect no event`")
-    raise ScenarioError(line, f"unknown command {word!r}; commands: scan, key, tap, call, "
+    raise ScenarioError(line, f"unknown command {word!r}; commands: scan, garbled, key, tap, call, "
                               "staff ack, headphones, wait, gateway, expect")
 
 

@@ -225,6 +225,7 @@ class ScriptRunner:
             Call,
             ExpectEvent,
             ExpectScreen,
+            Garbled,
             Gateway,
             Headphones,
             Key,
@@ -242,6 +243,8 @@ class ScriptRunner:
             case Scan(code=code):
                 self._scan = (time.perf_counter(), k.link.busy_s)
                 devices.scanner.push(code)
+            case Garbled():
+                devices.scanner.push_dropped()
             case Key(name=name):
                 devices.mock_board.tap(name)
             case Tap(widget_id=widget_id):

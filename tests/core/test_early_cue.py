@@ -21,10 +21,10 @@ def test_cue_is_sent_from_the_worker_before_the_result_is_applied():
     bus = EventBus(clock)
     posted: queue.Queue = queue.Queue()
     executor = ThreadExecutor(posted.put)
-    early: list[tuple[str, str]] = []
+    early: list[tuple[str, str, str]] = []
     ordinary: list[dict] = []
-    bus.subscribe(lambda e: early.append((e["event"], threading.current_thread().name)),
-                  any_thread=True)
+    bus.subscribe(lambda e: early.append((e["event"], e.get("name", ""),
+                                          threading.current_thread().name)), any_thread=True)
     bus.subscribe(ordinary.append)
     session = Session(demo_library(), session_settings(Config()), clock, bus, executor,
                       render_text=display_text)
@@ -32,13 +32,15 @@ def test_cue_is_sent_from_the_worker_before_the_result_is_applied():
     session.scan("R001")
     completion = posted.get(timeout=5)
     # the answer is known, the UI thread has not run the completion yet: the cue is out
-    assert ("cue", "circulation") in early
-    assert not any(e["event"] in ("login", "cue") for e in ordinary)
+    assert ("cue", "success", "circulation") in early
+    # only the scanner's tick was heard before the answer, from the UI thread at the scan
+    assert [e.get("name") for e in ordinary if e["event"] in ("login", "cue")] == ["scan"]
     completion()
     executor.close()
-    names = [e["event"] for e in ordinary]
+    names = [e["event"] if e.get("name") != "scan" else "tick" for e in ordinary]
     assert names.index("login") < names.index("cue")  # the transcript order is unchanged
-    assert [e for e in early if e[0] == "cue"] == [("cue", "circulation")]  # heard once
+    answer_cues = [e for e in early if e[0] == "cue" and e[1] != "scan"]
+    assert answer_cues == [("cue", "success", "circulation")]  # heard once
 
 
 def test_refusal_gets_the_error_cue_early_and_once():
@@ -52,6 +54,6 @@ def test_refusal_gets_the_error_cue_early_and_once():
     session.start()
     session.scan("NOBODY")
     cues = [e["name"] for e in heard if e["event"] == "cue"]
-    assert cues == ["error"]
-    assert heard.index(next(e for e in heard if e["event"] == "cue")) < \
+    assert cues == ["scan", "error"]  # the tick at the scan, then the answer
+    assert heard.index(next(e for e in heard if e.get("name") == "error")) < \
         heard.index(next(e for e in heard if e["event"] == "refused"))

@@ -15,7 +15,7 @@ def ms(n_samples: int) -> float:
 
 
 def test_every_cue_named_in_the_contract_exists():
-    assert set(CUES) == set(CUE_NAMES) == {"move", "success", "error", "attention", "edge"}
+    assert set(CUES) == set(CUE_NAMES) == {"move", "success", "error", "attention", "edge", "scan"}
 
 
 @pytest.mark.parametrize("name", CUE_NAMES)
@@ -37,7 +37,7 @@ def test_cue_starts_and_ends_quietly_no_click(name):
 @pytest.mark.parametrize(
     ("name", "low_ms", "high_ms"),
     [("move", 15, 40), ("success", 120, 180), ("error", 200, 300), ("edge", 90, 150),
-     ("attention", 250, 600)],
+     ("attention", 250, 600), ("scan", 20, 40)],
 )
 def test_cue_lengths(name, low_ms, high_ms):
     assert low_ms <= ms(len(CUES[name]) // SAMPLE_BYTES) <= high_ms
@@ -47,6 +47,13 @@ def test_move_is_a_single_short_tick():
     parts = segments(CUES["move"])
     assert len(parts) == 1
     assert ms(parts[0][1] - parts[0][0]) <= 30
+
+
+def test_scan_tick_is_a_high_double_tick_unlike_move():
+    # heard the moment the scanner delivers anything: it must not be taken for a focus move
+    parts = segments(CUES["scan"])
+    assert len(parts) == 2
+    assert dominant_hz(CUES["scan"]) > dominant_hz(CUES["move"]) * 1.5
 
 
 def test_success_is_two_notes_rising():

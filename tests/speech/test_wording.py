@@ -160,9 +160,12 @@ def test_spoken_text_words_params(monkeypatch):
     real = locale.catalogue("kk")
     monkeypatch.setattr("kiosk.speech.wording.tr", lambda msg, lang, **p: (
         fake.get(msg) or real.get(msg, msg)).format(**p))
-    text = spoken_text("t.due", {"title": "Абай 1", "due": date(2026, 12, 9), "count": 3},
-                       "kk", TODAY)
+    text = spoken_text("t.due", {"title": "Абай 1", "title_lang": "kaz", "due": date(2026, 12, 9),
+                                 "count": 3}, "kk", TODAY)
     assert text == "Абай бір: қайтару күні тоғызыншы желтоқсан. Кітаптар: үш кітап"
+    # without field 101 the letters decide: no Kazakh letter, so Russian, worded in Russian
+    assert spoken_text("t.due", {"title": "Абай 1", "due": date(2026, 12, 9), "count": 3},
+                       "kk", TODAY).startswith("Абай один: қайтару")
     assert spoken_text("t.due", {"title": "A", "due": "20261209", "count": 1}, "kk",
                        TODAY).endswith("тоғызыншы желтоқсан. Кітаптар: бір кітап")
     assert spoken_text("t.plain", {"n": 12}, "kk") == "Бетте он екі кітап"

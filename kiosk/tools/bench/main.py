@@ -173,6 +173,8 @@ def part_speech(plan: Plan) -> dict[str, Any]:
         out[f"speech_first_audio_{lang}_ms_p95"] = r["p95_ms"]
         p95s.append(r["p95_ms"])
     out["speech_first_audio_ms_p95"] = max(p95s)
+    mixed = measure.first_speech_latency("kk", plan.speech_n, device=device, mixed=True)
+    out["speech_first_audio_mixed_ms_p95"] = mixed.get("p95_ms")  # kk sentence, ru title
     cue = measure.cue_latency(max(10, plan.speech_n), device=device)
     out["cue_event_to_sample_ms_p95"] = cue.get("p95_ms")
     return out

@@ -6,6 +6,7 @@ moment a block of samples is handed to the device:
     cue_latency          cue event -> first cue sample at the sink          goal <= 30 ms
     interrupt_latency    interrupt() -> last sample of the old speech        goal <= 50 ms
     first_speech_latency say event (10 words) -> first speech sample         goal <= 150 ms
+        (mixed=True: a Kazakh sentence with a Russian title, one SSML utterance, two voices)
 
 `device="recording"` uses the RecordingSink (a device clock, no sound card); `device="null"`
 goes through the real AplaySink and an aplay process writing to ALSA's null device, so it
@@ -35,6 +36,9 @@ SENTENCES_10 = {
     "ru": "Чтобы взять книгу, поднесите её штрихкод под красный свет сканера.",
     "en": "To borrow a book, please hold its barcode under the red light.",
 }
+# 10 words: the Kazakh sentence, the Russian title in its own voice (issue 17)
+MIXED_10 = [("kk", "Сіз алған кітап "), ("ru", "Носов Николай Приключения Незнайки и его друзей"),
+            ("kk", " екі апта")]
 LONG = {
     "kk": " ".join([SENTENCES_10["kk"]] * 4),
     "ru": " ".join([SENTENCES_10["ru"]] * 4),
@@ -147,7 +151,8 @@ def interrupt_latency(n: int = 20, lang: str = "kk", device: str = "recording",
 
 
 def first_speech_latency(lang: str = "kk", n: int = 20, device: str = "recording",
-                         lead_s: float = 0.03, warm: bool = True) -> dict[str, Any]:
+                         lead_s: float = 0.03, warm: bool = True,
+                         mixed: bool = False) -> dict[str, Any]:
     from kiosk.speech.synth import EspeakSynth
 
     synth = EspeakSynth(warm=warm)
@@ -158,13 +163,19 @@ def first_speech_latency(lang: str = "kk", n: int = 20, device: str = "recording
         speaker.queue.wait_idle()
         time.sleep(0.3)  # says come seconds apart: the next waiting espeak-ng is up
         t0 = time.perf_counter()
-        speaker.handle_event({"event": "say", "lang": lang, "text": SENTENCES_10[lang], "msg": ""})
+        if mixed:
+            speaker.handle_event({"event": "say", "lang": "kk", "msg": "",
+                                  "text": "".join(t for _, t in MIXED_10),
+                                  "segments": [{"lang": la, "text": t} for la, t in MIXED_10]})
+        else:
+            speaker.handle_event({"event": "say", "lang": lang, "text": SENTENCES_10[lang],
+                                  "msg": ""})
         t = sink.wait_audio(since=t0, timeout=5)
         return None if t is None else t - t0
 
     try:
-        return {**summary(_repeat(n, one)), "lang": lang, "warm": warm, "device": device,
-                "goal_ms": 150}
+        return {**summary(_repeat(n, one)), "lang": "kk+ru" if mixed else lang, "warm": warm,
+                "device": device, "goal_ms": 150}
     finally:
         speaker.interrupt()
         speaker.close()
@@ -186,6 +197,7 @@ def run_all(quick: bool = False) -> dict[str, Any]:
         "interrupt_ru": interrupt_latency(max(5, n // 3), "ru"),
         "first_speech_kk": first_speech_latency("kk", max(5, n // 2)),
         "first_speech_ru": first_speech_latency("ru", max(5, n // 2)),
+        "first_speech_mixed": first_speech_latency("kk", max(5, n // 2), mixed=True),
         "first_speech_kk_cold": first_speech_latency("kk", max(5, n // 5), warm=False),
     }
     if aplay_null_available():
