@@ -101,6 +101,38 @@ def identify_or_card_first(circ: Circulation, code: str, today: date) -> Result:
         raise
 
 
+def identify_or_return(circ: Circulation, code: str, today: date) -> Result:
+    """On attract with [session] returns = "any": a card logs in, a book is returned (a
+    book drop)."""
+    try:
+        return LoggedIn(circ.identify(code, today))
+    except Refused as e:
+        if e.reason == "unknown_card" and circ.is_item(code):
+            return Returned(circ.return_item(code, today))
+        raise
+
+
+def return_scan(circ: Circulation, card: str, own: frozenset[str], code: str, today: date,
+                own_only: bool) -> Result:
+    """A scan after "Return a book": the patron's own loan is returned; another card logs
+    in as usual; with `own_only` any other book is refused not_on_loan unasked."""
+    if code == card:
+        return SameCard()
+    if code not in own:
+        if circ.is_reader(code):
+            return _new_card(circ, code, today)
+        if own_only:
+            raise Refused("not_on_loan", code)
+    return Returned(circ.return_item(code, today))
+
+
+def _new_card(circ: Circulation, code: str, today: date) -> Result:
+    try:
+        return NewCard(circ.identify(code, today))
+    except Refused as e:
+        return NewCardRefused(e)
+
+
 def session_scan(circ: Circulation, card: str, own: frozenset[str], code: str,
                  today: date) -> Result:
     if code == card:
@@ -108,10 +140,7 @@ def session_scan(circ: Circulation, card: str, own: frozenset[str], code: str,
     if code in own:
         return Lent(circ.renew(card, code, today))
     if circ.is_reader(code):
-        try:
-            return NewCard(circ.identify(code, today))
-        except Refused as e:
-            return NewCardRefused(e)
+        return _new_card(circ, code, today)
     return Lent(circ.checkout(card, code, today))
 
 

@@ -7,10 +7,12 @@ from kiosk.core.clock import Clock
 from kiosk.core.domain import parse_ymd
 from kiosk.core.messages import RenderText
 from kiosk.core.output import Output
+from kiosk.core.places import place_words
 from kiosk.core.receipt import receipt_lines
 from kiosk.core.settings import SessionSettings
 from kiosk.core.state import VOLUME_DEFAULT, SessionState
 from kiosk.core.timers import SessionTimers
+from kiosk.core.view import SummaryLine
 from kiosk.core.voice import VoiceControls
 
 HEADPHONE_HINT_EVERY_S = 15.0
@@ -36,6 +38,8 @@ class SessionEnds:
         self.out.emit("logout", why=why)
         patron.reader = None
         patron.loans = []
+        patron.waiting = ()  # their reserved titles: the summary keeps them, nothing else
+        patron.returning = False
         patron.recent = {}
         self.timers.inactivity.stop()
         self.timers.guidance.clear()
@@ -45,6 +49,9 @@ class SessionEnds:
         patron = self.state.patron
         if patron.reader is None:
             return
+        # the summary repeats where their reserved books wait (gone with it, like titles)
+        patron.summary += [SummaryLine("waiting", w.barcode, w.title, place=w.place)
+                           for w in patron.waiting]
         self.logout("user")
         now = self.clock.now()
         mode = self.settings.receipt
@@ -67,10 +74,17 @@ class SessionEnds:
             say("summary.counts", {"checkouts": counts["checkout"],
                                    "renewals": counts["renew"],
                                    "refusals": counts["refused"]})
+            returns = sum(1 for s in summary if s.kind == "return")
+            if returns:
+                say("summary.returns", {"count": returns})
             for n, line in enumerate(summary, 1):
                 due = parse_ymd(line.due) or line.due
                 reason_msg = f"reason.{line.reason}.short"
-                if line.kind == "refused" and not line.title:
+                if line.kind == "waiting":
+                    place = place_words(line.place)
+                    say_personal("summary.waiting", {"title": line.title, "place_msg": place},
+                                 "summary.waiting.public", {"n": n, "place_msg": place})
+                elif line.kind == "refused" and not line.title:
                     # a book refused before it was looked up: "book 2" beats nine digits
                     say("summary.refused.public", {"n": n, "reason_msg": reason_msg})
                 elif line.kind == "refused":

@@ -53,6 +53,7 @@ class Navigation:
         self.widgets: dict[str, Callable[[], None]] = {
             "finish": lambda: self.outcomes.do(act.Finish()),
             "renew_all": self._renew_all,
+            "return_book": self._return_book,
             "call_staff": self.alerts.call,
             "help": self.help,
             "back": self.back,
@@ -83,6 +84,14 @@ class Navigation:
             self.out.say("renew_all.none")
             return
         self.outcomes.do(act.RenewAll())
+
+    def _return_book(self) -> None:
+        """"Return a book" on the account: the next scans of their own books return them,
+        until it is pressed again or `back`."""
+        patron = self.state.patron
+        patron.returning = not patron.returning
+        patron.notice = None
+        self.out.say("return.prompt" if patron.returning else "return.off")
 
     def _language_screen(self) -> None:
         self.out.show(overlay="language")
@@ -163,6 +172,9 @@ class Navigation:
         elif patron.notice is not None:
             patron.notice = None
             self.out.say("notice.closed")
+        elif patron.returning:
+            patron.returning = False
+            self.out.say("return.off")
         elif focus.base == "account":
             self.outcomes.do(act.Finish())
         elif focus.base == "summary":

@@ -16,11 +16,26 @@ from typing import Any
 from kiosk.core import actions as act
 from kiosk.core.actions import Action, Result, action_code, cue_for
 from kiosk.core.clock import Clock
-from kiosk.core.domain import Circulation, LoanResult, Reader, Refused, RenewAllResult, parse_ymd
+from kiosk.core.domain import (
+    Circulation,
+    LoanResult,
+    Reader,
+    Refused,
+    RenewAllResult,
+    ReturnResult,
+    parse_ymd,
+)
 from kiosk.core.ends import SessionEnds
 from kiosk.core.executor import Executor
 from kiosk.core.focus import loan_item
 from kiosk.core.output import Output
+from kiosk.core.places import (
+    RESERVED_BOX_MSG,
+    RETURN_BOX_MSG,
+    configured_words,
+    place_words,
+)
+from kiosk.core.settings import SessionSettings
 from kiosk.core.state import SessionState
 from kiosk.core.timers import SessionTimers
 from kiosk.core.view import LoanRow, Notice, SummaryLine
@@ -34,8 +49,9 @@ CARD_REASONS = ("unknown_card", "registration_expired", "reader_blocked")
 class CirculationOutcomes:
     def __init__(self, state: SessionState, out: Output, circ: Circulation,
                  executor: Executor, clock: Clock, timers: SessionTimers,
-                 voice: VoiceControls, ends: SessionEnds,
+                 voice: VoiceControls, ends: SessionEnds, settings: SessionSettings,
                  guard: Callable[[], AbstractContextManager[None]]) -> None:
+        self.settings = settings
         self.state = state
         self.out = out
         self.circ = circ
@@ -52,6 +68,7 @@ class CirculationOutcomes:
             act.SameCard: lambda r, code: self.out.say("account.same_card"),
             act.Lent: lambda r, code: self._loan_ok(r.loan),
             act.RenewedAll: lambda r, code: self._renew_all_done(r.result),
+            act.Returned: lambda r, code: self._returned(r.result),
         }
 
     def do(self, action: Action) -> None:
@@ -66,13 +83,18 @@ class CirculationOutcomes:
         today = self.clock.today()
         reader = self.state.patron.reader
         if isinstance(action, act.Scan) and reader is None:
-            return partial(act.identify_or_card_first, self.circ, action.code, today)
+            first = act.identify_or_return if self.settings.returns == "any" \
+                else act.identify_or_card_first
+            return partial(first, self.circ, action.code, today)
         if reader is None:
             return None
+        own = frozenset(r.barcode for r in self.state.patron.loans)
+        if isinstance(action, act.Scan) and self.state.patron.returning:
+            return partial(act.return_scan, self.circ, reader.card, own, action.code, today,
+                           self.settings.returns != "any")
         if isinstance(action, act.Scan):
             if self._taken_now(action.code):
                 return None
-            own = frozenset(r.barcode for r in self.state.patron.loans)
             return partial(act.session_scan, self.circ, reader.card, own, action.code, today)
         if isinstance(action, act.Renew):
             return partial(act.renew, self.circ, reader.card, action.barcode, today)
@@ -188,6 +210,7 @@ class CirculationOutcomes:
         self.out.cue("success")
         self.out.say_personal("account.greeting", {"name": reader.first_name},
                               "account.greeting.public")
+        self._say_waiting(reader)
         if self.state.prefs.headphones_in:
             loans = patron.loans
             self.out.say("account.loans.count", {"count": len(loans)}, private=True)
@@ -197,8 +220,41 @@ class CirculationOutcomes:
         self.out.say("account.hint")
         self.voice.guidance_arm()
 
+    def _say_waiting(self, reader: Reader) -> None:
+        """Their reserved books put aside for them: the title only in headphones; where to
+        collect it on the loudspeaker too (the screen shows both)."""
+        patron = self.state.patron
+        patron.waiting = reader.waiting
+        for w in reader.waiting:
+            place = place_words(w.place)
+            self.out.say_personal("account.waiting", {"title": w.title, "place_msg": place},
+                                  "account.waiting.public", {"place_msg": place})
+
+    def _returned(self, r: ReturnResult) -> None:
+        """A book given back: off the loans, on the summary, and where to put it now; a
+        copy someone reserved goes to the reserved box (the event tells staff)."""
+        patron = self.state.patron
+        title = r.title or next((x.title for x in patron.loans if x.barcode == r.barcode), "")
+        patron.loans = [x for x in patron.loans if x.barcode != r.barcode]
+        if patron.reader is not None:
+            self.note(SummaryLine("return", r.barcode, title))
+        reserved = r.reserved is not None
+        fields = {"reserved": True} if reserved else {}
+        self.out.emit("return", barcode=r.barcode, ok=True, **fields)
+        s = self.settings
+        where = configured_words(s.reserved_place, RESERVED_BOX_MSG) if reserved \
+            else configured_words(s.return_place, RETURN_BOX_MSG)
+        patron.notice = Notice(kind="success", msg="return.ok",
+                               params={"title": title, "where_msg": where}, code=r.barcode)
+        self.out.cue("success")
+        self.out.say_personal("return.ok", {"title": title, "title_lang": r.language,
+                                            "where_msg": where},
+                              "return.ok.public", {"where_msg": where})
+
     def _loan_ok(self, r: LoanResult) -> None:
-        loans = self.state.patron.loans
+        patron = self.state.patron
+        patron.waiting = tuple(w for w in patron.waiting if w.barcode != r.barcode)
+        loans = patron.loans
         due = parse_ymd(r.due) or r.due
         index = next((i for i, row in enumerate(loans) if row.barcode == r.barcode), None)
         if r.renewed or index is not None:

@@ -82,7 +82,7 @@ from kiosk.core.output import Output
 from kiosk.core.settings import SessionSettings
 from kiosk.core.state import SessionState
 from kiosk.core.timers import InactivityTimer, SessionTimers
-from kiosk.core.view import FocusItem, View
+from kiosk.core.view import FocusItem, View, WaitingRow
 from kiosk.core.voice import VoiceControls
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,8 @@ class Session:
         self.ends = SessionEnds(state, out, timers, self.voice, settings, clock, render_text)
         self.alerts = StaffAlerts(state, out)
         self.outcomes = CirculationOutcomes(state, out, circulation, executor or SyncExecutor(),
-                                            clock, timers, self.voice, self.ends, self._input)
+                                            clock, timers, self.voice, self.ends, settings,
+                                            self._input)
         self.nav = Navigation(state, out, self.outcomes, self.ends, self.voice, self.alerts,
                               self._focus)
         self._view_listeners: list[Callable[[View], None]] = []
@@ -188,7 +189,8 @@ class Session:
         return focus_items(state.focus.screen, loans=state.patron.loans,
                            headphones=state.prefs.headphones_in,
                            receipt_offered=state.patron.receipt_offered,
-                           language_screen=self.offer_language_screen)
+                           language_screen=self.offer_language_screen,
+                           return_book=self.settings.returns != "off")
 
     def _build_view(self) -> View:
         state, patron, focus_state, prefs = self.state, self.state.patron, self.state.focus, \
@@ -208,6 +210,8 @@ class Session:
             alert_state=prefs.alert_state, headphones=prefs.headphones_in,
             help_layer=focus_state.help_layer if focus_state.overlay == "help" else 0,
             today=format_ymd(self.clock.today()),
+            waiting=tuple(WaitingRow(w.barcode, w.title, w.place) for w in patron.waiting),
+            returning=patron.returning and patron.reader is not None,
         )
 
     @contextmanager
