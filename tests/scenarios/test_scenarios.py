@@ -34,6 +34,8 @@ OPTIONS: dict[str, list[str]] = {
     "portrait": ["--config", str(HERE / "portrait.toml")],
     "offline": ["--config", str(HERE / "offline.toml")],
     "maintenance": ["--config", str(HERE / "maintenance.toml")],
+    "returns_own_ru": ["--config", str(HERE / "returns_own.toml")],
+    "returns_any_kk": ["--config", str(HERE / "returns_any.toml")],
 }
 SCENARIOS = sorted(p.stem for p in HERE.glob("*.scn"))
 
