@@ -49,7 +49,8 @@ class Navigation:
             "volume_down": lambda: self._volume_key(-1),
             "language": lambda: self._set_language(next_language(self.state.prefs.lang)),
         }
-        assert set(self.keys) == set(KEYS), "every key of kiosk.core.keys has a handler"
+        if set(self.keys) != set(KEYS):
+            raise RuntimeError("every navigation key of kiosk.core.keys needs a handler")
         self.widgets: dict[str, Callable[[], None]] = {
             "finish": lambda: self.outcomes.do(act.Finish()),
             "renew_all": self._renew_all,

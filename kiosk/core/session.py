@@ -50,6 +50,17 @@ event warning_s before (any input extends it; open dialogs do not stop it); attr
 in another language, with help or a notice open, is reset after timeout_s. While a
 request is in flight, scans/renew/finish queue in order (View.busy, View.pending_scans).
 
+Reserved books (issue 16): at login the reader's books waiting on the reserve shelf
+(Reader.waiting) are View.waiting and spoken (the title only in headphones; where to
+collect it on the loudspeaker too); the summary and receipt repeat them ("waiting"
+lines); logout erases them. Returns ([session] returns): "own" puts `return_book` on the
+account (then scans of their own loans are returned, another book is refused
+not_on_loan; `back` or `return_book` again ends it, View.returning); "any" also returns
+a book scanned on attract without a card. A return emits {"event":"return",...} (with
+"reserved": true for a copy another reader wants: the reserved box; staff are called by
+kiosk.staff when [staff] needs_staff names reserved), goes off the loans and onto the
+summary.
+
 Staff alerts: by default the session keeps the alert state itself (call -> raised,
 staff_ack -> acknowledged). An external AlertManager takes over with
 `session.set_alert_handler(fn)`: call() then only invokes fn() (no state change), and the
