@@ -68,7 +68,7 @@ class SessionEnds:
         say, say_personal = self.out.say, self.out.say_personal
         counts = {k: sum(1 for s in summary if s.kind == k)
                   for k in ("checkout", "renew", "refused")}
-        if not summary:
+        if all(s.kind == "waiting" for s in summary):  # nothing done (waiting books follow)
             say("summary.empty")
         else:
             say("summary.counts", {"checkouts": counts["checkout"],
@@ -77,22 +77,22 @@ class SessionEnds:
             returns = sum(1 for s in summary if s.kind == "return")
             if returns:
                 say("summary.returns", {"count": returns})
-            for n, line in enumerate(summary, 1):
-                due = parse_ymd(line.due) or line.due
-                reason_msg = f"reason.{line.reason}.short"
-                if line.kind == "waiting":
-                    place = place_words(line.place)
-                    say_personal("summary.waiting", {"title": line.title, "place_msg": place},
-                                 "summary.waiting.public", {"n": n, "place_msg": place})
-                elif line.kind == "refused" and not line.title:
-                    # a book refused before it was looked up: "book 2" beats nine digits
-                    say("summary.refused.public", {"n": n, "reason_msg": reason_msg})
-                elif line.kind == "refused":
-                    say_personal("summary.refused", {"title": line.title, "reason_msg": reason_msg},
-                                 "summary.refused.public", {"n": n, "reason_msg": reason_msg})
-                else:
-                    say_personal(f"summary.{line.kind}", {"title": line.title, "due": due},
-                                 f"summary.{line.kind}.public", {"n": n, "due": due})
+        for n, line in enumerate(summary, 1):
+            due = parse_ymd(line.due) or line.due
+            reason_msg = f"reason.{line.reason}.short"
+            if line.kind == "waiting":
+                place = place_words(line.place)
+                say_personal("summary.waiting", {"title": line.title, "place_msg": place},
+                             "summary.waiting.public", {"n": n, "place_msg": place})
+            elif line.kind == "refused" and not line.title:
+                # a book refused before it was looked up: "book 2" beats nine digits
+                say("summary.refused.public", {"n": n, "reason_msg": reason_msg})
+            elif line.kind == "refused":
+                say_personal("summary.refused", {"title": line.title, "reason_msg": reason_msg},
+                             "summary.refused.public", {"n": n, "reason_msg": reason_msg})
+            else:
+                say_personal(f"summary.{line.kind}", {"title": line.title, "due": due},
+                             f"summary.{line.kind}.public", {"n": n, "due": due})
         if self.state.patron.receipt_offered:
             say("summary.receipt_question")
         say("summary.hint")

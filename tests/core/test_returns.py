@@ -143,6 +143,8 @@ def test_the_summary_and_receipt_repeat_the_waiting_book_then_it_is_gone(make):
     assert h.run("scan R002\ntap finish\ntap receipt_yes").ok
     view = h.session.view
     assert [(s.kind, s.title, s.place) for s in view.summary] == [("waiting", "Reserved book", "ЧЗ")]
+    assert "summary.empty" in says(h) and "summary.counts" not in says(h)  # nothing done today
+    assert "summary.waiting.public" in says(h)
     printed = h.log.named("print")[0]["lines"]
     assert any("Reserved book" in line and "ЧЗ" in line for line in printed), printed
     assert h.run("tap done").ok
