@@ -30,7 +30,9 @@ __all__ = ["EDGE_LAYERS", "HELP_LAYERS", "KEYS", "VOLUME_DEFAULT", "Navigation"]
 class Navigation:
     def __init__(self, state: SessionState, out: Output, outcomes: CirculationOutcomes,
                  ends: SessionEnds, voice: VoiceControls, alerts: StaffAlerts,
-                 focus_list: Callable[[], tuple[FocusItem, ...]]) -> None:
+                 focus_list: Callable[[], tuple[FocusItem, ...]],
+                 returns_offered: bool = False) -> None:
+        self.returns_offered = returns_offered  # [session] returns is own or any
         self.state = state
         self.out = out
         self.outcomes = outcomes
@@ -193,6 +195,9 @@ class Navigation:
         if focus.help_layer == 1 and focus.base == "account":
             self.voice.say_guidance()  # where the scanner is comes first
         self.out.say(f"help.{focus.base}.{focus.help_layer}")
+        if focus.help_layer == 1 and focus.base == "account" and self.state.patron.reader \
+                and self.returns_offered:
+            self.out.say("help.return")
         if focus.help_layer == 1:
             self.out.say("help.rate")
 

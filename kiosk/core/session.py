@@ -140,7 +140,7 @@ class Session:
                                             clock, timers, self.voice, self.ends, settings,
                                             self._input)
         self.nav = Navigation(state, out, self.outcomes, self.ends, self.voice, self.alerts,
-                              self._focus)
+                              self._focus, returns_offered=settings.returns != "off")
         self._view_listeners: list[Callable[[View], None]] = []
         self._depth = 0
         self.view = self._build_view()

@@ -165,3 +165,10 @@ def test_taking_the_waiting_copy_removes_it_from_the_summary(make):
     assert h.run('scan R001\nscan B300\nexpect event {"event":"refused","reason":"reserved"}').ok
     assert h.run("tap finish\ntap done\nwait 3\nscan R002\nscan B300\ntap finish").ok
     assert [s.kind for s in h.session.view.summary] == ["checkout"]
+
+
+def test_help_on_the_account_tells_how_to_return_only_when_returns_are_on(make):
+    on, off = start(make, "kk", "own"), start(make, "kk", "off")
+    for h in (on, off):
+        assert h.run("scan R001\nkey help").ok
+    assert "help.return" in says(on) and "help.return" not in says(off)
