@@ -112,6 +112,12 @@ class StaffLink:
         if self.mqtt is not None:
             self.mqtt.start()
 
+    def health_changed(self) -> None:
+        """Publish the kiosk's status now (e.g. the gateway answered at start) instead of at
+        the next heartbeat."""
+        if self.mqtt is not None:
+            self.mqtt.publish_status()
+
     def broker_problem(self) -> str | None:
         """For the health table: None when the broker is connected, else why not."""
         if self.mqtt is None or self.mqtt.connected.is_set():
