@@ -34,6 +34,7 @@ from kiosk.irbis.errors import (
     IrbisError,
     ProtocolError,
     RecordLocked,
+    ServerOverloaded,
     VersionConflict,
     WrongPassword,
 )
@@ -70,12 +71,13 @@ class IrbisCirculation:
     def identify(self, card: str, today: date) -> Reader:
         with self._gateway():
             self._recent = None
-            rec = self._reader(card)
+            # the waiting list needs only the card: asked at the same time as the reader
+            rec, waiting = self.client.parallel(lambda: self._reader(card), lambda: self._waiting(card))
             self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
             assert rec is not None
             self._remember(card, rec)
             self.visits.identified(card)
-            return self._reader_view(rec, today, self._waiting(card))
+            return self._reader_view(rec, today, waiting)
 
     def is_item(self, code: str) -> bool:
         with self._gateway():
@@ -111,11 +113,18 @@ class IrbisCirculation:
         if rules.find_open_loan(reader, barcode):
             return self._renew(reader, barcode, today)
         self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
-        copy = self._copy(barcode)
+        # the requests naming the scanned code are asked at the same time as the copy (one
+        # round trip for both); they are used when the scan is the code the copy is indexed by
+        copy, named = self.client.parallel(lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
         if copy is None:
             raise Refused("unknown_item", barcode)
         holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
-        requests = self._requests(copy.field)
+        if rules.status(copy.field) == rules.ISSUED:
+            requests: list[Record] = []  # refused whatever the requests say
+        elif _request_code(copy.field) == barcode:
+            requests = rules.requests_for(named, copy.field)
+        else:
+            requests = self._requests(copy.field)
         self._refuse(
             rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
             barcode,
@@ -160,7 +169,13 @@ class IrbisCirculation:
 
     def renew(self, card: str, barcode: str, today: date) -> LoanResult:
         with self._gateway():
+            recent = self._recent_reader(card)
             self._recent = None
+            if recent is not None and rules.find_open_loan(recent, barcode) is not None:
+                try:  # as in checkout: the save carries the version, a refusal is re-decided
+                    return self._renew(recent, barcode, today)
+                except Refused:
+                    pass
             reader = self._reader(card)
             self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
             assert reader is not None
@@ -254,7 +269,9 @@ class IrbisCirculation:
 
     def _renew(self, reader: Record, barcode: str, today: date) -> LoanResult:
         loan = rules.find_open_loan(reader, barcode)
-        requests = self._requests(loan) if loan is not None else []
+        # requests only matter to a renewal the rules would otherwise allow
+        can = loan is not None and not rules.refuse_renewal(reader, loan, [], today, self.loans_cfg, self.place)
+        requests = self._requests(loan) if can and loan is not None else []
         self._refuse(
             rules.refuse_renewal(reader, loan, requests, today, self.loans_cfg, self.place), barcode
         )
@@ -320,6 +337,10 @@ class IrbisCirculation:
             return self.client.write_records(to_save) if to_save else []
         except (RecordLocked, VersionConflict):
             log.info("save conflict: re-reading and retrying")
+        except (ServerOverloaded, GatewayUnavailable) as exc:
+            # not sent again as it was: the records are read back (retried reads) and the
+            # rules decide again; a save that did happen shows there and is not repeated
+            log.info("save not confirmed (%s): reading back", type(exc).__name__)
         return self.client.update_records(keys, mutate)
 
     def _remember(self, card: str, reader: Record) -> None:
@@ -365,18 +386,22 @@ class IrbisCirculation:
     def _requests(self, copy: Field) -> list[Record]:
         """Live RQST requests (open or reserved) naming this copy (910 of a copy or 40 of a
         loan); H= indexes the request's 910 (inventory number and barcode)."""
-        code = copy.get("H") or copy.get("B")
+        return rules.requests_for(self._requests_by_code(_request_code(copy)), copy)
+
+    def _requests_by_code(self, code: str) -> list[Record]:
+        """The RQST records H= finds for `code` (not yet matched to a copy)."""
         if not self.requests_db or not rules.is_valid_code(code):
             return []
         try:
-            found = self.client.search_records(self.requests_db, f'"H={code}"')
+            return self.client.search_records(self.requests_db, f'"H={code}"')
+        except ServerOverloaded:
+            raise  # busy, not missing: the reservations must not be skipped
         except IrbisError as exc:
             # a server without the RQST database must not stop every loan: reservations
             # simply cannot be honoured there ([gateway] requests_db = "" says so quietly)
             log.warning("requests database %s not searchable (%s): reservations not checked",
                         self.requests_db, exc.code)
             return []
-        return rules.requests_for(found, copy)
 
     def _wanted(self, copy: rules.CopyRef, borrower: str) -> Reservation | None:
         """The oldest live request of someone else naming a just-returned copy (it goes to
@@ -457,7 +482,9 @@ class IrbisCirculation:
 
     @contextmanager
     def _gateway(self) -> Iterator[None]:
-        """Any failure to talk to IRBIS becomes Refused("gateway_unavailable")."""
+        """Any failure to talk to IRBIS becomes Refused("gateway_unavailable"). Retries stop
+        once the action has taken [irbis] give_up_s."""
+        self.client.deadline.at = time.monotonic() + self.cfg.irbis.give_up_s
         try:
             yield
         except WrongPassword as exc:
@@ -466,3 +493,10 @@ class IrbisCirculation:
         except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
             log.warning("IRBIS gateway failure: %s", type(exc).__name__)
             raise Refused("gateway_unavailable", detail=str(exc)) from exc
+        finally:
+            self.client.deadline.at = None
+
+
+def _request_code(copy: Field) -> str:
+    """The code RQST's H= is searched by for a copy (910) or a loan (40): ^H, else ^B."""
+    return copy.get("H") or copy.get("B")
