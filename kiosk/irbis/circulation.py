@@ -251,7 +251,9 @@ class IrbisCirculation:
                 fresh_reader, *books = records
                 fresh_loan = rules.find_open_loan(fresh_reader, code)
                 if fresh_loan is None:
-                    raise Refused("not_on_loan", barcode, "returned meanwhile")
+                    # read back after an unconfirmed save (ours, or a desk's meanwhile):
+                    # either way the book is back, which is what the patron is told
+                    return []
                 rules.close_loan(fresh_loan, today, now)
                 for book in books:
                     fresh_copy = rules.find_copy([book], code)

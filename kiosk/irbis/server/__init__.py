@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.irbis.plaintext import load_file
-from kiosk.irbis.server.engine import Engine
 from kiosk.irbis.server.conditions import FieldConditions
+from kiosk.irbis.server.engine import Engine
 from kiosk.irbis.server.net import IrbisHttpServer, IrbisTcpServer
 from kiosk.irbis.server.storage import Storage
 

@@ -3,8 +3,8 @@
 TCP: one request per connection, answer, close. HTTP: POST to any path ending in
 WebToIrbisServer.exe, body ended by IRBIS_END_REQUEST (LF or CRLF lines), answer with
 Content-Length (never chunked), keep-alive unless the field conditions say `close`
-(kiosk.irbis.server.conditions: latency, stall and close are applied here). A garbage request gets the connection closed
-(TCP) or HTTP 400, never a crash.
+(kiosk.irbis.server.conditions: latency, stall, close and lost answers are applied here).
+A garbage request gets the connection closed (TCP) or HTTP 400, never a crash.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ class _TcpHandler(socketserver.BaseRequestHandler):
         conditions.delay()
         answer = self.server.engine.handle(req)
         conditions.stall()
+        if conditions.dropped(req.command):
+            return  # executed, but the answer is lost on the way
         try:
             sock.sendall(answer)
         except OSError:
@@ -114,6 +116,9 @@ class _HttpHandler(BaseHTTPRequestHandler):
         conditions.delay()
         answer = self.server.engine.handle(req)
         conditions.stall()
+        if conditions.dropped(req.command):
+            self.close_connection = True  # executed, but the answer is lost on the way
+            return
         if conditions.close:  # as a CGI gateway: one answer per connection
             self.close_connection = True
         self._reply(200, answer)
@@ -149,6 +154,7 @@ class IrbisHttpServer(ThreadingHTTPServer):
     # keep-alive connections are tracked so that stopping the server really closes them
     def get_request(self) -> tuple[socket.socket, object]:
         sock, addr = super().get_request()
+        self.engine.conditions.connected()
         with self._open_lock:
             self._open.add(sock)
         return sock, addr
