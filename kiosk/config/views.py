@@ -14,7 +14,8 @@ def session_settings(cfg: Config) -> SessionSettings:
                            summary_timeout_s=s.summary_timeout_s, receipt=s.receipt,
                            default_language=cfg.kiosk.default_language,
                            library_name=cfg.kiosk.library_name,
-                           guidance=_guidance(cfg), guidance_after_s=cfg.speech.guidance_after_s)
+                           guidance=_guidance(cfg), guidance_after_s=cfg.speech.guidance_after_s,
+                           slow_notice_s=cfg.irbis.slow_notice_s)
 
 
 def _guidance(cfg: Config) -> tuple[tuple[str, str], ...]:

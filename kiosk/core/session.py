@@ -83,6 +83,7 @@ from kiosk.core.navigation import EDGE_LAYERS, HELP_LAYERS, KEYS, VOLUME_DEFAULT
 from kiosk.core.outcomes import Action, CirculationOutcomes
 from kiosk.core.receipt import receipt_lines
 from kiosk.core.settings import SessionSettings
+from kiosk.core.slow import SlowAnswer
 from kiosk.core.timers import Deadline, InactivityTimer
 from kiosk.core.view import LoanRow, Notice, SummaryLine, View
 from kiosk.core.voice import VoiceControls
@@ -132,6 +133,7 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
         # kiosk-wide state (survives sessions)
         self.headphones_in = False
         self.alert_state: str | None = None
+        self._slow = SlowAnswer(settings.slow_notice_s)
         self._busy = False
         self._pending: deque[Action] = deque()
         self._heard_cue: str | None = None  # the worker sent this cue early for the answer
@@ -147,6 +149,15 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
         self.view = self._build_view()
 
     # ---------------------------------------------------------------- state
+    @property
+    def _busy(self) -> bool:
+        """A request is in flight (set by the outcomes; arms the "one moment")."""
+        return self._slow.busy
+
+    @_busy.setter
+    def _busy(self, busy: bool) -> None:
+        self._slow.set_busy(busy, self.clock.now())
+
     def _clear_patron(self) -> None:
         """Forget everything that belongs to one patron (preferences are reset separately)."""
         self.reader: Reader | None = None
@@ -342,7 +353,7 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
     def next_deadline(self) -> float | None:
         times = [t for t in (self.inactivity.next_deadline(), self._summary_deadline.at,
                              self._hint_deadline.at, self._attract_idle.at,
-                             self._voice_deadline()) if t is not None]
+                             self._voice_deadline(), self._slow.at) if t is not None]
         return min(times) if times else None
 
     def tick(self) -> None:
@@ -358,6 +369,10 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
                     self._cue("attention")
                     self._say("timeout.warning", {"seconds": remaining})
             self._voice_tick(now)
+            if self._slow.due(now):  # the answer replaces it, as any notice
+                self.notice = Notice(kind="info", msg="gateway.slow")
+                self._say("gateway.slow")
+                self._show()
             if self._summary_deadline.due(now):
                 self._to_attract(silent=True)
             if self._attract_idle.due(now):

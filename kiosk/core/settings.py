@@ -18,3 +18,4 @@ class SessionSettings:
     # spoken guidance to the scanner: (lang, text) for kk, ru, en; () = the catalogue's
     guidance: tuple[tuple[str, str], ...] = ()
     guidance_after_s: float = 20.0  # no scan this long after login: the guidance again; 0 off
+    slow_notice_s: float = 1.0  # the gateway has not answered after this: "one moment"
