@@ -22,6 +22,12 @@ KeyHandler = Callable[[int, "str | None", Any], bool]
 IDLE_AFTER_S = 3.0  # on attract / out of order with nothing changing for this long ...
 IDLE_FPS = 8.0  # ... Kivy's loop wakes this often (a first touch waits <= 125 ms)
 IDLE_SCREENS = ("attract", "out_of_order")
+# Kivy runs a timed event early, without sleeping, once less than ~1.8 x clock_resolution
+# is left before it; by default the resolution is a third of a frame, so on the
+# interrupt clock every 0.25 s / 1 s event (countdown, attract hints, the kiosk tick)
+# made the loop spin for 0.6 of a frame: ~6500 loop turns a second and 10 % of a core on
+# an idle attract screen at 8 fps. A millisecond keeps the timing and lets the loop sleep.
+CLOCK_RESOLUTION_S = 0.001
 
 
 class KioskApp(App):
@@ -57,6 +63,7 @@ class KioskApp(App):
 
         # the one clock event of the UI's own: the loop slows down on an idle screen
         self._fps = float(getattr(Clock, "_max_fps", 0.0) or 0.0)
+        Clock.clock_resolution = CLOCK_RESOLUTION_S
         self._idle = Clock.create_trigger(self._slow_down, IDLE_AFTER_S)
         self.kiosk.add_activity_listener(self.wake)
         self.wake()

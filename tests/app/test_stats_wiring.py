@@ -27,7 +27,7 @@ def test_a_session_through_the_real_wiring_is_counted_and_visited(tmp_path: Path
         kiosk.devices.scanner.push("100109")
         assert kiosk.session.reader is not None
         kiosk.tap("finish")  # no loan: the visit is saved on its own at logout
-        client = kiosk.gateway.circulation.client
+        client = kiosk.chain.gateway.circulation.client  # type: ignore[union-attr]
         reader = client.search_records("RDR", '"RI=100109"')[0]
         found = [f for f in reader.all(40) if is_visit(f)]
         assert [(f.get("D"), f.get("V"), f.get("I")) for f in found] == [("20261125", "КИОСК1", "kiosk1")]
