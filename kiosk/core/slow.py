@@ -9,15 +9,15 @@ from __future__ import annotations
 class SlowAnswer:
     def __init__(self, after_s: float = 1.0) -> None:
         self.after_s = after_s
-        self.busy = False
         self.at: float | None = None  # when "one moment" is due; None = not (or said)
 
-    def set_busy(self, busy: bool, now: float) -> None:
-        if busy and not self.busy and self.after_s > 0:
-            self.at = now + self.after_s
-        elif not busy:
-            self.at = None
-        self.busy = busy
+    def start(self, now: float) -> None:
+        """A request went out."""
+        self.at = now + self.after_s if self.after_s > 0 else None
+
+    def stop(self) -> None:
+        """Its answer came."""
+        self.at = None
 
     def due(self, now: float) -> bool:
         """True once per request that is still unanswered after `after_s`."""

@@ -10,7 +10,7 @@
 The call button reaches the AlertManager through `session.set_alert_handler`; every state
 the manager reports goes back through `session.alert_changed(state)`, which says and shows
 it to the patron. Refusals the library marks as needs-staff ([staff] needs_staff) raise an
-alert too. An acknowledgement made on the kiosk itself (`session.staff_ack()`: the `staff ack`
+alert too, and so does a returned copy someone reserved when needs_staff names `reserved`. An acknowledgement made on the kiosk itself (`session.staff_ack()`: the `staff ack`
 scenario command, F10) is passed on to the manager so the console hears of it.
 """
 
@@ -150,6 +150,9 @@ class StaffLink:
         name = event.get("event")
         if name == "refused":
             self.alerts.refused(str(event.get("reason", "")))
+        elif name == "return" and event.get("reserved"):
+            # a returned copy another reader reserved waits in the reserved box for staff
+            self.alerts.refused("reserved")
         elif name == "alert" and event.get("state") == "acknowledged":
             current = self.alerts.current
             if current is not None and current.state in WAITING_STATES:
