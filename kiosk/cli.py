@@ -54,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--demo", action="store_true", help="load the demo data into empty databases")
     sim.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve the HTTP tunnel over HTTPS")
+    field = sim.add_argument_group("field conditions", "behave like a CGI gateway on a slow or busy network")
+    field.add_argument("--latency-ms", type=float, default=0, metavar="N",
+                       help="add N ms to every request (network plus the gateway's CGI start)")
+    field.add_argument("--close", action="store_true",
+                       help="close the HTTP connection after every answer, as WebToIrbisServer.exe does")
+    field.add_argument("--overload", type=float, default=0, metavar="P",
+                       help="answer -6666 (server overloaded) to a fraction P (0..1) of requests, unexecuted")
+    field.add_argument("--stall-ms", type=float, default=0, metavar="N",
+                       help="hold every answer N ms before its first byte")
 
     script = sub.add_parser("script", help="run a scenario through the headless app")
     script.add_argument("scenario")

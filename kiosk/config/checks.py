@@ -259,6 +259,23 @@ def check_stats(st: sc.StatsSection) -> list[Problem]:
     return out
 
 
+def check_irbis(ir: sc.IrbisSection) -> list[Problem]:
+    out = []
+    for key, top, fix in (("read_timeout_s", 60, 3), ("save_timeout_s", 120, 10), ("slow_notice_s", 30, 1),
+                          ("give_up_s", 300, 10)):
+        if not 0 < getattr(ir, key) <= top:
+            out.append(error(f"[irbis] {key} = {getattr(ir, key)}", f"must be more than 0 and at most {top} seconds",
+                             f"{key} = {fix}"))
+    if not 1 <= ir.attempts <= 10:
+        out.append(error(f"[irbis] attempts = {ir.attempts}", "must be from 1 (never again) to 10", "attempts = 4"))
+    if not 0 <= ir.backoff_s <= 5:
+        out.append(error(f"[irbis] backoff_s = {ir.backoff_s}", "must be from 0 to 5 seconds", "backoff_s = 0.05"))
+    if ir.slow_notice_s >= ir.give_up_s:
+        out.append(error(f"[irbis] slow_notice_s = {ir.slow_notice_s}", "must be shorter than give_up_s",
+                         "slow_notice_s = 1, give_up_s = 10"))
+    return out
+
+
 def _no_problems(_section: Any) -> list[Problem]:
     return []
 
@@ -267,6 +284,7 @@ def _no_problems(_section: Any) -> list[Problem]:
 CHECKS: dict[type, Callable[[Any], list[Problem]]] = {
     sc.KioskSection: check_kiosk,
     sc.GatewaySection: check_gateway,
+    sc.IrbisSection: check_irbis,
     sc.LoansSection: check_loans,
     sc.SessionSection: check_session,
     sc.JournalSection: _no_problems,

@@ -61,6 +61,18 @@ class GatewaySection:
 
 
 @dataclass
+class IrbisSection:
+    """How the client treats a slow or busy gateway (kiosk.irbis.retry)."""
+
+    read_timeout_s: float = 3.0  # one read request (search, read)
+    save_timeout_s: float = 10.0  # one save: a save in flight is waited for longer
+    attempts: int = 4  # tries of a read after -6666 or a dropped connection, in all
+    backoff_s: float = 0.05  # the first pause before another try; doubled each time, at most 1 s
+    slow_notice_s: float = 1.0  # no answer after this: the patron hears "one moment"
+    give_up_s: float = 10.0  # no answer after this: gateway_unavailable and what to do
+
+
+@dataclass
 class LoansSection:
     period_days: int = 14
     max_items: int = 5
@@ -243,6 +255,7 @@ class StatsSection:
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     gateway: GatewaySection = field(default_factory=GatewaySection)
+    irbis: IrbisSection = field(default_factory=IrbisSection)
     loans: LoansSection = field(default_factory=LoansSection)
     session: SessionSection = field(default_factory=SessionSection)
     journal: JournalSection = field(default_factory=JournalSection)

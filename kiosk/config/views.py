@@ -16,7 +16,8 @@ def session_settings(cfg: Config) -> SessionSettings:
                            library_name=cfg.kiosk.library_name,
                            guidance=_guidance(cfg), guidance_after_s=cfg.speech.guidance_after_s,
                            returns=s.returns, return_place=_per_language(s, "return_place"),
-                           reserved_place=_per_language(s, "reserved_place"))
+                           reserved_place=_per_language(s, "reserved_place"),
+                           slow_notice_s=cfg.irbis.slow_notice_s)
 
 
 def _guidance(cfg: Config) -> tuple[tuple[str, str], ...]:

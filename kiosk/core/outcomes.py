@@ -114,6 +114,7 @@ class CirculationOutcomes:
             self.next_pending()
             return
         self.state.flight.busy = True
+        self.timers.slow.start(self.clock.now())
         self.executor.submit(job, partial(self._done, action), self._answered)
 
     def _answered(self, result: Any) -> None:
@@ -143,6 +144,7 @@ class CirculationOutcomes:
         flight = self.state.flight
         with self.guard():
             flight.busy = False
+            self.timers.slow.stop()
             flight.heard_cue = cue_for(result)  # sent by _answered already
             try:
                 self._outcome(action, result)

@@ -93,7 +93,7 @@ from kiosk.core.output import Output
 from kiosk.core.settings import SessionSettings
 from kiosk.core.state import SessionState
 from kiosk.core.timers import InactivityTimer, SessionTimers
-from kiosk.core.view import FocusItem, View, WaitingRow
+from kiosk.core.view import FocusItem, Notice, View, WaitingRow
 from kiosk.core.voice import VoiceControls
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class Session:
         state.prefs.default_lang = state.prefs.lang = known_or_default(settings.default_language)
         self.speaker = Announcer(bus, render_speech or render_text, render_text)
         self.out = out = Output(bus, self.speaker, state)
-        self.timers = timers = SessionTimers(settings.timeout_s, settings.warning_s)
+        self.timers = timers = SessionTimers(settings.timeout_s, settings.warning_s, settings.slow_notice_s)
         self.voice = VoiceControls(state, out, timers, settings, clock)
         self.ends = SessionEnds(state, out, timers, self.voice, settings, clock, render_text)
         self.alerts = StaffAlerts(state, out)
@@ -363,6 +363,10 @@ class Session:
                     self.out.cue("attention")
                     self.out.say("timeout.warning", {"seconds": remaining})
             self.voice.tick(now)
+            if timers.slow.due(now):  # the answer replaces it, as any notice
+                self.state.patron.notice = Notice(kind="info", msg="gateway.slow")
+                self.out.say("gateway.slow")
+                self.out.show()
             if timers.summary.due(now):
                 self.ends.to_attract(silent=True)
             self._attract_tick(now)

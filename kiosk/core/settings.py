@@ -23,3 +23,4 @@ class SessionSettings:
     # kk, ru, en; () = the catalogue's words (return.where.box, return.where.reserved)
     return_place: tuple[tuple[str, str], ...] = ()
     reserved_place: tuple[tuple[str, str], ...] = ()
+    slow_notice_s: float = 1.0  # the gateway has not answered after this: "one moment"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from kiosk.core.slow import SlowAnswer
+
 
 class Deadline:
     def __init__(self) -> None:
@@ -89,8 +91,9 @@ class SessionTimers:
     summary's stay, the headphone hint on attract, attract left changed, the scanner
     guidance after a login."""
 
-    def __init__(self, timeout_s: float, warning_s: float) -> None:
+    def __init__(self, timeout_s: float, warning_s: float, slow_notice_s: float = 1.0) -> None:
         self.inactivity = InactivityTimer(timeout_s, warning_s)
+        self.slow = SlowAnswer(slow_notice_s)  # "one moment" while the gateway is slow
         self.summary = Deadline()
         self.hint = Deadline()
         self.attract_idle = Deadline()  # attract left changed (help, language, notice)
@@ -98,5 +101,5 @@ class SessionTimers:
 
     def next_deadline(self) -> float | None:
         times = [t for t in (self.inactivity.next_deadline(), self.summary.at, self.hint.at,
-                             self.attract_idle.at, self.guidance.at) if t is not None]
+                             self.attract_idle.at, self.guidance.at, self.slow.at) if t is not None]
         return min(times) if times else None

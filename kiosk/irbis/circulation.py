@@ -1,6 +1,7 @@
 """IrbisCirculation: the kiosk's one way into IRBIS64 (kiosk.core.domain.Circulation).
 
-It finds records (one search-and-read request each), asks kiosk.irbis.rules what the library's rules say,
+It finds records (kiosk.irbis.lookup: one search-and-read request each), asks kiosk.irbis.rules
+what the library's rules say,
 and saves every change atomically: the reader's field 40 and the copy's 910 (plus a
 fulfilled RQST request) go in one command 6, so no loan exists without its copy marked
 issued, or the reverse. When the server reports a lock or version conflict the records
@@ -34,10 +35,12 @@ from kiosk.irbis.errors import (
     IrbisError,
     ProtocolError,
     RecordLocked,
+    ServerOverloaded,
     VersionConflict,
     WrongPassword,
 )
-from kiosk.irbis.record import Field, Record
+from kiosk.irbis.lookup import IrbisLookups, request_code
+from kiosk.irbis.record import Record
 from kiosk.irbis.visits import VisitBook, add_visit
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,7 @@ log = logging.getLogger(__name__)
 RECENT_READER_S = 60.0
 
 
-class IrbisCirculation:
+class IrbisCirculation(IrbisLookups):
     def __init__(
         self, client: IrbisClient, cfg: Config, now: Callable[[], datetime] = datetime.now
     ) -> None:
@@ -70,12 +73,13 @@ class IrbisCirculation:
     def identify(self, card: str, today: date) -> Reader:
         with self._gateway():
             self._recent = None
-            rec = self._reader(card)
+            # the waiting list needs only the card: asked at the same time as the reader
+            rec, waiting = self.client.parallel(lambda: self._reader(card), lambda: self._waiting(card))
             self._refuse(rules.identify_refusal(rec, today, self.loans_cfg, self.place), card)
             assert rec is not None
             self._remember(card, rec)
             self.visits.identified(card)
-            return self._reader_view(rec, today, self._waiting(card))
+            return self._reader_view(rec, today, waiting)
 
     def is_item(self, code: str) -> bool:
         with self._gateway():
@@ -111,11 +115,18 @@ class IrbisCirculation:
         if rules.find_open_loan(reader, barcode):
             return self._renew(reader, barcode, today)
         self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
-        copy = self._copy(barcode)
+        # the requests naming the scanned code are asked at the same time as the copy (one
+        # round trip for both); they are used when the scan is the code the copy is indexed by
+        copy, named = self.client.parallel(lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
         if copy is None:
             raise Refused("unknown_item", barcode)
         holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
-        requests = self._requests(copy.field)
+        if rules.status(copy.field) == rules.ISSUED:
+            requests: list[Record] = []  # refused whatever the requests say
+        elif request_code(copy.field) == barcode:
+            requests = rules.requests_for(named, copy.field)
+        else:
+            requests = self._requests(copy.field)
         self._refuse(
             rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
             barcode,
@@ -160,7 +171,13 @@ class IrbisCirculation:
 
     def renew(self, card: str, barcode: str, today: date) -> LoanResult:
         with self._gateway():
+            recent = self._recent_reader(card)
             self._recent = None
+            if recent is not None and rules.find_open_loan(recent, barcode) is not None:
+                try:  # as in checkout: the save carries the version, a refusal is re-decided
+                    return self._renew(recent, barcode, today)
+                except Refused:
+                    pass
             reader = self._reader(card)
             self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
             assert reader is not None
@@ -236,7 +253,9 @@ class IrbisCirculation:
                 fresh_reader, *books = records
                 fresh_loan = rules.find_open_loan(fresh_reader, code)
                 if fresh_loan is None:
-                    raise Refused("not_on_loan", barcode, "returned meanwhile")
+                    # read back after an unconfirmed save (ours, or a desk's meanwhile):
+                    # either way the book is back, which is what the patron is told
+                    return []
                 rules.close_loan(fresh_loan, today, now)
                 for book in books:
                     fresh_copy = rules.find_copy([book], code)
@@ -254,7 +273,9 @@ class IrbisCirculation:
 
     def _renew(self, reader: Record, barcode: str, today: date) -> LoanResult:
         loan = rules.find_open_loan(reader, barcode)
-        requests = self._requests(loan) if loan is not None else []
+        # requests only matter to a renewal the rules would otherwise allow
+        can = loan is not None and not rules.refuse_renewal(reader, loan, [], today, self.loans_cfg, self.place)
+        requests = self._requests(loan) if can and loan is not None else []
         self._refuse(
             rules.refuse_renewal(reader, loan, requests, today, self.loans_cfg, self.place), barcode
         )
@@ -320,6 +341,10 @@ class IrbisCirculation:
             return self.client.write_records(to_save) if to_save else []
         except (RecordLocked, VersionConflict):
             log.info("save conflict: re-reading and retrying")
+        except (ServerOverloaded, GatewayUnavailable) as exc:
+            # not sent again as it was: the records are read back (retried reads) and the
+            # rules decide again; a save that did happen shows there and is not repeated
+            log.info("save not confirmed (%s): reading back", type(exc).__name__)
         return self.client.update_records(keys, mutate)
 
     def _remember(self, card: str, reader: Record) -> None:
@@ -332,111 +357,6 @@ class IrbisCirculation:
         if recent is None or recent[0] != card or time.monotonic() - recent[2] > RECENT_READER_S:
             return None
         return recent[1]
-
-    def _reader(self, card: str) -> Record | None:
-        """The reader whose field 30 is exactly `card` (None when there is none)."""
-        if not rules.is_valid_code(card):
-            return None
-        for rec in self.client.search_records(self.readers_db, f'"RI={card}"'):
-            if not rec.status & 1 and rules.card_of(rec) == card:
-                return rec
-        return None
-
-    def _copy(self, code: str, db: str | None = None) -> rules.CopyRef | None:
-        """The copy whose 910^H (else 910^B) is exactly `code`."""
-        if not rules.is_valid_code(code):
-            return None
-        db = db or self.catalog_db
-        records = self.client.search_records(db, f'"IN={code}"')
-        return rules.find_copy([r for r in records if not r.status & 1], code)
-
-    def _borrower(self, code: str) -> tuple[Record, Field] | None:
-        """The reader with an open loan of this copy, and that loan."""
-        for rec in self.client.search_records(self.readers_db, f'"H={code}"'):
-            loan = rules.find_open_loan(rec, code)
-            if loan is not None:
-                return rec, loan
-        return None
-
-    def _holder(self, code: str) -> str | None:
-        found = self._borrower(code)
-        return rules.card_of(found[0]) if found else None
-
-    def _requests(self, copy: Field) -> list[Record]:
-        """Live RQST requests (open or reserved) naming this copy (910 of a copy or 40 of a
-        loan); H= indexes the request's 910 (inventory number and barcode)."""
-        code = copy.get("H") or copy.get("B")
-        if not self.requests_db or not rules.is_valid_code(code):
-            return []
-        try:
-            found = self.client.search_records(self.requests_db, f'"H={code}"')
-        except IrbisError as exc:
-            # a server without the RQST database must not stop every loan: reservations
-            # simply cannot be honoured there ([gateway] requests_db = "" says so quietly)
-            log.warning("requests database %s not searchable (%s): reservations not checked",
-                        self.requests_db, exc.code)
-            return []
-        return rules.requests_for(found, copy)
-
-    def _wanted(self, copy: rules.CopyRef, borrower: str) -> Reservation | None:
-        """The oldest live request of someone else naming a just-returned copy (it goes to
-        the reserved box), or None. Asked after the save: a failure here loses nothing."""
-        try:
-            waiting = [r for r in self._requests(copy.field) if rules.card_of(r) != borrower]
-        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
-            log.warning("requests not checked after a return (%s)", type(exc).__name__)
-            return None
-        if not waiting:
-            return None
-        req = min(waiting, key=lambda r: (r.fm(40).strip() or "99999999", r.mfn))
-        log.info("returned copy is requested (request mfn %s): reserved box", req.mfn)
-        return self._reservation(req, copy)
-
-    def _waiting(self, card: str) -> tuple[Reservation, ...]:
-        """The reader's reserved requests (RQST status 2) whose copy is on the reserve shelf
-        (910^A 9): one RQST search-and-read, and one catalogue search only when there are
-        any. A failure here never stops a login: the list is simply empty."""
-        if not self.requests_db:
-            return ()
-        try:
-            found = self.client.search_records(self.requests_db, f'"RS={card}" * "I=2"')
-            reqs = [
-                r for r in found
-                if rules.card_of(r) == card and rules.is_live_request(r)
-                and rules.request_status(r) == rules.REQUEST_RESERVED and rules.request_copy_code(r)
-            ]
-            by_db: dict[str, list[Record]] = {}
-            for r in reqs:
-                by_db.setdefault(r.fm(1).strip() or self.catalog_db, []).append(r)
-            out: list[Reservation] = []
-            for db, group in by_db.items():
-                codes = sorted({rules.request_copy_code(r) for r in group if rules.is_valid_code(rules.request_copy_code(r))})
-                if not codes:
-                    continue
-                books = [b for b in self.client.search_records(db, " + ".join(f'"IN={c}"' for c in codes))
-                         if not b.status & 1]
-                for r in group:
-                    copy = rules.find_copy(books, rules.request_copy_code(r))
-                    if copy is not None and rules.status(copy.field) == rules.RESERVE_SHELF:
-                        out.append(self._reservation(r, copy))
-            return tuple(out)
-        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
-            log.warning("waiting requests not checked at login (%s)", type(exc).__name__)
-            return ()
-
-    @staticmethod
-    def _reservation(req: Record, copy: rules.CopyRef) -> Reservation:
-        place = req.fm(102).strip()
-        if place in ("", "*"):
-            place = copy.field.get("D").strip()
-        return Reservation(
-            barcode=copy.barcode,
-            title=req.fm(201).strip() or rules.brief(copy.record),
-            place=place,
-            since=req.fm(43).strip(),
-            card=rules.card_of(req),
-            request=req.mfn,
-        )
 
     def _reader_view(self, rec: Record, today: date, waiting: tuple[Reservation, ...] = ()) -> Reader:
         return Reader(
@@ -457,7 +377,9 @@ class IrbisCirculation:
 
     @contextmanager
     def _gateway(self) -> Iterator[None]:
-        """Any failure to talk to IRBIS becomes Refused("gateway_unavailable")."""
+        """Any failure to talk to IRBIS becomes Refused("gateway_unavailable"). Retries stop
+        once the action has taken [irbis] give_up_s."""
+        self.client.deadline.at = time.monotonic() + self.cfg.irbis.give_up_s
         try:
             yield
         except WrongPassword as exc:
@@ -466,3 +388,5 @@ class IrbisCirculation:
         except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
             log.warning("IRBIS gateway failure: %s", type(exc).__name__)
             raise Refused("gateway_unavailable", detail=str(exc)) from exc
+        finally:
+            self.client.deadline.at = None

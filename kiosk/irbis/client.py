@@ -3,7 +3,10 @@
 Registers once (command A), re-registers transparently when the server has forgotten us
 (-3333, e.g. after a restart) and repeats the request, unregisters on close (B).
 Writes are optimistic: `update_records` re-reads and retries on -602/-608, so the kiosk
-never overwrites a change somebody else saved in between.
+never overwrites a change somebody else saved in between; a save that failed on -6666 or a
+dropped connection goes the same way (kiosk.irbis.retry). Safe requests (reads) are retried
+on -6666 and dropped connections with a bounded backoff, and independent reads may be sent
+at once (`parallel`), so a slow gateway costs one round trip for them instead of several.
 """
 
 from __future__ import annotations
@@ -12,18 +15,28 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from kiosk.irbis import protocol as p
 from kiosk.irbis.errors import (
     AlreadyRegistered,
+    GatewayDropped,
     GatewayUnavailable,
     IrbisError,
+    NotRegistered,
     ProtocolError,
     RecordLocked,
+    ServerOverloaded,
     VersionConflict,
 )
 from kiosk.irbis.record import Record
+from kiosk.irbis.retry import SAFE_COMMANDS, Deadline, RetryPolicy
 from kiosk.irbis.transport import Transport, transport_for
+
+T = TypeVar("T")
+RETRIED = (ServerOverloaded, GatewayDropped)  # worth another try, where repeating is safe
+PARALLEL_MAX = 4
 
 SEARCH_PAGE = 32000  # the most MFNs an IRBIS server returns for one search request
 ALL_FORMAT = "&uf('+0')"  # "all fields": the record's own lines
@@ -38,8 +51,13 @@ class IrbisClient:
         password: str,
         workstation: str = "C",
         keepalive_s: float = 60.0,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.transport = transport
+        self.policy = policy or RetryPolicy()
+        self.deadline = Deadline()
+        self.retries = 0  # requests sent again (for the bench and tests)
+        self._pool: ThreadPoolExecutor | None = None
         self.username = username
         self._password = password
         self.workstation = workstation
@@ -62,10 +80,14 @@ class IrbisClient:
         timeout: float = 3.0,
         workstation: str = "C",
         verify: bool | str = True,
+        policy: RetryPolicy | None = None,
     ) -> IrbisClient:
         """`http(s)://host:port/.../WebToIrbisServer.exe` (HTTP tunnel) or `tcp://host:port`.
-        `verify` is True, False or the path of a CA bundle (HTTPS only)."""
-        return cls(transport_for(url, timeout, verify), username, password, workstation)
+        `verify` is True, False or the path of a CA bundle (HTTPS only). `policy` sets the
+        per-request timeouts and retries (its read timeout wins over `timeout`)."""
+        if policy is not None:
+            timeout = policy.read_timeout_s
+        return cls(transport_for(url, timeout, verify), username, password, workstation, policy=policy)
 
     # ------------------------------------------------------------------ registration
 
@@ -80,13 +102,21 @@ class IrbisClient:
         with self._lock:
             if self.connected:
                 return
-            for _ in range(10):
+            busy = 0
+            for _ in range(10 + self.policy.attempts):
                 self.client_id = random.randint(100000, 999999)
                 self.query_id = 0
                 try:
                     answer = self._send(p.REGISTER, [p.ansi(self.username), p.ansi(self._password)])
                 except AlreadyRegistered:
-                    continue  # that client id is taken: draw another
+                    continue  # that client id is taken (or our lost first try): draw another
+                except RETRIED:
+                    busy += 1
+                    if busy >= self.policy.attempts or not self.deadline.allows(self.policy.pause(busy)):
+                        raise
+                    self.retries += 1
+                    time.sleep(self.policy.pause(busy - 1))
+                    continue
                 self.connected = True
                 self.server_version = answer.version
                 self.ini_text = b"\r\n".join(answer.lines).decode(p.ANSI, errors="replace")
@@ -103,6 +133,9 @@ class IrbisClient:
                     self._send(p.UNREGISTER, [p.ansi(self.username)])
                 except Exception:  # noqa: BLE001 - leaving anyway; the server times us out
                     pass
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+                self._pool = None
             self.transport.close()
 
     def nop(self) -> None:
@@ -128,6 +161,29 @@ class IrbisClient:
         t = threading.Thread(target=loop, name="irbis-keepalive", daemon=True)
         t.start()
         return t
+
+    def parallel(self, *calls: Callable[[], T]) -> list[T]:
+        """Run independent requests at once and return their results in order (the first
+        failure is raised once all have finished). Only for reads: a save decides on them."""
+        if len(calls) < 2:
+            return [call() for call in calls]
+        with self._lock:
+            if not self.connected:
+                self.connect()  # once, before the requests race to register
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(PARALLEL_MAX, thread_name_prefix="irbis")
+            pool = self._pool
+        futures = [pool.submit(call) for call in calls[1:]]
+        results: list[T] = []
+        failure: BaseException | None = None
+        for future in [None, *futures]:
+            try:
+                results.append(calls[0]() if future is None else future.result())
+            except BaseException as exc:  # noqa: BLE001 - raised below, after the others
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+        return results
 
     # ------------------------------------------------------------------ commands
 
@@ -204,10 +260,17 @@ class IrbisClient:
                 return []
             try:
                 return self.write_records(to_save)
-            except (RecordLocked, VersionConflict):
-                if attempt == attempts - 1:
+            except (RecordLocked, VersionConflict, *RETRIED) as exc:
+                # -6666 or a lost answer: read back and decide again (the save may have
+                # happened; the fresh records say so, and mutate then saves nothing)
+                if isinstance(exc, RETRIED):
+                    pause = self.policy.pause(attempt)
+                else:
+                    pause = random.uniform(0.005, 0.02) * (attempt + 1)
+                if attempt == attempts - 1 or not self.deadline.allows(pause):
                     raise
-                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+                self.retries += 1
+                time.sleep(pause)
         return []  # attempts <= 0
 
     def max_mfn(self, db: str) -> int:
@@ -228,25 +291,45 @@ class IrbisClient:
         return int(head)
 
     def _execute(self, command: str, params: list[bytes], allow: frozenset[int] = frozenset()) -> p.Answer:
+        """Send a request; a safe one again after -6666 or a dropped connection, with a
+        doubling pause, while the policy's attempts and the deadline allow."""
+        attempts = self.policy.attempts if command in SAFE_COMMANDS else 1
+        for attempt in range(max(1, attempts)):
+            try:
+                return self._execute_once(command, params, allow)
+            except RETRIED:
+                pause = self.policy.pause(attempt)
+                if attempt >= attempts - 1 or not self.deadline.allows(pause):
+                    raise
+            self.retries += 1
+            time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    def _execute_once(self, command: str, params: list[bytes], allow: frozenset[int]) -> p.Answer:
         with self._lock:
             if not self.connected:
                 self.connect()
-            try:
-                return self._send(command, params, allow)
-            except IrbisError as exc:
-                if exc.code != -3333:
-                    raise
-            # the server forgot us (restart, timeout): register again and repeat once
-            self.connected = False
-            self.connect()
+            registered_as = self.client_id
+        try:
             return self._send(command, params, allow)
+        except NotRegistered:
+            pass
+        # the server forgot us (restart, timeout): register again (once, even when several
+        # requests in flight learn it together) and repeat; -3333 means nothing was executed
+        with self._lock:
+            if self.client_id == registered_as:
+                self.connected = False
+                self.connect()
+        return self._send(command, params, allow)
 
     def _send(self, command: str, params: list[bytes], allow: frozenset[int] = frozenset()) -> p.Answer:
-        self.query_id += 1
-        req = p.Request(command, self.workstation, self.client_id, self.query_id, self._password, self.username, params)
-        raw = self.transport.exchange(p.encode_request(req))
+        with self._lock:
+            self.query_id += 1
+            req = p.Request(command, self.workstation, self.client_id, self.query_id, self._password,
+                            self.username, params)
+        raw = self.transport.exchange(p.encode_request(req), self.policy.timeout(command))
         self.last_request_at = time.monotonic()
-        answer = p.parse_answer(raw, command, self.client_id)
+        answer = p.parse_answer(raw, command, req.client_id)
         if answer.return_code < 0 and answer.return_code not in allow:
             raise IrbisError.for_code(answer.return_code)
         return answer

@@ -57,8 +57,18 @@ class WrongPassword(IrbisError):
     description = "wrong user name or password"
 
 
+class ServerOverloaded(IrbisError):
+    """-6666: the server was too busy and executed nothing; worth another try shortly."""
+
+    code = -6666
+    description = "server overloaded"
+
+
 _BY_CODE: dict[int, type[IrbisError]] = {
-    c.code: c for c in (MfnOutOfRange, RecordLocked, VersionConflict, NotRegistered, AlreadyRegistered, WrongPassword)
+    c.code: c for c in (
+        MfnOutOfRange, RecordLocked, VersionConflict, NotRegistered, AlreadyRegistered, WrongPassword,
+        ServerOverloaded,
+    )
 }
 
 
@@ -68,3 +78,14 @@ class ProtocolError(Exception):
 
 class GatewayUnavailable(Exception):
     """No answer: connection refused, timeout, reset, or an HTTP error from the gateway."""
+
+
+class GatewayDropped(GatewayUnavailable):
+    """The connection failed or was closed before an answer came (refused, reset, closed,
+    a 5xx from the CGI gateway). The request may or may not have been executed: a read is
+    safe to send again, a save is settled by reading the records back."""
+
+
+class GatewayTimeout(GatewayUnavailable):
+    """No answer within the request's timeout: the gateway is stalled. Not retried, so the
+    patron's wait stays bounded by the timeout."""

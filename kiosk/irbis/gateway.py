@@ -28,6 +28,7 @@ from kiosk.irbis.circulation import IrbisCirculation
 from kiosk.irbis.client import IrbisClient
 from kiosk.irbis.plaintext import format_plaintext, parse_plaintext
 from kiosk.irbis.record import Field, Record
+from kiosk.irbis.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,15 @@ def open_gateway(
             raise
         url = server.http_url
     verify: bool | str = cfg.gateway.ca_file or True
-    client = IrbisClient.from_url(url, username, password, timeout=cfg.gateway.timeout_s, verify=verify)
+    client = IrbisClient.from_url(url, username, password, verify=verify, policy=retry_policy(cfg))
     return Gateway(IrbisCirculation(client, cfg), client, server, url, scratch)
+
+
+def retry_policy(cfg: Config) -> RetryPolicy:
+    """The client's timeouts and retries from [irbis]."""
+    ir = cfg.irbis
+    return RetryPolicy(attempts=ir.attempts, backoff_s=ir.backoff_s, read_timeout_s=ir.read_timeout_s,
+                       save_timeout_s=ir.save_timeout_s)
 
 
 def start_embedded(data_dir: Path, users: dict[str, str], today: date) -> Any:

@@ -1,26 +1,29 @@
 """Transports: carry one encoded request to the server and bring back the raw answer.
 
 Both take the request lines (no TCP length line, no HTTP end marker) and return the
-answer bytes; failures to get an answer at all become `GatewayUnavailable`.
+answer bytes; failures to get an answer at all become `GatewayUnavailable`: `GatewayTimeout`
+when nothing came within the timeout, `GatewayDropped` when the connection failed or closed
+first (kiosk.irbis.client decides what may be sent again). `timeout` may be given per request.
 """
 
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
 
-from kiosk.irbis.errors import GatewayUnavailable, ProtocolError
+from kiosk.irbis.errors import GatewayDropped, GatewayTimeout, GatewayUnavailable, ProtocolError
 from kiosk.irbis.protocol import frame_http, frame_tcp
 
 MAX_ANSWER = 64 * 1024 * 1024
 
 
 class Transport(Protocol):
-    def exchange(self, body: bytes) -> bytes: ...
+    def exchange(self, body: bytes, timeout: float | None = None) -> bytes: ...
 
     def close(self) -> None: ...
 
@@ -31,9 +34,9 @@ class TcpTransport:
     def __init__(self, host: str, port: int, timeout: float = 3.0) -> None:
         self.host, self.port, self.timeout = host, port, timeout
 
-    def exchange(self, body: bytes) -> bytes:
+    def exchange(self, body: bytes, timeout: float | None = None) -> bytes:
         try:
-            with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
+            with socket.create_connection((self.host, self.port), timeout=timeout or self.timeout) as sock:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 sock.sendall(frame_tcp(body))
                 chunks: list[bytes] = []
@@ -46,8 +49,10 @@ class TcpTransport:
                     size += len(chunk)
                     if size > MAX_ANSWER:
                         raise ProtocolError("answer too large")
-        except (TimeoutError, OSError) as exc:
-            raise GatewayUnavailable(f"tcp://{self.host}:{self.port}: {exc}") from exc
+        except TimeoutError as exc:
+            raise GatewayTimeout(f"tcp://{self.host}:{self.port}: {exc}") from exc
+        except OSError as exc:
+            raise GatewayDropped(f"tcp://{self.host}:{self.port}: {exc}") from exc
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -61,14 +66,17 @@ class HttpTransport:
     """The Web-IRBIS tunnel (WebToIrbisServer.exe): one POST per request, keep-alive reused.
 
     A connection idle for longer than `idle_reconnect_s` is dropped before the next request
-    rather than reused: a POST is never retried (it may have been executed), so the
-    transport avoids sending one on a connection the gateway may have closed meanwhile."""
+    rather than reused: the transport itself never repeats a POST (it may have been
+    executed), so it avoids sending one on a connection the gateway may have closed
+    meanwhile. A gateway that answers `Connection: close` (a CGI program) simply gets a new
+    connection for the next request. Safe to use from several threads at once."""
 
     def __init__(
         self, url: str, timeout: float = 3.0, verify: bool | str = True, idle_reconnect_s: float = 10.0
     ) -> None:
         self.url, self.timeout, self.idle_reconnect_s = url, timeout, idle_reconnect_s
         self._last = 0.0
+        self._idle_lock = threading.Lock()
         self.session = requests.Session()
         self.session.verify = verify
         # The gateway is on the library's network: no proxy or .netrc from the environment
@@ -76,16 +84,21 @@ class HttpTransport:
         self.session.trust_env = False
         self.session.headers.update({"User-Agent": "GPNTB/Irbis64", "Accept": "*/*", "Content-Type": "text/plain"})
 
-    def exchange(self, body: bytes) -> bytes:
-        now = time.monotonic()
-        if self._last and now - self._last > self.idle_reconnect_s:
-            for adapter in self.session.adapters.values():
-                adapter.close()
-        self._last = now
+    def exchange(self, body: bytes, timeout: float | None = None) -> bytes:
+        with self._idle_lock:
+            now = time.monotonic()
+            if self._last and now - self._last > self.idle_reconnect_s:
+                for adapter in self.session.adapters.values():
+                    adapter.close()
+            self._last = now
         try:
-            resp = self.session.post(self.url, data=frame_http(body), timeout=self.timeout)
+            resp = self.session.post(self.url, data=frame_http(body), timeout=timeout or self.timeout)
+        except requests.Timeout as exc:
+            raise GatewayTimeout(f"{_safe(self.url)}: {type(exc).__name__}") from exc
         except requests.RequestException as exc:
-            raise GatewayUnavailable(f"{_safe(self.url)}: {type(exc).__name__}") from exc
+            raise GatewayDropped(f"{_safe(self.url)}: {type(exc).__name__}") from exc
+        if resp.status_code >= 500:  # the CGI program could not reach the IRBIS server
+            raise GatewayDropped(f"{_safe(self.url)}: HTTP {resp.status_code}")
         if resp.status_code != 200:
             raise GatewayUnavailable(f"{_safe(self.url)}: HTTP {resp.status_code}")
         return resp.content

@@ -47,6 +47,7 @@ BAD = [
                 "buffer_ms": 1}),
     ("maintenance", {"staff": [{"card": "", "pin": "1234", "x": 1}, "no"], "max_attempts": 0}),
     ("logging", {"level": "LOUD", "card_lengths": [1]}),
+    ("irbis", {"read_timeout_s": 0, "attempts": 0, "backoff_s": -1, "slow_notice_s": 20, "give_up_s": 5}),
 ]
 
 

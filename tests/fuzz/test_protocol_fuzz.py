@@ -37,8 +37,8 @@ class Recorder:
         self.inner = inner
         self.seen: list[tuple[str, bytes]] = []
 
-    def exchange(self, body: bytes) -> bytes:
-        answer = self.inner.exchange(body)
+    def exchange(self, body: bytes, timeout: float | None = None) -> bytes:
+        answer = self.inner.exchange(body, timeout)
         self.seen.append((body.split(b"\n", 1)[0].decode(), answer))
         return answer
 
@@ -82,7 +82,7 @@ class DamagingTransport:
         self.answers = answers
         self.damage = damage
 
-    def exchange(self, body: bytes) -> bytes:
+    def exchange(self, body: bytes, timeout: float | None = None) -> bytes:
         req = p.parse_request(body, framed=False)
         real = with_client_id(self.answers[req.command], req.client_id)
         if req.command in ("A", "B"):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.irbis.plaintext import load_file
+from kiosk.irbis.server.conditions import FieldConditions
 from kiosk.irbis.server.engine import Engine
 from kiosk.irbis.server.net import IrbisHttpServer, IrbisTcpServer
 from kiosk.irbis.server.storage import Storage
@@ -47,6 +48,11 @@ class ServerHandle:
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     tls: bool = False
+
+    @property
+    def conditions(self) -> FieldConditions:
+        """The field modes in force (changeable while running) and the request counts."""
+        return self.engine.conditions
 
     @property
     def http_url(self) -> str:
@@ -110,9 +116,11 @@ def start_server(
     http_port: int = 0,
     demo: bool = False,
     tls: tuple[str | Path, str | Path] | None = None,
+    conditions: FieldConditions | None = None,
 ) -> ServerHandle:
     """Start both front ends in background threads; `data_dir=None` uses a temp dir.
-    `tls=(certfile, keyfile)` serves the HTTP tunnel over HTTPS."""
+    `tls=(certfile, keyfile)` serves the HTTP tunnel over HTTPS; `conditions` the field
+    modes (latency, close, overload, stall; kiosk.irbis.server.conditions)."""
     tmp = None
     if data_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="irbis-sim-")
@@ -125,6 +133,8 @@ def start_server(
     if loads:
         load_into(storage, loads)
     engine = Engine(storage, dict(users or DEFAULT_USERS))
+    if conditions is not None:
+        engine.conditions = conditions
     context = None
     if tls is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -174,6 +184,10 @@ def main(args: argparse.Namespace) -> int:
     try:
         loads = _parse_loads(args.load)
         users = _parse_users(args.user) or DEFAULT_USERS
+        conditions = FieldConditions(
+            latency_ms=getattr(args, "latency_ms", 0) or 0, close=bool(getattr(args, "close", False)),
+            overload=getattr(args, "overload", 0) or 0, stall_ms=getattr(args, "stall_ms", 0) or 0,
+        )
     except ValueError as exc:
         print(f"kiosk sim: {exc}", file=sys.stderr)
         return 2
@@ -183,7 +197,8 @@ def main(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         handle = start_server(args.data, loads, users, args.host, args.tcp_port, args.http_port, demo,
-                              tls=tuple(args.tls) if getattr(args, "tls", None) else None)
+                              tls=tuple(args.tls) if getattr(args, "tls", None) else None,
+                              conditions=conditions)
     except Exception as exc:  # noqa: BLE001 - a clear one-line message, not a traceback
         print(f"kiosk sim: cannot start: {exc}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from kiosk.irbis import protocol as p
 from kiosk.irbis.errors import ProtocolError
 from kiosk.irbis.record import GUID_TAG, Record
+from kiosk.irbis.server.conditions import OVERLOADED, FieldConditions
 from kiosk.irbis.server.search import SearchSyntaxError, evaluate
 from kiosk.irbis.server.storage import Storage, Stored
 
@@ -73,6 +74,7 @@ class ClientSession:
 class Engine:
     def __init__(self, storage: Storage, users: dict[str, str], session_timeout_s: float = 3600.0) -> None:
         self.storage = storage
+        self.conditions = FieldConditions()  # kiosk sim's field modes; counts requests
         self.users = dict(users)
         self.session_timeout_s = session_timeout_s
         self.sessions: dict[int, ClientSession] = {}
@@ -93,6 +95,8 @@ class Engine:
     # ------------------------------------------------------------------ entry point
 
     def handle(self, req: p.Request) -> bytes:
+        if self.conditions.arrived(req.command):  # an overloaded server executes nothing
+            return p.encode_answer(req.command, req.client_id, req.query_id, OVERLOADED, [])
         try:
             code, lines = self._dispatch(req)
         except ServerRefusal as exc:

@@ -2,8 +2,9 @@
 
 TCP: one request per connection, answer, close. HTTP: POST to any path ending in
 WebToIrbisServer.exe, body ended by IRBIS_END_REQUEST (LF or CRLF lines), answer with
-Content-Length (never chunked), keep-alive. A garbage request gets the connection closed
-(TCP) or HTTP 400, never a crash.
+Content-Length (never chunked), keep-alive unless the field conditions say `close`
+(kiosk.irbis.server.conditions: latency, stall, close and lost answers are applied here).
+A garbage request gets the connection closed (TCP) or HTTP 400, never a crash.
 """
 
 from __future__ import annotations
@@ -49,7 +50,12 @@ class _TcpHandler(socketserver.BaseRequestHandler):
         except (ProtocolError, OSError) as exc:
             log.info("tcp: dropped a bad request: %s", exc)
             return
+        conditions = self.server.engine.conditions
+        conditions.delay()
         answer = self.server.engine.handle(req)
+        conditions.stall()
+        if conditions.dropped(req.command):
+            return  # executed, but the answer is lost on the way
         try:
             sock.sendall(answer)
         except OSError:
@@ -106,7 +112,16 @@ class _HttpHandler(BaseHTTPRequestHandler):
             log.info("http: bad request: %s", exc)
             self._reply(400, b"bad request\n")
             return
-        self._reply(200, self.server.engine.handle(req))
+        conditions = self.server.engine.conditions
+        conditions.delay()
+        answer = self.server.engine.handle(req)
+        conditions.stall()
+        if conditions.dropped(req.command):
+            self.close_connection = True  # executed, but the answer is lost on the way
+            return
+        if conditions.close:  # as a CGI gateway: one answer per connection
+            self.close_connection = True
+        self._reply(200, answer)
 
     def do_GET(self) -> None:  # noqa: N802
         self._reply(405 if self.path.split("?", 1)[0].endswith(TUNNEL_SUFFIX) else 404, b"POST only\n")
@@ -115,6 +130,8 @@ class _HttpHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(payload)
 
@@ -137,6 +154,7 @@ class IrbisHttpServer(ThreadingHTTPServer):
     # keep-alive connections are tracked so that stopping the server really closes them
     def get_request(self) -> tuple[socket.socket, object]:
         sock, addr = super().get_request()
+        self.engine.conditions.connected()
         with self._open_lock:
             self._open.add(sock)
         return sock, addr

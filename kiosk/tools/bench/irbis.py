@@ -12,10 +12,11 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from kiosk.config import Config
+from kiosk.irbis.server.conditions import FieldConditions
 from kiosk.tools.stats import percentile
 from kiosk.tools.synthetic import book_barcode, reader_card, write_databases
 
@@ -38,8 +39,10 @@ def _bench_config() -> Config:
     return cfg
 
 
-def checkout_latency(runs: int) -> dict[str, float]:
-    """identify + look up + check out, ours over HTTP and the baseline over TCP."""
+def checkout_latency(runs: int, conditions: FieldConditions | None = None, suffix: str = "") -> dict[str, float]:
+    """identify + look up + check out, ours over HTTP and the baseline over TCP, against
+    one server (in `conditions`, e.g. 20 ms latency and a connection per request). The
+    keys end in `suffix` (checkout_ms_p95_rtt20...)."""
     from kiosk.irbis.circulation import IrbisCirculation
     from kiosk.irbis.client import IrbisClient
     from kiosk.irbis.server import start_server
@@ -47,7 +50,7 @@ def checkout_latency(runs: int) -> dict[str, float]:
     readers = max(1, runs // 50)
     with tempfile.TemporaryDirectory(prefix="bench-irbis-") as tmp:
         loads = write_databases(Path(tmp) / "load", readers, 2 * runs)
-        server = start_server(Path(tmp) / "db", loads=loads)
+        server = start_server(Path(tmp) / "db", loads=loads, conditions=conditions)
         try:
             client = IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1")
             circ = IrbisCirculation(client, _bench_config())
@@ -64,7 +67,75 @@ def checkout_latency(runs: int) -> dict[str, float]:
             server.stop()
     result = summary("checkout_ms", ours) | summary("baseline_checkout_ms", theirs)
     result["checkout_ratio"] = round(result["checkout_ms_p95"] / result["baseline_checkout_ms_p95"], 2)
-    return result
+    return {f"{k}{suffix}": v for k, v in result.items()}
+
+
+def field_checkout(runs: int) -> dict[str, float]:
+    """The checkout comparison as `kiosk sim --latency-ms 20 --close` serves it."""
+    return checkout_latency(runs, FieldConditions(latency_ms=20, close=True), "_rtt20")
+
+
+def round_trips() -> dict[str, int]:
+    """HTTP requests the server receives for a login, a checkout (reader known, copy
+    available, RQST searched) and a renewal (reader known), after registration."""
+    from kiosk.irbis.circulation import IrbisCirculation
+    from kiosk.irbis.client import IrbisClient
+    from kiosk.irbis.server import start_server
+
+    with tempfile.TemporaryDirectory(prefix="bench-trips-") as tmp:
+        loads = write_databases(Path(tmp) / "load", 2, 4)
+        server = start_server(Path(tmp) / "db", loads=loads)
+        counts = server.conditions
+        try:
+            client = IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1")
+            client.connect()
+            circ = IrbisCirculation(client, _bench_config())
+            card, later = reader_card(0), TODAY + timedelta(days=10)
+            out = {}
+            for key, action in (("round_trips_login", lambda: circ.identify(card, TODAY)),
+                                ("round_trips_checkout", lambda: circ.checkout(card, book_barcode(0), TODAY)),
+                                ("round_trips_renew", lambda: circ.renew(card, book_barcode(0), later))):
+                counts.reset_counts()
+                action()
+                out[key] = counts.total()
+            client.close()
+        finally:
+            server.stop()
+    return out
+
+
+def overload_sessions(sessions: int, overload: float = 0.2) -> dict[str, int]:
+    """`sessions` scripted sessions against the server at `--overload 0.2`, then every
+    record read back over TCP (kiosk.tools.bench.field): sessions lost or stuck."""
+    from kiosk.irbis.circulation import IrbisCirculation
+    from kiosk.irbis.client import IrbisClient
+    from kiosk.irbis.server import start_server
+    from kiosk.tools.bench.field import audit, run_sessions
+
+    readers, books = max(1, sessions // 10), 2 * sessions
+    cfg = _bench_config()
+    cfg.gateway.requests_db = ""  # the generated library keeps no RQST database
+    with tempfile.TemporaryDirectory(prefix="bench-overload-") as tmp:
+        loads = write_databases(Path(tmp) / "load", readers, books)
+        server = start_server(Path(tmp) / "db", loads=loads, conditions=FieldConditions(overload=overload))
+        try:
+            client = IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1")
+            run = run_sessions(IrbisCirculation(client, cfg), readers, sessions, TODAY)
+            client.close()
+            server.engine.conditions = FieldConditions()
+            peek = IrbisClient.from_url(server.tcp_url, "kiosk1", "kiosk1")
+            found = audit(peek, readers, books, run.told)
+            peek.close()
+        finally:
+            server.stop()
+    lost = found["lost_loans"] + found["half_loans"] + found["duplicate_loans"] + found["lent_though_told_failed"]
+    return {
+        "overload_sessions": sessions,
+        "overload_sessions_lost": lost + found["not_returned_though_told"],
+        "overload_sessions_stuck": run.stuck,
+        "overload_told_unavailable": run.refused.get("gateway_unavailable", 0),
+        "overload_session_ms_p95": _ms_percentile([s * 1000 for s in run.seconds], 95),
+    }
 
 
 def _baseline(tcp_port: int, runs: int, readers: int) -> list[float]:

@@ -8,6 +8,9 @@ the full run at most about ten. Progress goes to stderr.
 Parts (each in its own try):
     checkout    kiosk.tools.bench.irbis.checkout_latency: ours over the HTTP tunnel to the
                 embedded server vs cbsvibpyirbis over TCP
+    field       the same at `kiosk sim --latency-ms 20 --close` (keys *_rtt20), HTTP requests
+                per login/checkout/renewal (round_trips_*), and scripted sessions at
+                `--overload 0.2` audited record by record (overload_sessions_lost/_stuck)
     speech      kiosk.tools.bench.speech: say event -> first sample of a 10-word sentence
                 (kk, ru) at the sink (aplay to ALSA's null device when there is one)
     app         kiosk.tools.bench.app sessions: `kiosk run` offscreen against `kiosk sim` with
@@ -157,6 +160,16 @@ def part_checkout(plan: Plan) -> dict[str, Any]:
     from kiosk.tools.bench.irbis import checkout_latency
 
     return checkout_latency(plan.checkout_runs)
+
+
+def part_field(plan: Plan) -> dict[str, Any]:
+    """The gateway as in the field: the checkout comparison at `--latency-ms 20 --close`,
+    round trips per action, and scripted sessions at `--overload 0.2`."""
+    from kiosk.tools.bench.irbis import field_checkout, overload_sessions, round_trips
+
+    quick = plan.checkout_runs < 100
+    return (field_checkout(20 if quick else 100) | round_trips()
+            | overload_sessions(40 if quick else 200))
 
 
 def part_speech(plan: Plan) -> dict[str, Any]:
@@ -377,6 +390,8 @@ def _quiet_kiosks(job: tuple[str, int, int, int, float]) -> tuple[list[float], i
 PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [
     ("checkout", ("checkout_ms_p50", "checkout_ms_p95", "baseline_checkout_ms_p50",
                   "baseline_checkout_ms_p95", "checkout_ratio"), part_checkout),
+    ("field", ("checkout_ms_p95_rtt20", "checkout_ratio_rtt20", "round_trips_login", "round_trips_checkout",
+               "round_trips_renew", "overload_sessions_lost", "overload_sessions_stuck"), part_field),
     ("speech", ("speech_first_audio_ms_p95",), part_speech),
     ("app", ("scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
              "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_after_1000_sessions"), part_app),

@@ -1,0 +1,136 @@
+"""The searches of IrbisCirculation (a mixin): the reader by card, the copy by its exact
+code, who has a copy, the RQST requests naming it, and the reader's reserved books. One
+search-and-read request each; none of them writes."""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.core.domain import Reservation
+from kiosk.irbis import rules
+from kiosk.irbis.client import IrbisClient
+from kiosk.irbis.errors import GatewayUnavailable, IrbisError, ProtocolError, ServerOverloaded
+from kiosk.irbis.record import Field, Record
+
+log = logging.getLogger("kiosk.irbis.circulation")
+
+
+class IrbisLookups:
+    client: IrbisClient
+    readers_db: str
+    catalog_db: str
+    requests_db: str
+
+    def _reader(self, card: str) -> Record | None:
+        """The reader whose field 30 is exactly `card` (None when there is none)."""
+        if not rules.is_valid_code(card):
+            return None
+        for rec in self.client.search_records(self.readers_db, f'"RI={card}"'):
+            if not rec.status & 1 and rules.card_of(rec) == card:
+                return rec
+        return None
+
+    def _copy(self, code: str, db: str | None = None) -> rules.CopyRef | None:
+        """The copy whose 910^H (else 910^B) is exactly `code`."""
+        if not rules.is_valid_code(code):
+            return None
+        db = db or self.catalog_db
+        records = self.client.search_records(db, f'"IN={code}"')
+        return rules.find_copy([r for r in records if not r.status & 1], code)
+
+    def _borrower(self, code: str) -> tuple[Record, Field] | None:
+        """The reader with an open loan of this copy, and that loan."""
+        for rec in self.client.search_records(self.readers_db, f'"H={code}"'):
+            loan = rules.find_open_loan(rec, code)
+            if loan is not None:
+                return rec, loan
+        return None
+
+    def _holder(self, code: str) -> str | None:
+        found = self._borrower(code)
+        return rules.card_of(found[0]) if found else None
+
+    def _requests(self, copy: Field) -> list[Record]:
+        """Live RQST requests (open or reserved) naming this copy (910 of a copy or 40 of a
+        loan); H= indexes the request's 910 (inventory number and barcode)."""
+        return rules.requests_for(self._requests_by_code(request_code(copy)), copy)
+
+    def _requests_by_code(self, code: str) -> list[Record]:
+        """The RQST records H= finds for `code` (not yet matched to a copy)."""
+        if not self.requests_db or not rules.is_valid_code(code):
+            return []
+        try:
+            return self.client.search_records(self.requests_db, f'"H={code}"')
+        except ServerOverloaded:
+            raise  # busy, not missing: the reservations must not be skipped
+        except IrbisError as exc:
+            # a server without the RQST database must not stop every loan: reservations
+            # simply cannot be honoured there ([gateway] requests_db = "" says so quietly)
+            log.warning("requests database %s not searchable (%s): reservations not checked",
+                        self.requests_db, exc.code)
+            return []
+
+    def _wanted(self, copy: rules.CopyRef, borrower: str) -> Reservation | None:
+        """The oldest live request of someone else naming a just-returned copy (it goes to
+        the reserved box), or None. Asked after the save: a failure here loses nothing."""
+        try:
+            waiting = [r for r in self._requests(copy.field) if rules.card_of(r) != borrower]
+        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
+            log.warning("requests not checked after a return (%s)", type(exc).__name__)
+            return None
+        if not waiting:
+            return None
+        req = min(waiting, key=lambda r: (r.fm(40).strip() or "99999999", r.mfn))
+        log.info("returned copy is requested (request mfn %s): reserved box", req.mfn)
+        return self._reservation(req, copy)
+
+    def _waiting(self, card: str) -> tuple[Reservation, ...]:
+        """The reader's reserved requests (RQST status 2) whose copy is on the reserve shelf
+        (910^A 9): one RQST search-and-read, and one catalogue search only when there are
+        any. A failure here never stops a login: the list is simply empty."""
+        if not self.requests_db:
+            return ()
+        try:
+            found = self.client.search_records(self.requests_db, f'"RS={card}" * "I=2"')
+            reqs = [
+                r for r in found
+                if rules.card_of(r) == card and rules.is_live_request(r)
+                and rules.request_status(r) == rules.REQUEST_RESERVED and rules.request_copy_code(r)
+            ]
+            by_db: dict[str, list[Record]] = {}
+            for r in reqs:
+                by_db.setdefault(r.fm(1).strip() or self.catalog_db, []).append(r)
+            out: list[Reservation] = []
+            for db, group in by_db.items():
+                codes = sorted({rules.request_copy_code(r) for r in group if rules.is_valid_code(rules.request_copy_code(r))})
+                if not codes:
+                    continue
+                books = [b for b in self.client.search_records(db, " + ".join(f'"IN={c}"' for c in codes))
+                         if not b.status & 1]
+                for r in group:
+                    copy = rules.find_copy(books, rules.request_copy_code(r))
+                    if copy is not None and rules.status(copy.field) == rules.RESERVE_SHELF:
+                        out.append(self._reservation(r, copy))
+            return tuple(out)
+        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
+            log.warning("waiting requests not checked at login (%s)", type(exc).__name__)
+            return ()
+
+    @staticmethod
+    def _reservation(req: Record, copy: rules.CopyRef) -> Reservation:
+        place = req.fm(102).strip()
+        if place in ("", "*"):
+            place = copy.field.get("D").strip()
+        return Reservation(
+            barcode=copy.barcode,
+            title=req.fm(201).strip() or rules.brief(copy.record),
+            place=place,
+            since=req.fm(43).strip(),
+            card=rules.card_of(req),
+            request=req.mfn,
+        )
+
+
+def request_code(copy: Field) -> str:
+    """The code RQST's H= is searched by for a copy (910) or a loan (40): ^H, else ^B."""
+    return copy.get("H") or copy.get("B")
