@@ -64,6 +64,9 @@ def kiosk_metrics(cfg: Config) -> Metrics:
                              ui.bottom_margin_mm)
 
 
+GATEWAY_UNCHECKED = "not checked yet"
+
+
 class Kiosk:
     """One kiosk: session, UI app and devices. `post(fn)` runs fn on the UI thread."""
 
@@ -89,7 +92,8 @@ class Kiosk:
         # made by build(): the session and the mode router
         self.session: Session
         self.modes: ModeRouter
-        self.gateway_problem: str | None = None
+        # until the first probe answers the gateway is not known to work (health says so)
+        self.gateway_problem: str | None = GATEWAY_UNCHECKED
         self.speech: Speech | None = None
         self.devices: Devices | None = None
         self.staff: StaffLink | None = None
@@ -320,6 +324,8 @@ class Kiosk:
     def _probed(self, problem: object) -> None:
         self.gateway_problem = problem if isinstance(problem, str) else (
             None if problem is None else f"no answer ({type(problem).__name__})")
+        if self.staff is not None:
+            self.staff.health_changed()
         if self.gateway_problem is None:
             self.modes.in_service()
         else:

@@ -91,6 +91,8 @@ class StaffLink(Protocol):
 
     def broker_problem(self) -> str | None: ...
 
+    def health_changed(self) -> None: ...
+
 
 class Gateway(Protocol):
     """An opened IRBIS gateway (kiosk.irbis.gateway.Gateway)."""

@@ -84,7 +84,27 @@ def check_session(s: sc.SessionSection) -> list[Problem]:
                          "summary_timeout_s = 20"))
     if s.receipt not in ("ask", "always", "never"):
         out.append(error(f"[session] receipt = {s.receipt!r}", 'use "ask", "always" or "never"', 'receipt = "ask"'))
+    if s.returns not in ("off", "own", "any"):
+        out.append(error(f"[session] returns = {s.returns!r}", 'use "off", "own" or "any"', 'returns = "off"'))
+    out += _three_languages("session", s, "return_place", "what to do with a returned book",
+                            'return_place_en = "Please put it on the trolley."')
+    out += _three_languages("session", s, "reserved_place", "what to do with a reserved book",
+                            'reserved_place_en = "Please give it to the librarian."')
     return out
+
+
+def _three_languages(section: str, obj: Any, prefix: str, what: str, example: str) -> list[Problem]:
+    """Words a cabinet gives per language (`<prefix>_kk`, `_ru`, `_en`): text, and in all
+    three languages or in none (then the catalogue's wording is used)."""
+    texts = {f"{prefix}_{lang}": getattr(obj, f"{prefix}_{lang}") for lang in ("kk", "ru", "en")}
+    if not all(isinstance(v, str) for v in texts.values()):
+        return [error(f"[{section}] {prefix}_kk/ru/en", "must be text", example)]
+    if any(v.strip() for v in texts.values()) and not all(v.strip() for v in texts.values()):
+        missing = ", ".join(k for k, v in texts.items() if not v.strip())
+        return [error(f"[{section}] {missing} is empty",
+                      f"write {what} in all three languages, or in none "
+                      "(then the general wording is said)", example)]
+    return []
 
 
 def _check_staff_entry(where: str, entry: Any, seen: set[str]) -> list[Problem]:
@@ -216,17 +236,8 @@ def _check_speech_rates(sp: sc.SpeechSection) -> list[Problem]:
 
 
 def _check_guidance(sp: sc.SpeechSection) -> list[Problem]:
-    out: list[Problem] = []
-    texts = {key: getattr(sp, key) for key in ("guidance_kk", "guidance_ru", "guidance_en")}
-    if not all(isinstance(v, str) for v in texts.values()):
-        out.append(error("[speech] guidance_kk/ru/en", "must be text",
-                         'guidance_kk = "Сканер экранның астында ..."'))
-    elif any(v.strip() for v in texts.values()) and not all(v.strip() for v in texts.values()):
-        missing = ", ".join(k for k, v in texts.items() if not v.strip())
-        out.append(error(f"[speech] {missing} is empty",
-                         "write the scanner guidance in all three languages, or in none "
-                         "(then the general wording is said)",
-                         'guidance_ru = "Сканер под экраном, справа ..."'))
+    out = _three_languages("speech", sp, "guidance", "the scanner guidance",
+                           'guidance_ru = "Сканер под экраном, справа ..."')
     after = sp.guidance_after_s
     if isinstance(after, bool) or not isinstance(after, (int, float)) or not (
             after == 0 or 5 <= after <= 600):

@@ -78,6 +78,15 @@ class SessionSection:
     double_scan_s: float = 2.0
     summary_timeout_s: float = 20.0
     receipt: str = "ask"  # ask | always | never
+    returns: str = "off"  # off | own (account: "Return a book") | any (also a book drop on attract)
+    # what to do with a returned book, per language (all three or none: the catalogue's words)
+    return_place_kk: str = ""
+    return_place_ru: str = ""
+    return_place_en: str = ""
+    # ... and with a returned book another reader reserved
+    reserved_place_kk: str = ""
+    reserved_place_ru: str = ""
+    reserved_place_en: str = ""
 
 
 @dataclass

@@ -14,11 +14,18 @@ def session_settings(cfg: Config) -> SessionSettings:
                            summary_timeout_s=s.summary_timeout_s, receipt=s.receipt,
                            default_language=cfg.kiosk.default_language,
                            library_name=cfg.kiosk.library_name,
-                           guidance=_guidance(cfg), guidance_after_s=cfg.speech.guidance_after_s)
+                           guidance=_guidance(cfg), guidance_after_s=cfg.speech.guidance_after_s,
+                           returns=s.returns, return_place=_per_language(s, "return_place"),
+                           reserved_place=_per_language(s, "reserved_place"))
 
 
 def _guidance(cfg: Config) -> tuple[tuple[str, str], ...]:
     """This cabinet's scanner guidance per language, or () for the catalogue's wording."""
-    texts = tuple((lang, str(getattr(cfg.speech, f"guidance_{lang}", "")).strip())
+    return _per_language(cfg.speech, "guidance")
+
+
+def _per_language(section: object, prefix: str) -> tuple[tuple[str, str], ...]:
+    """`<prefix>_kk/_ru/_en` as (lang, text), or () unless all three are written."""
+    texts = tuple((lang, str(getattr(section, f"{prefix}_{lang}", "")).strip())
                   for lang in ("kk", "ru", "en"))
     return texts if all(text for _, text in texts) else ()

@@ -25,9 +25,8 @@ REASONS: tuple[str, ...] = (
     "gateway_unavailable",
     "offline_limit",
     "out_of_service",  # the kiosk itself cannot record a loan (e.g. its disk is full)
+    "not_on_loan",  # a return that matches no open loan
 )
-# Given by the circulation already; they join REASONS with their words and speech (issue 16).
-PENDING_REASONS: tuple[str, ...] = ("not_on_loan",)  # a return that matches no open loan
 
 
 class Refused(Exception):
@@ -37,7 +36,7 @@ class Refused(Exception):
     """
 
     def __init__(self, reason: str, code: str = "", detail: str = "") -> None:
-        if reason not in REASONS and reason not in PENDING_REASONS:
+        if reason not in REASONS:
             raise ValueError(f"unknown reason code {reason!r}")
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason

@@ -18,7 +18,7 @@ COMMON_TAIL: tuple[str, ...] = ("call_staff", "help", *LANGUAGE_IDS, "contrast")
 
 # Every fixed widget id the session can put in a focus list (loans come on top).
 WIDGET_IDS: tuple[str, ...] = (
-    "finish", "renew_all", "receipt_yes", "receipt_no", "done", "back", "language", *COMMON_TAIL,
+    "finish", "renew_all", "return_book", "receipt_yes", "receipt_no", "done", "back", "language", *COMMON_TAIL,
 )
 
 
@@ -45,9 +45,11 @@ def focus_items(
     headphones: bool = False,
     receipt_offered: bool = False,
     language_screen: bool = False,
+    return_book: bool = False,
 ) -> tuple[FocusItem, ...]:
     """`language_screen`: also offer "language" (a globe button opening the language
-    screen) after the three language_* buttons, which switch at once."""
+    screen) after the three language_* buttons, which switch at once. `return_book`:
+    the account offers "Return a book" ([session] returns = own or any)."""
     tail = list(COMMON_TAIL)
     if language_screen:
         tail.insert(tail.index("language_en") + 1, "language")
@@ -55,6 +57,8 @@ def focus_items(
         ids: list[str] = ["finish"]
         if loans:
             ids.append("renew_all")
+        if return_book:
+            ids.append("return_book")
         items = [_item(i) for i in ids]
         items += [loan_item(r, n, len(loans), headphones) for n, r in enumerate(loans, 1)]
         return tuple(items + [_item(i) for i in tail])

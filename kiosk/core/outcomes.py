@@ -1,71 +1,119 @@
 """Circulation requests and their outcomes: the scan queue, the gateway jobs, and what each
 result or refusal does to the session (events, loans on screen, summary, speech).
 
-A mixin of Session (kiosk.core.session): it works on the session's state.
+A collaborator of Session (kiosk.core.session) over its state; answers are dispatched by
+their type through one table (`_handlers`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any
 
+from kiosk.core import actions as act
+from kiosk.core.actions import Action, Result, action_code, cue_for
+from kiosk.core.clock import Clock
 from kiosk.core.domain import (
     Circulation,
     LoanResult,
     Reader,
     Refused,
     RenewAllResult,
+    ReturnResult,
     parse_ymd,
 )
+from kiosk.core.ends import SessionEnds
+from kiosk.core.executor import Executor
 from kiosk.core.focus import loan_item
+from kiosk.core.output import Output
+from kiosk.core.places import (
+    RESERVED_BOX_MSG,
+    RETURN_BOX_MSG,
+    configured_words,
+    place_words,
+)
+from kiosk.core.settings import SessionSettings
+from kiosk.core.state import SessionState
+from kiosk.core.timers import SessionTimers
 from kiosk.core.view import LoanRow, Notice, SummaryLine
+from kiosk.core.voice import VoiceControls
 
 log = logging.getLogger("kiosk.core.session")
 
-# An action waiting for the gateway: ("scan", code) | ("renew_all",) | ("renew", barcode)
-# | ("finish",).
-Action = tuple[str, ...]
 CARD_REASONS = ("unknown_card", "registration_expired", "reader_blocked")
 
 
 class CirculationOutcomes:
-    def _do(self, action: Action) -> None:
+    def __init__(self, state: SessionState, out: Output, circ: Circulation,
+                 executor: Executor, clock: Clock, timers: SessionTimers,
+                 voice: VoiceControls, ends: SessionEnds, settings: SessionSettings,
+                 guard: Callable[[], AbstractContextManager[None]]) -> None:
+        self.settings = settings
+        self.state = state
+        self.out = out
+        self.circ = circ
+        self.executor = executor
+        self.clock = clock
+        self.timers = timers
+        self.voice = voice
+        self.ends = ends
+        self.guard = guard  # the session's input wrapper: one view update per answer
+        self._handlers: dict[type, Callable[[Any, str], None]] = {
+            act.LoggedIn: lambda r, code: self._login(r.reader),
+            act.NewCard: self._new_card,
+            act.NewCardRefused: self._new_card_refused,
+            act.SameCard: lambda r, code: self.out.say("account.same_card"),
+            act.Lent: lambda r, code: self._loan_ok(r.loan),
+            act.RenewedAll: lambda r, code: self._renew_all_done(r.result),
+            act.Returned: lambda r, code: self._returned(r.result),
+        }
+
+    def do(self, action: Action) -> None:
         """Run an action now, or queue it behind the request in flight (never dropped)."""
-        if self._busy:
-            self._pending.append(action)
+        if self.state.flight.busy:
+            self.state.flight.pending.append(action)
             return
         self._start(action)
 
-    def _start(self, action: Action) -> None:
+    def _job(self, action: Action) -> Callable[[], Result] | None:
+        """The gateway job for an action, or None when there is nothing to ask."""
         today = self.clock.today()
-        kind = action[0]
-        if kind == "finish":
-            self._finish()
-            self._next_pending()
+        reader = self.state.patron.reader
+        if isinstance(action, act.Scan) and reader is None:
+            first = act.identify_or_return if self.settings.returns == "any" \
+                else act.identify_or_card_first
+            return partial(first, self.circ, action.code, today)
+        if reader is None:
+            return None
+        own = frozenset(r.barcode for r in self.state.patron.loans)
+        if isinstance(action, act.Scan) and self.state.patron.returning:
+            return partial(act.return_scan, self.circ, reader.card, own, action.code, today,
+                           self.settings.returns != "any")
+        if isinstance(action, act.Scan):
+            if self._taken_now(action.code):
+                return None
+            return partial(act.session_scan, self.circ, reader.card, own, action.code, today)
+        if isinstance(action, act.Renew):
+            return partial(act.renew, self.circ, reader.card, action.barcode, today)
+        if isinstance(action, act.RenewAll):
+            return partial(act.renew_all, self.circ, reader.card, today)
+        return None
+
+    def _start(self, action: Action) -> None:
+        if isinstance(action, act.Finish):
+            self.ends.finish()
+            self.next_pending()
             return
-        self.overlay = None
-        self._show()
-        self.notice = None
-        reader = self.reader
-        job: Callable[[], Any]
-        if kind == "scan" and reader is None:
-            job = partial(_identify_or_card_first, self.circ, action[1], today)
-        elif kind == "scan" and reader is not None and self._taken_now(action[1]):
-            self._next_pending()
+        self.out.show()  # an overlay goes: the answer is shown on the screen below
+        self.state.patron.notice = None
+        job = self._job(action)
+        if job is None:
+            self.next_pending()
             return
-        elif kind == "scan" and reader is not None:
-            own = frozenset(r.barcode for r in self.loans)
-            job = partial(_session_scan, self.circ, reader.card, own, action[1], today)
-        elif kind == "renew" and reader is not None:
-            job = partial(_tagged, "loan", self.circ.renew, reader.card, action[1], today)
-        elif kind == "renew_all" and reader is not None:
-            job = partial(_tagged, "renew_all", self.circ.renew_all, reader.card, today)
-        else:
-            self._next_pending()
-            return
-        self._busy = True
+        self.state.flight.busy = True
         self.executor.submit(job, partial(self._done, action), self._answered)
 
     def _answered(self, result: Any) -> None:
@@ -73,204 +121,199 @@ class CirculationOutcomes:
         to speech now, not after the screen is drawn (the bus's early lane)."""
         cue = cue_for(result)
         if cue is not None:
-            self.bus.publish_early({"event": "cue", "name": cue})
+            self.out.bus.publish_early({"event": "cue", "name": cue})
 
     def _taken_now(self, code: str) -> bool:
         """A book checked out in this very session, scanned again: renewing it would only
         use up a renewal, so the patron just hears it is theirs and when it is due."""
-        row = next((r for r in self.loans if r.barcode == code and r.status == "new"), None)
+        patron = self.state.patron
+        row = next((r for r in patron.loans if r.barcode == code and r.status == "new"), None)
         if row is None:
             return False
         due = parse_ymd(row.due) or row.due
-        self.notice = Notice(kind="info", msg="checkout.already",
-                             params={"title": row.title, "due": due}, code=code)
-        self._cue("success")
-        self._say_personal("checkout.already", {"title": row.title, "due": due},
-                           "checkout.already.public", {"due": due})
-        self._show()
+        patron.notice = Notice(kind="info", msg="checkout.already",
+                               params={"title": row.title, "due": due}, code=code)
+        self.out.cue("success")
+        self.out.say_personal("checkout.already", {"title": row.title, "due": due},
+                              "checkout.already.public", {"due": due})
+        self.out.show()
         return True
 
     def _done(self, action: Action, result: Any) -> None:
-        with self._input():
-            self._busy = False
-            self._heard_cue = cue_for(result)  # sent by _answered already
+        flight = self.state.flight
+        with self.guard():
+            flight.busy = False
+            flight.heard_cue = cue_for(result)  # sent by _answered already
             try:
                 self._outcome(action, result)
             except Exception:  # noqa: BLE001 - a malformed answer must not stop the kiosk
                 log.exception("circulation answer could not be used")
-                self._refused("gateway_unavailable", action[1] if len(action) > 1 else "")
+                self.refused("gateway_unavailable", action_code(action))
             finally:
-                self._heard_cue = None
-                self._next_pending()
+                flight.heard_cue = None
+                self.next_pending()
 
-    def _next_pending(self) -> None:
-        if self._pending and not self._busy:
-            self._start(self._pending.popleft())
+    def next_pending(self) -> None:
+        flight = self.state.flight
+        if flight.pending and not flight.busy:
+            self._start(flight.pending.popleft())
 
     def _outcome(self, action: Action, result: Any) -> None:
-        code = action[1] if len(action) > 1 else ""
+        code = action_code(action)
         if isinstance(result, Refused):
-            self._refused(result.reason, code or result.code)  # the code the patron scanned
+            self.refused(result.reason, code or result.code)  # the code the patron scanned
         elif isinstance(result, BaseException):
             # A bug or a broken link in the gateway: never a crash, never raw text.
             log.warning("circulation request failed: %s", type(result).__name__)
-            self._refused("gateway_unavailable", code)
-        elif result[0] == "login":
-            self._login(result[1])
-        elif result[0] == "new_card":
-            recent = {c: t for c, t in self._recent.items() if c == code}
-            self._logout("new_card")
-            self._recent = recent  # still guard the new card against a double read
-            self._login(result[1])
-        elif result[0] == "new_card_refused":
-            self._logout("new_card")
-            self._to_attract(silent=True)
-            self._refused(result[1].reason, result[1].code or code)
-        elif result[0] == "same_card":
-            self._say("account.same_card")
-        elif result[0] == "loan":
-            self._loan_ok(result[1])
-        elif result[0] == "renew_all":
-            self._renew_all_done(result[1])
+            self.refused("gateway_unavailable", code)
+        else:
+            self._handlers[type(result)](result, code)
 
-    def _refused(self, reason: str, code: str) -> None:
-        self._emit("refused", code=code, reason=reason)
-        is_card = self.reader is None or reason in CARD_REASONS
-        self.notice = Notice(kind="refused", msg=f"reason.{reason}", code="" if is_card else code)
-        if self.reader is not None and not is_card:
-            title = next((r.title for r in self.loans if r.barcode == code), "")
-            self._note(SummaryLine("refused", code, title, reason=reason))
-        self._cue("error")
-        self._say(f"reason.{reason}")
+    def _new_card(self, result: act.NewCard, code: str) -> None:
+        recent = {c: t for c, t in self.state.patron.recent.items() if c == code}
+        self.ends.logout("new_card")
+        self.state.patron.recent = recent  # still guard the new card against a double read
+        self._login(result.reader)
+
+    def _new_card_refused(self, result: act.NewCardRefused, code: str) -> None:
+        self.ends.logout("new_card")
+        self.ends.to_attract(silent=True)
+        self.refused(result.refused.reason, result.refused.code or code)
+
+    def refused(self, reason: str, code: str) -> None:
+        patron = self.state.patron
+        self.out.emit("refused", code=code, reason=reason)
+        is_card = patron.reader is None or reason in CARD_REASONS
+        patron.notice = Notice(kind="refused", msg=f"reason.{reason}",
+                               code="" if is_card else code)
+        if patron.reader is not None and not is_card:
+            title = next((r.title for r in patron.loans if r.barcode == code), "")
+            self.note(SummaryLine("refused", code, title, reason=reason))
+        self.out.cue("error")
+        self.out.say(f"reason.{reason}")
 
     def _login(self, reader: Reader) -> None:
         now = self.clock.now()
-        recent = self._recent
-        self._clear_patron()
-        self._recent = recent  # the double-read guard spans the login
-        self.reader = reader
-        self.loans = [LoanRow(x.barcode, x.title, x.due, x.overdue, x.renewals)
-                      for x in reader.loans]
-        self.inactivity.start(now)
-        self._hint_deadline.clear()
-        self._summary_deadline.clear()
-        self._attract_idle.clear()
-        self._emit("login", reader=reader.card)
-        self._show(base="account")
-        self._cue("success")
-        self._say_personal("account.greeting", {"name": reader.first_name},
-                           "account.greeting.public")
-        if self.headphones_in:
-            self._say("account.loans.count", {"count": len(self.loans)}, private=True)
-            for n, row in enumerate(self.loans, 1):
-                item = loan_item(row, n, len(self.loans), headphones=True)
-                self._say(item.msg, item.params, private=True)
-        self._say("account.hint")
-        self._guidance_arm()
+        recent = self.state.patron.recent
+        self.state.clear_patron()
+        patron = self.state.patron
+        patron.recent = recent  # the double-read guard spans the login
+        patron.reader = reader
+        patron.loans = [LoanRow(x.barcode, x.title, x.due, x.overdue, x.renewals)
+                        for x in reader.loans]
+        self.timers.inactivity.start(now)
+        self.timers.hint.clear()
+        self.timers.summary.clear()
+        self.timers.attract_idle.clear()
+        self.out.emit("login", reader=reader.card)
+        self.out.show(base="account")
+        self.out.cue("success")
+        self.out.say_personal("account.greeting", {"name": reader.first_name},
+                              "account.greeting.public")
+        self._say_waiting(reader)
+        if self.state.prefs.headphones_in:
+            loans = patron.loans
+            self.out.say("account.loans.count", {"count": len(loans)}, private=True)
+            for n, row in enumerate(loans, 1):
+                item = loan_item(row, n, len(loans), headphones=True)
+                self.out.say(item.msg, item.params, item.private)
+        self.out.say("account.hint")
+        self.voice.guidance_arm()
+
+    def _say_waiting(self, reader: Reader) -> None:
+        """Their reserved books put aside for them: the title only in headphones; where to
+        collect it on the loudspeaker too (the screen shows both)."""
+        patron = self.state.patron
+        patron.waiting = reader.waiting
+        for w in reader.waiting:
+            place = place_words(w.place)
+            self.out.say_personal("account.waiting", {"title": w.title, "place_msg": place},
+                                  "account.waiting.public", {"place_msg": place})
+
+    def _returned(self, r: ReturnResult) -> None:
+        """A book given back: off the loans, on the summary, and where to put it now; a
+        copy someone reserved goes to the reserved box (the event tells staff)."""
+        patron = self.state.patron
+        title = r.title or next((x.title for x in patron.loans if x.barcode == r.barcode), "")
+        patron.loans = [x for x in patron.loans if x.barcode != r.barcode]
+        if patron.reader is not None:
+            self.note(SummaryLine("return", r.barcode, title))
+        reserved = r.reserved is not None
+        fields = {"reserved": True} if reserved else {}
+        self.out.emit("return", barcode=r.barcode, ok=True, **fields)
+        s = self.settings
+        where = configured_words(s.reserved_place, RESERVED_BOX_MSG) if reserved \
+            else configured_words(s.return_place, RETURN_BOX_MSG)
+        patron.notice = Notice(kind="success", msg="return.ok",
+                               params={"title": title, "where_msg": where}, code=r.barcode)
+        self.out.cue("success")
+        self.out.say_personal("return.ok", {"title": title, "title_lang": r.language,
+                                            "where_msg": where},
+                              "return.ok.public", {"where_msg": where})
 
     def _loan_ok(self, r: LoanResult) -> None:
+        patron = self.state.patron
+        patron.waiting = tuple(w for w in patron.waiting if w.barcode != r.barcode)
+        loans = patron.loans
         due = parse_ymd(r.due) or r.due
-        index = next((i for i, row in enumerate(self.loans) if row.barcode == r.barcode), None)
+        index = next((i for i, row in enumerate(loans) if row.barcode == r.barcode), None)
         if r.renewed or index is not None:
             if index is not None:
-                old = self.loans[index]
-                self.loans[index] = LoanRow(old.barcode, r.title or old.title, r.due, False,
-                                            old.renewals + 1, "renewed")
+                old = loans[index]
+                loans[index] = LoanRow(old.barcode, r.title or old.title, r.due, False,
+                                       old.renewals + 1, "renewed")
             else:
-                self.loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 1, "renewed"))
-            self._note(SummaryLine("renew", r.barcode, r.title, r.due))
-            self._emit("renew", barcode=r.barcode, due=r.due, ok=True)
+                loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 1, "renewed"))
+            self.note(SummaryLine("renew", r.barcode, r.title, r.due))
+            self.out.emit("renew", barcode=r.barcode, due=r.due, ok=True)
             msg = "renew.ok"
         else:
-            self.loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 0, "new"))
-            self._note(SummaryLine("checkout", r.barcode, r.title, r.due))
-            self._emit("checkout", barcode=r.barcode, due=r.due, ok=True)
+            loans.insert(0, LoanRow(r.barcode, r.title, r.due, False, 0, "new"))
+            self.note(SummaryLine("checkout", r.barcode, r.title, r.due))
+            self.out.emit("checkout", barcode=r.barcode, due=r.due, ok=True)
             msg = "checkout.ok"
-        self.notice = Notice(kind="success", msg=msg, params={"title": r.title, "due": due},
-                             code=r.barcode)
-        self._cue("success")
-        self._say_personal(msg, {"title": r.title, "title_lang": r.language, "due": due},
-                           f"{msg}.public", {"due": due})
+        self.state.patron.notice = Notice(kind="success", msg=msg,
+                                          params={"title": r.title, "due": due}, code=r.barcode)
+        self.out.cue("success")
+        self.out.say_personal(msg, {"title": r.title, "title_lang": r.language, "due": due},
+                              f"{msg}.public", {"due": due})
 
-    def _note(self, line: SummaryLine) -> None:
+    def note(self, line: SummaryLine) -> None:
         """One summary line per book, the outcome that matters to the patron: a success
         replaces an earlier refusal; a renewal of a book taken this session stays a
         checkout with the new due date; a later refusal never hides a success."""
-        for i, old in enumerate(self.summary):
+        summary = self.state.patron.summary
+        for i, old in enumerate(summary):
             if old.barcode != line.barcode:
                 continue
             if line.kind == "refused" and old.kind != "refused":
                 return
             if old.kind == "checkout" and line.kind == "renew":
                 line = SummaryLine("checkout", line.barcode, line.title or old.title, line.due)
-            self.summary[i] = line
+            summary[i] = line
             return
-        self.summary.append(line)
+        summary.append(line)
 
     def _renew_all_done(self, result: RenewAllResult) -> None:
+        loans = self.state.patron.loans
         for r in result.renewed:
-            index = next((i for i, x in enumerate(self.loans) if x.barcode == r.barcode), None)
+            index = next((i for i, x in enumerate(loans) if x.barcode == r.barcode), None)
+            old_title = ""
             if index is not None:
-                old = self.loans[index]
-                self.loans[index] = LoanRow(old.barcode, old.title, r.due, False,
-                                            old.renewals + 1, "renewed")
-            self._note(SummaryLine("renew", r.barcode, r.title or old_title(self, r.barcode), r.due))
-            self._emit("renew", barcode=r.barcode, due=r.due, ok=True)
+                old = loans[index]
+                old_title = old.title
+                loans[index] = LoanRow(old.barcode, old.title, r.due, False,
+                                       old.renewals + 1, "renewed")
+            self.note(SummaryLine("renew", r.barcode, r.title or old_title, r.due))
+            self.out.emit("renew", barcode=r.barcode, due=r.due, ok=True)
         for refusal in result.refused:
-            self._emit("refused", code=refusal.code, reason=refusal.reason)
-            title = next((x.title for x in self.loans if x.barcode == refusal.code), "")
-            self._note(SummaryLine("refused", refusal.code, title, reason=refusal.reason))
+            self.out.emit("refused", code=refusal.code, reason=refusal.reason)
+            title = next((x.title for x in loans if x.barcode == refusal.code), "")
+            self.note(SummaryLine("refused", refusal.code, title, reason=refusal.reason))
         params = {"renewed": len(result.renewed), "refused": len(result.refused)}
         kind = "success" if result.renewed else "refused"
-        self.notice = Notice(kind=kind, msg="renew_all.done", params=params)
-        self._cue("success" if result.renewed else "error")
-        self._say("renew_all.done", params)
-        reasons = sorted({r.reason for r in result.refused})
-        for reason in reasons:
-            self._say(f"reason.{reason}")
-
-
-def cue_for(result: Any) -> str | None:
-    """The cue an answer of the gateway gets (the first cue its outcome emits)."""
-    if isinstance(result, BaseException):
-        return "error"
-    tag = result[0]
-    if tag in ("login", "new_card", "loan"):
-        return "success"
-    if tag == "new_card_refused":
-        return "error"
-    if tag == "renew_all":
-        return "success" if result[1].renewed else "error"
-    return None
-
-
-def old_title(session: Any, barcode: str) -> str:
-    return next((x.title for x in session.loans if x.barcode == barcode), "")
-
-
-# -------------------------------------------------------------------- jobs (worker thread)
-def _tagged(tag: str, fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
-    return (tag, fn(*args))
-
-
-def _identify_or_card_first(circ: Circulation, code: str, today: Any) -> tuple[str, Any]:
-    try:
-        return ("login", circ.identify(code, today))
-    except Refused as e:
-        if e.reason == "unknown_card" and circ.is_item(code):
-            raise Refused("card_first", code) from None
-        raise
-
-
-def _session_scan(circ: Circulation, card: str, own: frozenset[str], code: str,
-                  today: Any) -> tuple[str, Any]:
-    if code == card:
-        return ("same_card", None)
-    if code in own:
-        return ("loan", circ.renew(card, code, today))
-    if circ.is_reader(code):
-        try:
-            return ("new_card", circ.identify(code, today))
-        except Refused as e:
-            return ("new_card_refused", e)
-    return ("loan", circ.checkout(card, code, today))
+        self.state.patron.notice = Notice(kind=kind, msg="renew_all.done", params=params)
+        self.out.cue("success" if result.renewed else "error")
+        self.out.say("renew_all.done", params)
+        for reason in sorted({r.reason for r in result.refused}):
+            self.out.say(f"reason.{reason}")

@@ -11,6 +11,7 @@ from datetime import date
 
 from kiosk.core.domain import parse_ymd
 from kiosk.core.messages import RenderText
+from kiosk.core.places import place_words
 from kiosk.core.view import SummaryLine
 
 
@@ -18,6 +19,7 @@ def receipt_lines(library_name: str, today: date, summary: Sequence[SummaryLine]
                   lang: str, display_text: RenderText) -> list[str]:
     lines = [library_name, display_text("receipt.date", {"date": today}, lang), ""]
     for kind, heading in (("checkout", "receipt.checkouts"), ("renew", "receipt.renewals"),
+                          ("return", "receipt.returns"), ("waiting", "receipt.waiting"),
                           ("refused", "receipt.refusals")):
         items = [s for s in summary if s.kind == kind]
         if not items:
@@ -25,7 +27,13 @@ def receipt_lines(library_name: str, today: date, summary: Sequence[SummaryLine]
         lines.append(display_text(heading, {"count": len(items)}, lang))
         for s in items:
             title = s.title or display_text("receipt.item", {"barcode": s.barcode}, lang)
-            if kind == "refused":
+            if kind == "return":
+                lines.append(display_text("receipt.return_line", {"title": title}, lang))
+            elif kind == "waiting":
+                lines.append(display_text("receipt.waiting_line",
+                                          {"title": title, "place_msg": place_words(s.place)},
+                                          lang))
+            elif kind == "refused":
                 lines.append(display_text("receipt.refused_line",
                                           {"title": title, "reason_msg": f"reason.{s.reason}.short"},
                                           lang))

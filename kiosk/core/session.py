@@ -50,6 +50,17 @@ event warning_s before (any input extends it; open dialogs do not stop it); attr
 in another language, with help or a notice open, is reset after timeout_s. While a
 request is in flight, scans/renew/finish queue in order (View.busy, View.pending_scans).
 
+Reserved books (issue 16): at login the reader's books waiting on the reserve shelf
+(Reader.waiting) are View.waiting and spoken (the title only in headphones; where to
+collect it on the loudspeaker too); the summary and receipt repeat them ("waiting"
+lines); logout erases them. Returns ([session] returns): "own" puts `return_book` on the
+account (then scans of their own loans are returned, another book is refused
+not_on_loan; `back` or `return_book` again ends it, View.returning); "any" also returns
+a book scanned on attract without a card. A return emits {"event":"return",...} (with
+"reserved": true for a copy another reader wants: the reserved box; staff are called by
+kiosk.staff when [staff] needs_staff names reserved), goes off the loans and onto the
+summary.
+
 Staff alerts: by default the session keeps the alert state itself (call -> raised,
 staff_ack -> acknowledged). An external AlertManager takes over with
 `session.set_alert_handler(fn)`: call() then only invokes fn() (no state change), and the
@@ -61,43 +72,41 @@ the attention cue and the speech.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
+from kiosk.core import actions as act
+from kiosk.core.alerts import ALERT_STATES, StaffAlerts
 from kiosk.core.announcer import Announcer
 from kiosk.core.clock import Clock
-from kiosk.core.domain import (
-    Circulation,
-    Reader,
-    format_ymd,
-    parse_ymd,
-)
+from kiosk.core.domain import Circulation, Reader, format_ymd
+from kiosk.core.ends import HEADPHONE_HINT_EVERY_S, SessionEnds
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor, SyncExecutor
 from kiosk.core.focus import focus_items
+from kiosk.core.keys import KEYS
 from kiosk.core.languages import known_or_default
 from kiosk.core.messages import RenderSpeech, RenderText
-from kiosk.core.navigation import EDGE_LAYERS, HELP_LAYERS, KEYS, VOLUME_DEFAULT, Navigation
-from kiosk.core.outcomes import Action, CirculationOutcomes
-from kiosk.core.receipt import receipt_lines
+from kiosk.core.navigation import EDGE_LAYERS, HELP_LAYERS, Navigation
+from kiosk.core.outcomes import CirculationOutcomes
+from kiosk.core.output import Output
 from kiosk.core.settings import SessionSettings
-from kiosk.core.timers import Deadline, InactivityTimer
-from kiosk.core.view import LoanRow, Notice, SummaryLine, View
+from kiosk.core.state import SessionState
+from kiosk.core.timers import InactivityTimer, SessionTimers
+from kiosk.core.view import FocusItem, View, WaitingRow
 from kiosk.core.voice import VoiceControls
 
 log = logging.getLogger(__name__)
 
-HEADPHONE_HINT_EVERY_S = 15.0
-ALERT_STATES = ("raised", "acknowledged", "escalated", "resolved")
 __all__ = ["ALERT_STATES", "EDGE_LAYERS", "HELP_LAYERS", "KEYS", "Session"]
 
 
-class Session(CirculationOutcomes, Navigation, VoiceControls):
-    """The state machine. Its parts: kiosk.core.focus (what each screen offers),
-    navigation (keys and activation), outcomes (circulation requests and results),
-    timers (deadlines), announcer (say events), receipt (printed lines)."""
+class Session:
+    """The state machine: one SessionState (kiosk.core.state) and the collaborators that
+    work on it, each handed it explicitly: outcomes (circulation requests and results),
+    navigation (keys and activation), ends (logout, summary, back to attract), voice
+    (rate, scanner guidance), alerts (staff calls), timers (deadlines); output publishes
+    what the patron sees and hears; kiosk.core.focus says what each screen offers."""
 
     # True when the UI draws a "language" button that opens the language screen; the
     # three language_* buttons are always offered and switch at once.
@@ -118,70 +127,102 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
         self.settings = settings
         self.clock = clock
         self.bus = bus
-        self.executor = executor or SyncExecutor()
         self.render_text = render_text
+        self.state = state = SessionState()
+        state.prefs.default_lang = state.prefs.lang = known_or_default(settings.default_language)
         self.speaker = Announcer(bus, render_speech or render_text, render_text)
-        self.inactivity = InactivityTimer(settings.timeout_s, settings.warning_s)
-        self._summary_deadline = Deadline()
-        self._hint_deadline = Deadline()
-        self._attract_idle = Deadline()  # attract left changed (help, language, notice)
-        self.default_lang = known_or_default(settings.default_language)
+        self.out = out = Output(bus, self.speaker, state)
+        self.timers = timers = SessionTimers(settings.timeout_s, settings.warning_s)
+        self.voice = VoiceControls(state, out, timers, settings, clock)
+        self.ends = SessionEnds(state, out, timers, self.voice, settings, clock, render_text)
+        self.alerts = StaffAlerts(state, out)
+        self.outcomes = CirculationOutcomes(state, out, circulation, executor or SyncExecutor(),
+                                            clock, timers, self.voice, self.ends, settings,
+                                            self._input)
+        self.nav = Navigation(state, out, self.outcomes, self.ends, self.voice, self.alerts,
+                              self._focus, returns_offered=settings.returns != "off")
         self._view_listeners: list[Callable[[View], None]] = []
-        self._alert_handler: Callable[[], None] | None = None
         self._depth = 0
-        # kiosk-wide state (survives sessions)
-        self.headphones_in = False
-        self.alert_state: str | None = None
-        self._busy = False
-        self._pending: deque[Action] = deque()
-        self._heard_cue: str | None = None  # the worker sent this cue early for the answer
-        self._shown_screen = ""
-        self.lang = self.default_lang
-        self.contrast = False
-        self.volume = VOLUME_DEFAULT
-        self.base = "attract"
-        self.overlay: str | None = None
-        self.help_layer = 0
-        self._init_voice()
-        self._clear_patron()
         self.view = self._build_view()
 
-    # ---------------------------------------------------------------- state
-    def _clear_patron(self) -> None:
-        """Forget everything that belongs to one patron (preferences are reset separately)."""
-        self.reader: Reader | None = None
-        self.loans: list[LoanRow] = []
-        self.summary: list[SummaryLine] = []
-        self.notice: Notice | None = None
-        self.receipt_offered = False
-        self.focus_id: str | None = None
-        self._edge = ("", 0)
-        self._recent: dict[str, float] = {}  # code -> time of its last accepted scan
+    # ---------------------------------------------------------------- what others read
+    @property
+    def executor(self) -> Executor:
+        return self.outcomes.executor
+
+    @executor.setter
+    def executor(self, executor: Executor) -> None:
+        self.outcomes.executor = executor
+
+    @property
+    def inactivity(self) -> InactivityTimer:
+        return self.timers.inactivity
+
+    @property
+    def reader(self) -> Reader | None:
+        return self.state.patron.reader
+
+    @property
+    def alert_state(self) -> str | None:
+        return self.state.prefs.alert_state
+
+    @property
+    def headphones_in(self) -> bool:
+        return self.state.prefs.headphones_in
+
+    @property
+    def rate(self) -> int:
+        return self.state.prefs.rate
+
+    @property
+    def lang(self) -> str:
+        return self.state.prefs.lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        self.state.prefs.lang = lang
+
+    @property
+    def default_lang(self) -> str:
+        return self.state.prefs.default_lang
+
+    @default_lang.setter
+    def default_lang(self, lang: str) -> None:
+        self.state.prefs.default_lang = lang
 
     @property
     def screen(self) -> str:
-        return self.overlay or self.base
+        return self.state.focus.screen
 
-    def _focus(self) -> tuple:
-        return focus_items(self.screen, loans=self.loans, headphones=self.headphones_in,
-                           receipt_offered=self.receipt_offered,
-                           language_screen=self.offer_language_screen)
+    # ---------------------------------------------------------------- view
+    def _focus(self) -> tuple[FocusItem, ...]:
+        state = self.state
+        return focus_items(state.focus.screen, loans=state.patron.loans,
+                           headphones=state.prefs.headphones_in,
+                           receipt_offered=state.patron.receipt_offered,
+                           language_screen=self.offer_language_screen,
+                           return_book=self.settings.returns != "off")
 
     def _build_view(self) -> View:
+        state, patron, focus_state, prefs = self.state, self.state.patron, self.state.focus, \
+            self.state.prefs
         focus = self._focus()
         ids = [f.id for f in focus]
-        index = ids.index(self.focus_id) if self.focus_id in ids else -1
-        warning = self.inactivity.remaining(self.clock.now()) if self.inactivity.warned else None
+        index = ids.index(focus_state.focus_id) if focus_state.focus_id in ids else -1
+        inactivity = self.timers.inactivity
+        warning = inactivity.remaining(self.clock.now()) if inactivity.warned else None
         return View(
-            screen=self.screen, lang=self.lang, contrast=self.contrast,
-            reader_name=self.reader.first_name if self.reader else "",
-            loans=tuple(self.loans), notice=self.notice, busy=self._busy,
-            pending_scans=sum(1 for a in self._pending if a[0] == "scan"),
-            warning_remaining_s=warning, summary=tuple(self.summary),
-            receipt_offered=self.receipt_offered, focus=focus, focus_index=index,
-            alert_state=self.alert_state, headphones=self.headphones_in,
-            help_layer=self.help_layer if self.overlay == "help" else 0,
+            screen=focus_state.screen, lang=prefs.lang, contrast=prefs.contrast,
+            reader_name=patron.reader.first_name if patron.reader else "",
+            loans=tuple(patron.loans), notice=patron.notice, busy=state.flight.busy,
+            pending_scans=sum(1 for a in state.flight.pending if isinstance(a, act.Scan)),
+            warning_remaining_s=warning, summary=tuple(patron.summary),
+            receipt_offered=patron.receipt_offered, focus=focus, focus_index=index,
+            alert_state=prefs.alert_state, headphones=prefs.headphones_in,
+            help_layer=focus_state.help_layer if focus_state.overlay == "help" else 0,
             today=format_ymd(self.clock.today()),
+            waiting=tuple(WaitingRow(w.barcode, w.title, w.place) for w in patron.waiting),
+            returning=patron.returning and patron.reader is not None,
         )
 
     @contextmanager
@@ -207,45 +248,16 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
                 except Exception:  # noqa: BLE001
                     log.exception("view listener failed")
 
-    def _emit(self, event: str, /, **fields: Any) -> None:
-        self.bus.publish({"event": event, **fields})
-
-    def _cue(self, name: str) -> None:
-        if self._heard_cue == name:
-            # speech had it from the worker at the answer; the rest get it in its usual place
-            self._heard_cue = None
-            self.bus.publish({"event": "cue", "name": name}, sent_early=True)
-        else:
-            self._emit("cue", name=name)
-
-    def _say(self, msg: str, params: dict[str, Any] | None = None, private: bool = False) -> None:
-        self.speaker.say(msg, self.lang, params, private)
-
-    def _say_personal(self, msg: str, params: dict[str, Any], public_msg: str,
-                      public_params: dict[str, Any] | None = None) -> None:
-        self.speaker.say_personal(self.headphones_in, self.lang, msg, params, public_msg,
-                                  public_params)
-
-    def _show(self, base: str | None = None, overlay: str | None = None) -> None:
-        """Switch screens; emits the screen event when what is shown changes."""
-        if base is not None:
-            self.base = base
-        self.overlay = overlay
-        if self.screen != self._shown_screen:
-            self._shown_screen = self.screen
-            self.focus_id = None
-            self._edge = ("", 0)
-            self._emit("screen", name=self.screen)
-
     def _activity(self) -> None:
         now = self.clock.now()
-        self.inactivity.touch(now)
-        if self.reader is None and self.base == "attract":
-            self._attract_idle.set(now + self.inactivity.timeout_s)
-        if self._summary_deadline.at is not None:
-            self._summary_deadline.set(now + self.settings.summary_timeout_s)
-        if self._hint_deadline.at is not None:  # never talk over what the patron asked for
-            self._hint_deadline.set(now + HEADPHONE_HINT_EVERY_S)
+        timers = self.timers
+        timers.inactivity.touch(now)
+        if self.state.patron.reader is None and self.state.focus.base == "attract":
+            timers.attract_idle.set(now + timers.inactivity.timeout_s)
+        if timers.summary.at is not None:
+            timers.summary.set(now + self.settings.summary_timeout_s)
+        if timers.hint.at is not None:  # never talk over what the patron asked for
+            timers.hint.set(now + HEADPHONE_HINT_EVERY_S)
 
     # ---------------------------------------------------------------- public API
     def on_view(self, listener: Callable[[View], None]) -> Callable[[], None]:
@@ -253,11 +265,11 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
         return lambda: self._view_listeners.remove(listener)
 
     def set_alert_handler(self, handler: Callable[[], None] | None) -> None:
-        self._alert_handler = handler
+        self.alerts.handler = handler
 
     def start(self) -> None:
         with self._input():
-            self._show(base="attract")
+            self.out.show(base="attract")
 
     def scan(self, code: str) -> None:
         code = (code or "").strip()
@@ -265,14 +277,15 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
             return
         with self._input():
             self._activity()
-            self._scanner_delivered()
+            self.voice.scanner_delivered()
             now = self.clock.now()
             window = self.settings.double_scan_s
-            self._recent = {c: t for c, t in self._recent.items() if now - t < window}
-            if code in self._recent:
+            patron = self.state.patron
+            patron.recent = {c: t for c, t in patron.recent.items() if now - t < window}
+            if code in patron.recent:
                 return  # the same code again at once: a double read, not a second request
-            self._recent[code] = now
-            self._do(("scan", code))
+            patron.recent[code] = now
+            self.outcomes.do(act.Scan(code))
 
     def tap(self, widget_id: str) -> None:
         with self._input():
@@ -281,8 +294,8 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
                 log.info("tap on %r ignored: not on screen %s", widget_id, self.screen)
                 return
             self._activity()
-            self.focus_id = widget_id
-            self._activate(widget_id)
+            self.state.focus.focus_id = widget_id
+            self.nav.activate(widget_id)
 
     def touch(self) -> None:
         """A touch anywhere on the screen (not on a widget): activity, nothing else."""
@@ -295,23 +308,21 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
             return
         with self._input():
             self._activity()
-            if name != "repeat":
-                self._edge = self._edge if name in ("up", "down") else ("", 0)
-            getattr(self, f"_key_{name}")()
+            self.nav.key(name)
 
     def scan_garbled(self) -> None:
         """The scanner lost part of a code (SYN_DROPPED or a broken burst): nothing is looked
         up; the patron hears that the scan did not work and to try again."""
         with self._input():
             self._activity()
-            self._scanner_delivered()
-            self._cue("error")
-            self._say("scanner.scan_again")
+            self.voice.scanner_delivered()
+            self.out.cue("error")
+            self.out.say("scanner.scan_again")
 
     def call(self) -> None:
         with self._input():
             self._activity()
-            self._call_staff()
+            self.alerts.call()
 
     def staff_ack(self) -> None:
         self.alert_changed("acknowledged")
@@ -320,139 +331,55 @@ class Session(CirculationOutcomes, Navigation, VoiceControls):
         if state not in ALERT_STATES:
             raise ValueError(f"alert state {state!r}: expected one of {ALERT_STATES}")
         with self._input():
-            self.alert_state = None if state == "resolved" else state
-            self._emit("alert", state=state)
-            if state != "resolved":
-                self._cue("attention")
-            self._say(f"staff.{state}")
+            self.alerts.changed(state)
 
     def headphones(self, plugged: bool) -> None:
         with self._input():
-            self.headphones_in = bool(plugged)
+            self.state.prefs.headphones_in = bool(plugged)
             if plugged:
-                self._say("headphones.in")
+                self.out.say("headphones.in")
                 if self.screen == "attract":
-                    self._say("attract.headphones")
-                    self._say_guidance()
-                    self._hint_deadline.set(self.clock.now() + HEADPHONE_HINT_EVERY_S)
+                    self.out.say("attract.headphones")
+                    self.voice.say_guidance()
+                    self.timers.hint.set(self.clock.now() + HEADPHONE_HINT_EVERY_S)
             else:
-                self._hint_deadline.clear()
-                self._say("headphones.out")
+                self.timers.hint.clear()
+                self.out.say("headphones.out")
 
     def next_deadline(self) -> float | None:
-        times = [t for t in (self.inactivity.next_deadline(), self._summary_deadline.at,
-                             self._hint_deadline.at, self._attract_idle.at,
-                             self._voice_deadline()) if t is not None]
-        return min(times) if times else None
+        return self.timers.next_deadline()
 
     def tick(self) -> None:
         with self._input():
             now = self.clock.now()
-            if not self._busy and not self._pending:
-                due = self.inactivity.due(now)
+            flight, timers = self.state.flight, self.timers
+            if not flight.busy and not flight.pending:
+                due = timers.inactivity.due(now)
                 if due == "timeout":
-                    self._logout_to_attract("timeout")
+                    self.ends.logout_to_attract("timeout")
                 elif due == "warning":
-                    remaining = self.inactivity.remaining(now)
-                    self._emit("warning", remaining_s=remaining)
-                    self._cue("attention")
-                    self._say("timeout.warning", {"seconds": remaining})
-            self._voice_tick(now)
-            if self._summary_deadline.due(now):
-                self._to_attract(silent=True)
-            if self._attract_idle.due(now):
-                self._attract_idle.clear()
-                if self.reader is None and self.base == "attract" and not self._busy:
-                    self._to_attract(silent=True)  # the next patron finds the defaults
-            if self._hint_deadline.due(now):
-                if not self.headphones_in or self.base != "attract" or self.reader is not None:
-                    self._hint_deadline.clear()
-                else:
-                    if self.overlay is None:  # not over help or the language screen
-                        self._say("attract.headphones")
-                    self._hint_deadline.set(now + HEADPHONE_HINT_EVERY_S)
+                    remaining = timers.inactivity.remaining(now)
+                    self.out.emit("warning", remaining_s=remaining)
+                    self.out.cue("attention")
+                    self.out.say("timeout.warning", {"seconds": remaining})
+            self.voice.tick(now)
+            if timers.summary.due(now):
+                self.ends.to_attract(silent=True)
+            self._attract_tick(now)
 
-    # ---------------------------------------------------------------- session ends
-    def _logout(self, why: str) -> None:
-        """Erase every trace of the reader: name, card, loans, speech memory, view."""
-        if self.reader is None:
-            return
-        self._emit("logout", why=why)
-        self.reader = None
-        self.loans = []
-        self._recent = {}
-        self.inactivity.stop()
-        self._guidance_deadline.clear()
-        self.speaker.forget()
-
-    def _finish(self) -> None:
-        if self.reader is None:
-            return
-        self._logout("user")
-        now = self.clock.now()
-        mode = self.settings.receipt
-        self.receipt_offered = mode == "ask" and bool(self.summary)
-        self.notice = None
-        self._summary_deadline.set(now + self.settings.summary_timeout_s)
-        self._show(base="summary")
-        self._speak_summary()
-        if mode == "always" and self.summary:
-            self._print_receipt()
-
-    def _speak_summary(self) -> None:
-        counts = {k: sum(1 for s in self.summary if s.kind == k)
-                  for k in ("checkout", "renew", "refused")}
-        if not self.summary:
-            self._say("summary.empty")
-        else:
-            self._say("summary.counts", {"checkouts": counts["checkout"],
-                                         "renewals": counts["renew"],
-                                         "refusals": counts["refused"]})
-            for n, line in enumerate(self.summary, 1):
-                due = parse_ymd(line.due) or line.due
-                if line.kind == "refused" and not line.title:
-                    # a book refused before it was looked up: "book 2" beats nine digits
-                    self._say("summary.refused.public",
-                              {"n": n, "reason_msg": f"reason.{line.reason}.short"})
-                elif line.kind == "refused":
-                    self._say_personal("summary.refused", {"title": line.title,
-                                                           "reason_msg": f"reason.{line.reason}.short"},
-                                       "summary.refused.public",
-                                       {"n": n, "reason_msg": f"reason.{line.reason}.short"})
-                else:
-                    self._say_personal(f"summary.{line.kind}", {"title": line.title, "due": due},
-                                       f"summary.{line.kind}.public", {"n": n, "due": due})
-        if self.receipt_offered:
-            self._say("summary.receipt_question")
-        self._say("summary.hint")
-
-    def _print_receipt(self) -> None:
-        lines = receipt_lines(self.settings.library_name, self.clock.today(),
-                              self.summary, self.lang, self.render_text)
-        self._emit("print", lines=lines)
-        self._say("receipt.printing")
-
-    def _logout_to_attract(self, why: str) -> None:
-        lang = self.lang  # said in the patron's language, after the screen went back
-        self._logout(why)
-        self._to_attract(silent=True)
-        self.speaker.say("session.timeout" if why == "timeout" else "session.ended", lang)
-
-    def _to_attract(self, silent: bool = False) -> None:
-        self._summary_deadline.clear()
-        self._attract_idle.clear()
-        self._clear_patron()
-        self.speaker.forget()  # the summary speech named titles
-        # the next patron starts with the defaults (EN 301 549 5.1.3.13 for the volume)
-        self.lang = self.default_lang
-        self.contrast = False
-        self.help_layer = 0
-        if self.volume != VOLUME_DEFAULT:
-            self.volume = VOLUME_DEFAULT
-            self._emit("volume", level=VOLUME_DEFAULT)
-        self._reset_voice()
-        self._show(base="attract", overlay=None)
-        if self.headphones_in:
-            self._hint_deadline.set(self.clock.now() + HEADPHONE_HINT_EVERY_S)
-        if not silent:
-            self._say("attract.prompt")
+    def _attract_tick(self, now: float) -> None:
+        """Attract's own deadlines: back to the defaults after it was left changed, and
+        the headphone hint every HEADPHONE_HINT_EVERY_S while headphones are in."""
+        timers, state = self.timers, self.state
+        on_attract = state.patron.reader is None and state.focus.base == "attract"
+        if timers.attract_idle.due(now):
+            timers.attract_idle.clear()
+            if on_attract and not state.flight.busy:
+                self.ends.to_attract(silent=True)  # the next patron finds the defaults
+        if timers.hint.due(now):
+            if not state.prefs.headphones_in or not on_attract:
+                timers.hint.clear()
+            else:
+                if state.focus.overlay is None:  # not over help or the language screen
+                    self.out.say("attract.headphones")
+                timers.hint.set(now + HEADPHONE_HINT_EVERY_S)

@@ -18,3 +18,8 @@ class SessionSettings:
     # spoken guidance to the scanner: (lang, text) for kk, ru, en; () = the catalogue's
     guidance: tuple[tuple[str, str], ...] = ()
     guidance_after_s: float = 20.0  # no scan this long after login: the guidance again; 0 off
+    returns: str = "off"  # off | own (account: "Return a book") | any (also a book drop on attract)
+    # where a returned book goes / a returned book someone reserved goes: (lang, text) for
+    # kk, ru, en; () = the catalogue's words (return.where.box, return.where.reserved)
+    return_place: tuple[tuple[str, str], ...] = ()
+    reserved_place: tuple[tuple[str, str], ...] = ()

@@ -82,3 +82,21 @@ class InactivityTimer:
         if self.deadline is None:
             return None
         return self.deadline if self.warned else self.warn_at
+
+
+class SessionTimers:
+    """Every deadline of the session in one place: inactivity (with its warning), the
+    summary's stay, the headphone hint on attract, attract left changed, the scanner
+    guidance after a login."""
+
+    def __init__(self, timeout_s: float, warning_s: float) -> None:
+        self.inactivity = InactivityTimer(timeout_s, warning_s)
+        self.summary = Deadline()
+        self.hint = Deadline()
+        self.attract_idle = Deadline()  # attract left changed (help, language, notice)
+        self.guidance = Deadline()
+
+    def next_deadline(self) -> float | None:
+        times = [t for t in (self.inactivity.next_deadline(), self.summary.at, self.hint.at,
+                             self.attract_idle.at, self.guidance.at) if t is not None]
+        return min(times) if times else None

@@ -46,6 +46,15 @@ class LoanRow:
 
 
 @dataclass(frozen=True)
+class WaitingRow:
+    """A book the reader reserved, put aside for them: shown to the patron only."""
+
+    barcode: str
+    title: str
+    place: str  # where to collect it ("" when the library did not say)
+
+
+@dataclass(frozen=True)
 class Notice:
     """The overlay after a scan or action: a refusal (reason code) or a confirmation."""
 
@@ -57,11 +66,12 @@ class Notice:
 
 @dataclass(frozen=True)
 class SummaryLine:
-    kind: str  # "checkout" | "renew" | "refused" | "return"
+    kind: str  # "checkout" | "renew" | "refused" | "return" | "waiting"
     barcode: str
     title: str
     due: str = ""  # YYYYMMDD
     reason: str = ""  # for "refused"
+    place: str = ""  # for "waiting": where to collect it
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,8 @@ class View:
     headphones: bool = False
     help_layer: int = 0
     today: str = ""  # YYYYMMDD, the session clock's date
+    waiting: tuple[WaitingRow, ...] = ()  # the reader's reserved books, put aside for them
+    returning: bool = False  # "Return a book" chosen: scanned own loans are returned
 
     @property
     def focused(self) -> FocusItem | None:

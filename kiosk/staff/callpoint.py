@@ -23,6 +23,7 @@ from gpiozero import LED, Button
 from gpiozero.pins.mock import MockFactory
 
 from hardware.pinfactory import choose_factory_name, make_factory
+from kiosk.config import Config
 from kiosk.staff.alerts import AlertManager
 from kiosk.staff.lamps import ButtonLampNotifier
 from kiosk.staff.mqtt import BrokerTls, CommandInbox, MqttNotifier
@@ -75,6 +76,36 @@ def _read_stdin(button: Button, actions: queue.SimpleQueue[str]) -> None:
             actions.put("quit")
 
 
+def _notifier(cfg: Config, store: KioskAlertStore | None, inbox: CommandInbox) -> MqttNotifier | None:
+    """The call point's MQTT link to the staff console, when [staff] names a broker."""
+    staff = cfg.staff
+    if not staff.broker_url:
+        return None
+    password = Path(staff.broker_password_file).read_text().strip() if staff.broker_password_file else ""
+    return MqttNotifier(
+        staff.broker_url, cfg.kiosk.id, cfg.kiosk.place,
+        prefix=staff.topic_prefix, kind="callpoint", heartbeat_s=staff.heartbeat_s,
+        health=lambda: {"button": "ok", "lamp": "ok"}, on_command=inbox.put,
+        username=staff.broker_username, password=password, store=store,
+        tls=BrokerTls.from_config(staff),
+    )
+
+
+def _serve(actions: queue.SimpleQueue[str], alerts: AlertManager, inbox: CommandInbox) -> None:
+    """Presses, console commands and escalation until SIGTERM/SIGINT."""
+    while True:
+        try:
+            action = actions.get(timeout=0.25)
+        except queue.Empty:
+            action = ""
+        if action == "quit":
+            return
+        if action == "press":
+            alerts.raise_alert()
+        inbox.apply(alerts)
+        alerts.tick()
+
+
 def main(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
 
@@ -104,16 +135,8 @@ def main(args: argparse.Namespace) -> int:
     alerts.on_change(transcript)
     if lamp is not None:
         alerts.on_change(ButtonLampNotifier(lamp))
-    notifier: MqttNotifier | None = None
-    if staff.broker_url:
-        password = Path(staff.broker_password_file).read_text().strip() if staff.broker_password_file else ""
-        notifier = MqttNotifier(
-            staff.broker_url, cfg.kiosk.id, cfg.kiosk.place,
-            prefix=staff.topic_prefix, kind="callpoint", heartbeat_s=staff.heartbeat_s,
-            health=lambda: {"button": "ok", "lamp": "ok"}, on_command=inbox.put,
-            username=staff.broker_username, password=password, store=store,
-            tls=BrokerTls.from_config(staff),
-        )
+    notifier = _notifier(cfg, store, inbox)
+    if notifier is not None:
         alerts.on_change(notifier)
     else:
         log.warning("no [staff] broker_url: the call point only lights its lamp")
@@ -130,17 +153,7 @@ def main(args: argparse.Namespace) -> int:
         threading.Thread(target=_read_stdin, args=(button, actions), daemon=True).start()
     print(json.dumps({"event": "ready", "kiosk": cfg.kiosk.id, "simulated": simulated}), flush=True)
 
-    while True:
-        try:
-            action = actions.get(timeout=0.25)
-        except queue.Empty:
-            action = ""
-        if action == "quit":
-            break
-        if action == "press":
-            alerts.raise_alert()
-        inbox.apply(alerts)
-        alerts.tick()
+    _serve(actions, alerts, inbox)
 
     if notifier is not None:
         notifier.stop()

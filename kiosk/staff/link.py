@@ -10,7 +10,7 @@
 The call button reaches the AlertManager through `session.set_alert_handler`; every state
 the manager reports goes back through `session.alert_changed(state)`, which says and shows
 it to the patron. Refusals the library marks as needs-staff ([staff] needs_staff) raise an
-alert too. An acknowledgement made on the kiosk itself (`session.staff_ack()`: the `staff ack`
+alert too, and so does a returned copy someone reserved when needs_staff names `reserved`. An acknowledgement made on the kiosk itself (`session.staff_ack()`: the `staff ack`
 scenario command, F10) is passed on to the manager so the console hears of it.
 """
 
@@ -112,6 +112,12 @@ class StaffLink:
         if self.mqtt is not None:
             self.mqtt.start()
 
+    def health_changed(self) -> None:
+        """Publish the kiosk's status now (e.g. the gateway answered at start) instead of at
+        the next heartbeat."""
+        if self.mqtt is not None:
+            self.mqtt.publish_status()
+
     def broker_problem(self) -> str | None:
         """For the health table: None when the broker is connected, else why not."""
         if self.mqtt is None or self.mqtt.connected.is_set():
@@ -150,6 +156,9 @@ class StaffLink:
         name = event.get("event")
         if name == "refused":
             self.alerts.refused(str(event.get("reason", "")))
+        elif name == "return" and event.get("reserved"):
+            # a returned copy another reader reserved waits in the reserved box for staff
+            self.alerts.refused("reserved")
         elif name == "alert" and event.get("state") == "acknowledged":
             current = self.alerts.current
             if current is not None and current.state in WAITING_STATES:

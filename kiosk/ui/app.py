@@ -25,9 +25,12 @@ IDLE_SCREENS = ("attract", "out_of_order")
 # Kivy runs a timed event early, without sleeping, once less than ~1.8 x clock_resolution
 # is left before it; by default the resolution is a third of a frame, so on the
 # interrupt clock every 0.25 s / 1 s event (countdown, attract hints, the kiosk tick)
-# made the loop spin for 0.6 of a frame: ~6500 loop turns a second and 10 % of a core on
-# an idle attract screen at 8 fps. A millisecond keeps the timing and lets the loop sleep.
-CLOCK_RESOLUTION_S = 0.001
+# made the idle loop spin for 0.6 of a frame: ~7000 loop turns a second and 10 % of a
+# core on the attract screen at 8 fps. While idle a millisecond lets the loop sleep; in
+# use Kivy's default stays (with a fine resolution the frame after a change waited for
+# the next timed event: scan -> screen 250 ms).
+IDLE_CLOCK_RESOLUTION_S = 0.001
+KIVY_DEFAULT_RESOLUTION = -1.0
 
 
 class KioskApp(App):
@@ -63,7 +66,6 @@ class KioskApp(App):
 
         # the one clock event of the UI's own: the loop slows down on an idle screen
         self._fps = float(getattr(Clock, "_max_fps", 0.0) or 0.0)
-        Clock.clock_resolution = CLOCK_RESOLUTION_S
         self._idle = Clock.create_trigger(self._slow_down, IDLE_AFTER_S)
         self.kiosk.add_activity_listener(self.wake)
         self.wake()
@@ -77,6 +79,7 @@ class KioskApp(App):
         from kivy.clock import Clock
 
         Clock._max_fps = self._fps
+        Clock.clock_resolution = KIVY_DEFAULT_RESOLUTION
         self._idle.cancel()
         self._idle()
 
@@ -85,6 +88,7 @@ class KioskApp(App):
 
         if self.kiosk is not None and self.kiosk.view.screen in IDLE_SCREENS:
             Clock._max_fps = min(self._fps, IDLE_FPS)
+            Clock.clock_resolution = IDLE_CLOCK_RESOLUTION_S
 
     def show(self, view: View) -> None:
         if self.kiosk is None:

@@ -11,6 +11,7 @@ from typing import Any
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.core.places import place_words
 from kiosk.core.view import LoanRow, SummaryLine
 from kiosk.ui.fonts import FONT_BOLD
 from kiosk.ui.icons import Icon
@@ -122,6 +123,7 @@ class Account(Screen):
         super().__init__(shared)
         self.hello = IconLine(private=True)
         self.scan = IconLine()
+        self.waiting = RowPool(lambda: IconLine(private=True))
         self.heading = IconLine()
         self.pool = RowPool(lambda: LoanRowWidget(shared.on_tap))
         self.more = Text(size_hint_y=None)
@@ -131,12 +133,18 @@ class Account(Screen):
         hello = ctx.t("ui.account.hello", name=v.reader_name) if v.reader_name \
             else ctx.t("ui.account.hello_anon")
         self.hello.show(ctx, "person", hello, size=ctx.title * 0.9, bold=True)
-        self.scan.show(ctx, "scan", ctx.t("ui.account.scan_book"), size=ctx.body)
+        scan = "ui.account.scan_return" if v.returning else "ui.account.scan_book"
+        self.scan.show(ctx, "scan", ctx.t(scan), size=ctx.body, bold=v.returning)
+        # their reserved books put aside for them: the title and where to collect it
+        waiting = [line.show(ctx, "book", ctx.t("ui.account.waiting", title=w.title,
+                                                 place_msg=place_words(w.place)),
+                             size=ctx.body, bold=True, color=rgba(ctx.theme.success))
+                   for line, w in zip(self.waiting.take(len(v.waiting)), v.waiting, strict=True)]
         heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans \
             else ctx.t("ui.account.no_loans")
         self.heading.show(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10))
-        above: list[Widget] = [self.hello, self.scan, *self.shared.notice_in_flow(ctx),
-                               self.heading]
+        above: list[Widget] = [self.hello, *waiting, self.scan,
+                               *self.shared.notice_in_flow(ctx), self.heading]
         row_h = ctx.mm(14)
         room = self.room(ctx, above, row_h, ctx.mm(12) if v.busy else 0.0)
         shown, hidden = visible_rows(v.loans, v.focused.id if v.focused else "", room)
@@ -171,6 +179,8 @@ class SummaryRow(Panel):
             icon, words = "renew", ctx.t("ui.summary.renew", due=due_text(line.due, ctx.lang))
         elif line.kind == "return":
             icon, words = "home", ctx.t("ui.summary.return")
+        elif line.kind == "waiting":
+            icon, words = "book", ctx.t("ui.summary.waiting", place_msg=place_words(line.place))
         else:
             icon, words = "cross", ctx.t(f"ui.reason_short.{line.reason}")
         refused = line.kind == "refused"

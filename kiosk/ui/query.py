@@ -82,6 +82,7 @@ def on_screen(root: Any) -> dict[str, Any]:
             "icons": icons, "reader_name": view.reader_name,
             "kept_texts": kept_texts(root), "measured_words": measured_words(),
             "loan_titles": [loan.title for loan in view.loans],
+            "waiting_titles": [w.title for w in view.waiting],
             "notice": view.notice.msg if view.notice else None,
             "warning": view.warning_remaining_s,
             "window": [root.width, root.height], "px_per_mm": root.metrics.px_per_mm,

@@ -64,8 +64,12 @@ class Ctx:
 
 def actions_for(view: View) -> list[ActionSpec]:
     if view.screen == "account":
-        return [ActionSpec("finish", "exit", "ui.action.finish", "primary"),
+        acts = [ActionSpec("finish", "exit", "ui.action.finish", "primary"),
                 ActionSpec("renew_all", "renew", "ui.action.renew_all")]
+        if any(f.id == "return_book" for f in view.focus):
+            acts.append(ActionSpec("return_book", "home", "ui.action.return_book",
+                                   "primary" if view.returning else "secondary"))
+        return acts
     if view.screen == "summary":
         acts = []
         if view.receipt_offered:

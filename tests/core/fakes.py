@@ -134,7 +134,11 @@ class FakeLibrary:
 
     def return_item(self, barcode: str, today: date) -> ReturnResult:
         self._check("return_item")
-        item = self.items[barcode]
+        item = self.items.get(barcode)
+        if item is None:
+            raise Refused("unknown_item", barcode)
+        if not item.loaned_to:
+            raise Refused("not_on_loan", barcode)
         item.loaned_to = ""
         return ReturnResult(barcode, item.title)
 

@@ -25,7 +25,9 @@ CASES: dict[str, tuple[str, str]] = {
     "gateway_unavailable": ("scan R001\ngateway down\nscan B001", "B001"),
     "offline_limit": ("scan R001\nscan B009", "B009"),
     "out_of_service": ("scan R001\nscan B009", "B009"),
+    "not_on_loan": ("scan B001", "B001"),  # a book drop ([session] returns = "any")
 }
+CONFIG: dict[str, dict] = {"not_on_loan": {"session": {"returns": "any"}}}
 RAISED_BY_OTHER_LAYERS = ("offline_limit", "out_of_service")  # journal
 
 
@@ -52,7 +54,7 @@ def test_every_reason_has_a_case():
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("reason", REASONS)
 def test_reason_is_refused_shown_and_spoken(make, reason, lang):
-    h = make(_library(reason))
+    h = make(_library(reason), **CONFIG.get(reason, {}))
     h.session.lang = lang
     h.session.default_lang = lang
     script, code = CASES[reason]

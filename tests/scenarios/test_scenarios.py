@@ -34,6 +34,8 @@ OPTIONS: dict[str, list[str]] = {
     "portrait": ["--config", str(HERE / "portrait.toml")],
     "offline": ["--config", str(HERE / "offline.toml")],
     "maintenance": ["--config", str(HERE / "maintenance.toml")],
+    "returns_own_ru": ["--config", str(HERE / "returns_own.toml")],
+    "returns_any_kk": ["--config", str(HERE / "returns_any.toml")],
 }
 SCENARIOS = sorted(p.stem for p in HERE.glob("*.scn"))
 
@@ -297,3 +299,105 @@ def test_report_scan_to_screen_time(runs: dict[str, Run]) -> None:
     print("\n" + line("scan -> frame on screen, gateway excluded", frames))
     print(line("scan's view -> widgets updated (render only)", renders))
     print("run seconds: " + ", ".join(f"{r.name} {r.seconds:.0f}" for r in runs.values()))
+
+
+# ------------------------------------------- issue 16: waiting books, returns at the kiosk
+def _said(run: Run, msg: str) -> list[dict[str, Any]]:
+    return [e for e in run.events if e["event"] == "say" and e["msg"] == msg]
+
+
+def _shots(sidecars: list[dict[str, Any]], run: str) -> list[dict[str, Any]]:
+    return [s for s in sidecars if s["run"] == run]
+
+
+WAITING_TITLE = "Волков А. М. Волшебник Изумрудного города"  # 000010185, waiting for 100133
+
+
+@pytest.mark.parametrize("name", ["waiting_en", "waiting_kk"])
+def test_a_waiting_book_is_named_in_headphones_and_not_on_the_loudspeaker(
+        runs: dict[str, Run], name: str) -> None:
+    run = runs[name]
+    private, public = _said(run, "account.waiting"), _said(run, "account.waiting.public")
+    assert private and public, name
+    assert all(e["private"] for e in private)
+    assert all(not e["private"] and ("АБ" in e["text"] or "ЧЗ" in e["text"]) for e in public)
+    titles = ("Волшебник", "Өлеңдер", "Кошкин")
+    assert all(any(t in e["text"] for t in titles) for e in private)
+    assert not [e for e in public if any(t in e["text"] for t in titles)]
+
+
+def test_the_waiting_book_is_on_the_account_the_summary_and_the_receipt(
+        runs: dict[str, Run], sidecars: list[dict[str, Any]]) -> None:
+    shots = _shots(sidecars, "waiting_en")
+    account = [s for s in shots if s["screen"] == "account" and s["waiting_titles"]]
+    assert account
+    words = " ".join(t["text"] for t in account[0]["texts"])
+    assert WAITING_TITLE in words and "АБ" in words  # the title and where to collect it
+    summary = [s for s in shots if s["screen"] == "summary"]
+    assert any(tr("ui.summary.waiting", "en", place_msg="АБ") in [t["text"] for t in s["texts"]]
+               for s in summary)
+    printed = [e["lines"] for e in runs["waiting_en"].events if e["event"] == "print"][0]
+    assert any(WAITING_TITLE in line and "АБ" in line for line in printed), printed
+
+
+def test_the_waiting_titles_vanish_at_logout(sidecars: list[dict[str, Any]]) -> None:
+    checked = 0
+    for run in ("waiting_en", "waiting_kk"):
+        seen: set[str] = set()
+        for s in _shots(sidecars, run):
+            seen |= set(s["waiting_titles"])
+            if s["screen"] == "attract":
+                texts = " ".join([t["text"] for t in s["texts"]] + s["kept_texts"])
+                assert s["waiting_titles"] == []
+                assert not [t for t in seen if t in texts], s["png"].name
+                checked += bool(seen)
+    assert checked
+
+
+def test_the_child_takes_their_reserved_copy_and_nobody_else_can(runs: dict[str, Run]) -> None:
+    en = runs["waiting_en"].events
+    assert {"event": "refused", "code": "000010030", "reason": "reserved"} in \
+        [{k: e.get(k) for k in ("event", "code", "reason")} for e in en]
+    lent = {e["barcode"] for r in ("waiting_en", "waiting_kk") for e in runs[r].events
+            if e["event"] == "checkout"}
+    assert {"000010150", "000010030"} <= lent
+
+
+def test_own_return_leaves_the_loans_and_is_on_the_receipt(
+        runs: dict[str, Run], sidecars: list[dict[str, Any]]) -> None:
+    run = runs["returns_own_ru"]
+    returned = [e for e in run.events if e["event"] == "return"]
+    assert [e["barcode"] for e in returned] == ["000010005"]
+    said = _said(run, "return.ok.public")[0]
+    assert tr("return.where.box", "ru") in said["text"] and said["lang"] == "ru"
+    after = [s for s in _shots(sidecars, "returns_own_ru") if s["screen"] == "account"][-1]
+    title = "Құнанбаев А. Қара сөздер"
+    assert title not in after["loan_titles"] and after["loan_titles"]
+    printed = [e["lines"] for e in run.events if e["event"] == "print"][0]
+    assert tr("receipt.returns", "ru", count=1) in printed
+    assert any(title in line for line in printed)
+    assert tr("ui.action.return_book", "ru") in [t["text"] for t in after["texts"]]
+
+
+def test_a_book_drop_returns_without_a_card_and_a_reserved_copy_calls_staff(
+        runs: dict[str, Run]) -> None:
+    run = runs["returns_any_kk"]
+    events = run.events
+    assert [e["barcode"] for e in events if e["event"] == "return"] == ["000010012", "000010110"]
+    assert not [e for e in events if e["event"] == "login" and e["t"] < 9]
+    words = [e["text"] for e in _said(run, "return.ok.public")]
+    assert "Кітапты сөреге қойыңыз." in words[0]  # this cabinet's words ([session] return_place_kk)
+    assert tr("return.where.reserved", "kk") in words[1]
+    reserved_at = next(e["t"] for e in events if e["event"] == "return" and e.get("reserved"))
+    assert [e for e in events if e["event"] == "alert" and e["state"] == "raised"
+            and e["t"] == reserved_at]
+
+
+def test_returns_off_offers_no_return_and_a_book_on_attract_needs_a_card(
+        runs: dict[str, Run], sidecars: list[dict[str, Any]]) -> None:
+    off = [n for n in runs if not n.startswith("returns_")]
+    assert not [s for s in sidecars if s["run"] in off
+                for t in s["tappables"] if t["id"] == "return_book"]
+    assert not [e for n in off for e in runs[n].events if e["event"] == "return"]
+    refused = [e for e in runs["reasons_en"].events if e["event"] == "refused"]
+    assert "card_first" in {e["reason"] for e in refused}
