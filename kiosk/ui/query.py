@@ -4,7 +4,7 @@ used by the patron's path):
     find(root, tap_id)       the tappable widget on screen with that id, or None
     tappable_ids(root)       ids of what can be tapped, in tree order
     visible_texts(root)      the words on screen
-    on_screen(root)          what is shown: screen, texts with font files, tappables with
+    on_screen(root)          what is shown: screen, texts with font files and boxes, tappables with
                              window rectangles, pictures, focus, what the View held, and
                              the texts the retained widgets still hold (privacy checks)
     tap(root, tap_id)        a touch at the widget's centre through Kivy's event loop
@@ -70,7 +70,7 @@ def kept_texts(root: Any) -> list[str]:
 
 
 def on_screen(root: Any) -> dict[str, Any]:
-    texts = [{"text": w.text, "font": font_file(w.font_name)}
+    texts = [{"text": w.text, "font": font_file(w.font_name), **text_box(w)}
              for w in root.walk(restrict=True) if isinstance(w, Label) and w.text]
     taps = []
     for w in tappables(root):
@@ -89,6 +89,19 @@ def on_screen(root: Any) -> dict[str, Any]:
             "bottom_margin_px": root.metrics.bottom_margin_px,
             "focused": view.focused.id if view.focused else None,
             "texts": texts, "tappables": taps}
+
+
+def text_box(label: Label) -> dict[str, Any]:
+    """A label's box in window pixels, the size of the words drawn in it (its texture),
+    whether Kivy may shorten them with an ellipsis, and whether they were shortened."""
+    x, y = label.to_window(label.x, label.y)
+    tw, th = label.texture_size
+    core = getattr(label, "_label", None)
+    drawn = "".join(word.text for line in getattr(core, "_cached_lines", []) or []
+                    for word in line.words) if core is not None else label.text
+    return {"box": [x, y, label.width, label.height], "texture": [tw, th],
+            "shorten": bool(label.shorten),
+            "ellipsis": bool(label.shorten) and drawn.rstrip().endswith("...")}
 
 
 def tap(root: Any, tap_id: str) -> str | None:
