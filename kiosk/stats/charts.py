@@ -72,7 +72,9 @@ def hours(total: dict[str, Any], lang: str) -> bytes:
     ax.set_xticks(range(0, 24, 2), [str(h) for h in range(0, 24, 2)])
     ax.set_xlabel(tr("stats.chart.hour", lang))
     ax.set_title(tr("stats.page.hours", lang))
-    fig.colorbar(image, ax=ax, label=label("sessions", lang))
+    bar = fig.colorbar(image, ax=ax, label=label("sessions", lang))
+    bar.locator = MaxNLocator(integer=True)  # a count of sessions is whole
+    bar.update_ticks()
     return _png(fig)
 
 
@@ -89,6 +91,7 @@ def responses(values: list[float], total: dict[str, Any], lang: str) -> bytes:
                        label=f"{label(key, lang)}: {round(total[key])}")
     ax.set_xlabel(tr("stats.chart.seconds", lang))
     ax.set_ylabel(tr("stats.chart.count", lang))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(tr("stats.page.responses", lang))
     if total.get("response_p50_s") is not None:
         ax.legend()
