@@ -39,7 +39,7 @@ from kiosk.irbis.errors import (
     VersionConflict,
     WrongPassword,
 )
-from kiosk.irbis.lookup import IrbisLookups, request_code
+from kiosk.irbis.lookup import IrbisLookups
 from kiosk.irbis.record import Record
 from kiosk.irbis.visits import VisitBook, add_visit
 
@@ -129,8 +129,8 @@ class IrbisCirculation(IrbisLookups):
         holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
         if rules.status(copy.field) == rules.ISSUED:
             requests: list[Record] = []  # refused whatever the requests say
-        elif request_code(copy.field) == barcode:
-            requests = rules.requests_for(named, copy.field)
+        elif barcode in (copy.field.get("H"), copy.field.get("B")):
+            requests = self._requests(copy.field, named, barcode)  # the copy's other code asked
         else:
             requests = self._requests(copy.field)
         self._refuse(
@@ -280,9 +280,9 @@ class IrbisCirculation(IrbisLookups):
 
             self._update(keys, first, give_back)
             log.info("return saved (reader mfn %s)", reader.mfn)
-            if copy is None or request_code(copy.field) != barcode:
+            if copy is None or barcode not in (copy.field.get("H"), copy.field.get("B")):
                 named = None  # found by another code than the copy's own: asked again now
-            reserved = self._wanted(copy, rules.card_of(reader), named) if copy is not None else None
+            reserved = self._wanted(copy, rules.card_of(reader), named, barcode) if copy is not None else None
             language = rules.language(copy.record) if copy is not None else ""
             return ReturnResult(code, loan.get("C"), reserved, language=language)
 
