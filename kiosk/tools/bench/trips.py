@@ -75,7 +75,7 @@ class CountingTransport:
             return len(self.spans)
 
 
-def count_actions(today: date) -> dict[str, int]:
+def count_actions(today: date, latency_ms: float = LATENCY_MS) -> dict[str, int]:
     """A login, a checkout (reader known, copy available), a renewal, a second checkout,
     renew all (two loans) and a return, each counted on its own."""
     from kiosk.config import Config
@@ -88,7 +88,7 @@ def count_actions(today: date) -> dict[str, int]:
         rqst = Path(tmp) / "load" / "RQST.txt"
         rqst.write_text(RQST.format(card=reader_card(1), barcode=book_barcode(3)), encoding="utf-8")
         loads["RQST"] = [rqst]
-        server = start_server(Path(tmp) / "db", loads=loads, conditions=FieldConditions(latency_ms=LATENCY_MS))
+        server = start_server(Path(tmp) / "db", loads=loads, conditions=FieldConditions(latency_ms=latency_ms))
         try:
             client = IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1")
             counter = CountingTransport(client.transport)
