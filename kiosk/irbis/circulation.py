@@ -247,7 +247,7 @@ class IrbisCirculation(IrbisLookups):
             # who has it, the copy and the requests naming it: independent reads, one round trip
             found, scanned, named = self.client.parallel(
                 lambda: self._borrower(barcode), lambda: self._copy(barcode),
-                lambda: self._requests_or_none(barcode))
+                lambda: self._requests_or_none([barcode]))
             if found is None and scanned is not None and scanned.barcode != barcode:
                 found = self._borrower(scanned.barcode)  # an inventory number: the loan has the barcode
             if found is None:  # a copy nobody has on loan, or no copy at all
@@ -278,11 +278,21 @@ class IrbisCirculation(IrbisLookups):
                         rules.release_copy(fresh_copy.field)
                 return [fresh_reader, *books]
 
-            self._update(keys, first, give_back)
-            log.info("return saved (reader mfn %s)", reader.mfn)
             if copy is None or barcode not in (copy.field.get("H"), copy.field.get("B")):
-                named = None  # found by another code than the copy's own: asked again now
-            reserved = self._wanted(copy, rules.card_of(reader), named, barcode) if copy is not None else None
+                named = None  # found by another code than the copy's own: asked again after
+            others = [] if named is None or copy is None else \
+                [c for c in (copy.field.get("H"), copy.field.get("B")) if c and c != barcode]
+            # the requests naming the copy's other code do not decide the return: asked with the save
+            _, more = self.client.parallel(lambda: self._update(keys, first, give_back),
+                                           lambda: self._requests_or_none(others) if others else [])
+            log.info("return saved (reader mfn %s)", reader.mfn)
+            if named is not None and more is not None:
+                named = named + [r for r in more if r.mfn not in {n.mfn for n in named}]
+                others = []  # every code of the copy asked
+            else:
+                named = None
+            reserved = (self._wanted(copy, rules.card_of(reader), named, barcode, complete=not others)
+                        if copy is not None else None)
             language = rules.language(copy.record) if copy is not None else ""
             return ReturnResult(code, loan.get("C"), reserved, language=language)
 

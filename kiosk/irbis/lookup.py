@@ -89,22 +89,23 @@ class IrbisLookups:
                         self.requests_db, exc.code)
             return []
 
-    def _requests_or_none(self, code: str) -> list[Record] | None:
-        """_requests_by_code, or None when it failed (for a look-up sent ahead that must
+    def _requests_or_none(self, codes: list[str]) -> list[Record] | None:
+        """_requests_by_codes, or None when it failed (for a look-up sent alongside that must
         not stop what it accompanies: the caller asks again later)."""
         try:
-            return self._requests_by_code(code)
+            return self._requests_by_codes(codes)
         except (GatewayUnavailable, ProtocolError, IrbisError):
             return None
 
     def _wanted(self, copy: rules.CopyRef, borrower: str, named: list[Record] | None = None,
-                scanned: str = "") -> Reservation | None:
+                scanned: str = "", complete: bool = False) -> Reservation | None:
         """The oldest live request of someone else naming a just-returned copy (it goes to
         the reserved box), or None. `named`: the requests already found by the copy's own
         code (asked with the return's first look-ups); else asked now, after the save, where
         a failure loses nothing."""
         try:
-            found = self._requests(copy.field, named, scanned)
+            found = (rules.requests_for(named, copy.field) if complete and named is not None
+                     else self._requests(copy.field, named, scanned))
             waiting = [r for r in found if rules.card_of(r) != borrower]
         except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
             log.warning("requests not checked after a return (%s)", type(exc).__name__)

@@ -30,4 +30,5 @@ def test_the_patron_waits_for_these_round_trips() -> None:
     assert (out["round_trips_checkout"], out["requests_checkout"]) == (3, 4)
     assert (out["round_trips_renew"], out["requests_renew"]) == (2, 2)  # requests, save
     assert (out["round_trips_renew_all"], out["requests_renew_all"]) == (2, 2)  # one RQST search for all, save
-    assert out["round_trips_return"] == 3 and out["requests_return"] == 5
+    # who has it + the copy + requests together, then the save with the other code's requests
+    assert (out["round_trips_return"], out["requests_return"]) == (2, 5)
