@@ -39,7 +39,7 @@ from kiosk.irbis.errors import (
     VersionConflict,
     WrongPassword,
 )
-from kiosk.irbis.lookup import IrbisLookups, request_code
+from kiosk.irbis.lookup import IrbisLookups
 from kiosk.irbis.record import Record
 from kiosk.irbis.visits import VisitBook, add_visit
 
@@ -107,9 +107,14 @@ class IrbisCirculation(IrbisLookups):
                     return self._checkout(card, barcode, today, recent)
                 except Refused:
                     pass  # decided on a remembered record: decide again on a fresh one
-            return self._checkout(card, barcode, today, self._reader(card))
+            # no reader at hand: it is read at the same time as the copy and the requests
+            reader, *ahead = self.client.parallel(
+                lambda: self._reader(card), lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
+            return self._checkout(card, barcode, today, reader, tuple(ahead))
 
-    def _checkout(self, card: str, barcode: str, today: date, reader: Record | None) -> LoanResult:
+    def _checkout(self, card: str, barcode: str, today: date, reader: Record | None,
+                  ahead: tuple = ()) -> LoanResult:
+        """`ahead`: (copy, requests by the scanned code) when already read with the reader."""
         self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
         assert reader is not None
         if rules.find_open_loan(reader, barcode):
@@ -117,14 +122,15 @@ class IrbisCirculation(IrbisLookups):
         self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
         # the requests naming the scanned code are asked at the same time as the copy (one
         # round trip for both); they are used when the scan is the code the copy is indexed by
-        copy, named = self.client.parallel(lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
+        copy, named = ahead or self.client.parallel(
+            lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
         if copy is None:
             raise Refused("unknown_item", barcode)
         holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
         if rules.status(copy.field) == rules.ISSUED:
             requests: list[Record] = []  # refused whatever the requests say
-        elif request_code(copy.field) == barcode:
-            requests = rules.requests_for(named, copy.field)
+        elif barcode in (copy.field.get("H"), copy.field.get("B")):
+            requests = self._requests(copy.field, named, barcode)  # the copy's other code asked
         else:
             requests = self._requests(copy.field)
         self._refuse(
@@ -189,11 +195,15 @@ class IrbisCirculation(IrbisLookups):
 
     def renew_all(self, card: str, today: date) -> RenewAllResult:
         with self._gateway():
+            # a remembered reader stands in as in checkout: the save carries its version, and
+            # loans it lacks are looked up in renew_each; a refusal is decided on a fresh read
+            reader = self._recent_reader(card)
             self._recent = None
-            reader = self._reader(card)
+            if reader is None or rules.identify_refusal(reader, today, self.loans_cfg, self.place):
+                reader = self._reader(card)
             self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
             assert reader is not None
-            requests = {rules.loan_code(f): self._requests(f) for f in rules.open_loans(reader)}
+            requests = self._loan_requests(rules.open_loans(reader))
             renewed: list[LoanResult] = []
             refused: list[Refused] = []
 
@@ -204,6 +214,8 @@ class IrbisCirculation(IrbisLookups):
                 refused.clear()
                 changed.clear()
                 fresh = records[0]
+                unseen = [f for f in rules.open_loans(fresh) if rules.loan_code(f) not in requests]
+                requests.update(self._loan_requests(unseen))  # lent meanwhile (at the desk)
                 for loan in rules.open_loans(fresh):
                     code = rules.loan_code(loan)
                     why = rules.refuse_renewal(
@@ -221,8 +233,10 @@ class IrbisCirculation(IrbisLookups):
                     self._owed_visit(fresh, today, self._now())
                 return [fresh] if changed else []
 
-            if self._update([(self.readers_db, reader.mfn)], [reader], renew_each):
+            saved = self._update([(self.readers_db, reader.mfn)], [reader], renew_each)
+            if saved:
                 self.visits.settled(card)
+                self._remember(card, saved[0])
             return RenewAllResult(tuple(renewed), tuple(refused))
 
     def return_item(self, barcode: str, today: date) -> ReturnResult:
@@ -230,18 +244,19 @@ class IrbisCirculation(IrbisLookups):
             self._recent = None
             if not rules.is_valid_code(barcode):
                 raise Refused("unknown_item", barcode)
-            found = self._borrower(barcode)
-            copy = None
-            if found is None:
-                copy = self._copy(barcode)  # an inventory number: find the loan by the barcode
-                if copy is not None and copy.barcode != barcode:
-                    found = self._borrower(copy.barcode)
+            # who has it, the copy and the requests naming it: independent reads, one round trip
+            found, scanned, named = self.client.parallel(
+                lambda: self._borrower(barcode), lambda: self._copy(barcode),
+                lambda: self._requests_or_none([barcode]))
+            if found is None and scanned is not None and scanned.barcode != barcode:
+                found = self._borrower(scanned.barcode)  # an inventory number: the loan has the barcode
             if found is None:  # a copy nobody has on loan, or no copy at all
-                raise Refused("unknown_item" if copy is None else "not_on_loan", barcode)
+                raise Refused("unknown_item" if scanned is None else "not_on_loan", barcode)
             reader, loan = found
             code = rules.loan_code(loan)
             db = loan.get("G") or self.catalog_db
-            copy = self._copy(code, db)
+            same = scanned is not None and scanned.barcode == code and db == self.catalog_db
+            copy = scanned if same else self._copy(code, db)
             keys = [(self.readers_db, reader.mfn)]
             first = [reader]
             if copy is not None:
@@ -263,9 +278,21 @@ class IrbisCirculation(IrbisLookups):
                         rules.release_copy(fresh_copy.field)
                 return [fresh_reader, *books]
 
-            self._update(keys, first, give_back)
+            if copy is None or barcode not in (copy.field.get("H"), copy.field.get("B")):
+                named = None  # found by another code than the copy's own: asked again after
+            others = [] if named is None or copy is None else \
+                [c for c in (copy.field.get("H"), copy.field.get("B")) if c and c != barcode]
+            # the requests naming the copy's other code do not decide the return: asked with the save
+            _, more = self.client.parallel(lambda: self._update(keys, first, give_back),
+                                           lambda: self._requests_or_none(others) if others else [])
             log.info("return saved (reader mfn %s)", reader.mfn)
-            reserved = self._wanted(copy, rules.card_of(reader)) if copy is not None else None
+            if named is not None and more is not None:
+                named = named + [r for r in more if r.mfn not in {n.mfn for n in named}]
+                others = []  # every code of the copy asked
+            else:
+                named = None
+            reserved = (self._wanted(copy, rules.card_of(reader), named, barcode, complete=not others)
+                        if copy is not None else None)
             language = rules.language(copy.record) if copy is not None else ""
             return ReturnResult(code, loan.get("C"), reserved, language=language)
 
@@ -299,8 +326,10 @@ class IrbisCirculation(IrbisLookups):
             self._owed_visit(fresh, today, self._now())
             return [fresh]
 
-        if self._update([(self.readers_db, reader.mfn)], [reader], extend):
+        saved = self._update([(self.readers_db, reader.mfn)], [reader], extend)
+        if saved:
             self.visits.settled(rules.card_of(reader))
+            self._remember(rules.card_of(reader), saved[0])
         return result[0]
 
     def end_visit(self, card: str, today: date) -> bool:

@@ -50,17 +50,36 @@ class IrbisLookups:
         found = self._borrower(code)
         return rules.card_of(found[0]) if found else None
 
-    def _requests(self, copy: Field) -> list[Record]:
+    def _requests(self, copy: Field, named: list[Record] | None = None, scanned: str = "") -> list[Record]:
         """Live RQST requests (open or reserved) naming this copy (910 of a copy or 40 of a
-        loan); H= indexes the request's 910 (inventory number and barcode)."""
-        return rules.requests_for(self._requests_by_code(request_code(copy)), copy)
+        loan). H= indexes the request's 910 inventory number and barcode apart, so both of
+        the copy's codes are searched (one request); `named`: what a search by `scanned`
+        (one of them) already found, so only the other code is asked."""
+        codes = [c for c in (copy.get("H"), copy.get("B")) if c and (named is None or c != scanned)]
+        found = list(named or [])
+        if codes:
+            seen = {r.mfn for r in found}
+            found += [r for r in self._requests_by_codes(codes) if r.mfn not in seen]
+        return rules.requests_for(found, copy)
+
+    def _loan_requests(self, loans: list[Field]) -> dict[str, list[Record]]:
+        """The live requests naming each loan's copy, by loan code: one RQST search for all."""
+        if not loans:
+            return {}
+        found = self._requests_by_codes([c for f in loans for c in (f.get("H"), f.get("B")) if c])
+        return {rules.loan_code(f): rules.requests_for(found, f) for f in loans}
 
     def _requests_by_code(self, code: str) -> list[Record]:
         """The RQST records H= finds for `code` (not yet matched to a copy)."""
-        if not self.requests_db or not rules.is_valid_code(code):
+        return self._requests_by_codes([code])
+
+    def _requests_by_codes(self, codes: list[str]) -> list[Record]:
+        """The RQST records H= finds for any of `codes`, in one search-and-read."""
+        codes = sorted({c for c in codes if rules.is_valid_code(c)})
+        if not self.requests_db or not codes:
             return []
         try:
-            return self.client.search_records(self.requests_db, f'"H={code}"')
+            return self.client.search_records(self.requests_db, " + ".join(f'"H={c}"' for c in codes))
         except ServerOverloaded:
             raise  # busy, not missing: the reservations must not be skipped
         except IrbisError as exc:
@@ -70,11 +89,24 @@ class IrbisLookups:
                         self.requests_db, exc.code)
             return []
 
-    def _wanted(self, copy: rules.CopyRef, borrower: str) -> Reservation | None:
-        """The oldest live request of someone else naming a just-returned copy (it goes to
-        the reserved box), or None. Asked after the save: a failure here loses nothing."""
+    def _requests_or_none(self, codes: list[str]) -> list[Record] | None:
+        """_requests_by_codes, or None when it failed (for a look-up sent alongside that must
+        not stop what it accompanies: the caller asks again later)."""
         try:
-            waiting = [r for r in self._requests(copy.field) if rules.card_of(r) != borrower]
+            return self._requests_by_codes(codes)
+        except (GatewayUnavailable, ProtocolError, IrbisError):
+            return None
+
+    def _wanted(self, copy: rules.CopyRef, borrower: str, named: list[Record] | None = None,
+                scanned: str = "", complete: bool = False) -> Reservation | None:
+        """The oldest live request of someone else naming a just-returned copy (it goes to
+        the reserved box), or None. `named`: the requests already found by the copy's own
+        code (asked with the return's first look-ups); else asked now, after the save, where
+        a failure loses nothing."""
+        try:
+            found = (rules.requests_for(named, copy.field) if complete and named is not None
+                     else self._requests(copy.field, named, scanned))
+            waiting = [r for r in found if rules.card_of(r) != borrower]
         except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
             log.warning("requests not checked after a return (%s)", type(exc).__name__)
             return None

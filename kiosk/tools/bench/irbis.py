@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config
@@ -76,32 +76,12 @@ def field_checkout(runs: int) -> dict[str, float]:
 
 
 def round_trips() -> dict[str, int]:
-    """HTTP requests the server receives for a login, a checkout (reader known, copy
-    available, RQST searched) and a renewal (reader known), after registration."""
-    from kiosk.irbis.circulation import IrbisCirculation
-    from kiosk.irbis.client import IrbisClient
-    from kiosk.irbis.server import start_server
+    """round_trips_* (sequential, what the patron waits for) and requests_* (sent) for a
+    login, a checkout (reader known, copy available, RQST searched), a renewal, renew all
+    and a return (kiosk.tools.bench.trips)."""
+    from kiosk.tools.bench.trips import count_actions
 
-    with tempfile.TemporaryDirectory(prefix="bench-trips-") as tmp:
-        loads = write_databases(Path(tmp) / "load", 2, 4)
-        server = start_server(Path(tmp) / "db", loads=loads)
-        counts = server.conditions
-        try:
-            client = IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1")
-            client.connect()
-            circ = IrbisCirculation(client, _bench_config())
-            card, later = reader_card(0), TODAY + timedelta(days=10)
-            out = {}
-            for key, action in (("round_trips_login", lambda: circ.identify(card, TODAY)),
-                                ("round_trips_checkout", lambda: circ.checkout(card, book_barcode(0), TODAY)),
-                                ("round_trips_renew", lambda: circ.renew(card, book_barcode(0), later))):
-                counts.reset_counts()
-                action()
-                out[key] = counts.total()
-            client.close()
-        finally:
-            server.stop()
-    return out
+    return count_actions(TODAY)
 
 
 def overload_sessions(sessions: int, overload: float = 0.2) -> dict[str, int]:

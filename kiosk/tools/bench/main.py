@@ -8,9 +8,12 @@ the full run at most about ten. Progress goes to stderr.
 Parts (each in its own try):
     checkout    kiosk.tools.bench.irbis.checkout_latency: ours over the HTTP tunnel to the
                 embedded server vs cbsvibpyirbis over TCP
-    field       the same at `kiosk sim --latency-ms 20 --close` (keys *_rtt20), HTTP requests
-                per login/checkout/renewal (round_trips_*), and scripted sessions at
-                `--overload 0.2` audited record by record (overload_sessions_lost/_stuck)
+    field       the same at `kiosk sim --latency-ms 20 --close` (keys *_rtt20); per login,
+                checkout, renewal, renew all and return the sequential round trips the
+                patron waits for (round_trips_*: requests sent together count once) and the
+                requests sent (requests_*: what a CGI gateway starts a process for), counted
+                in the transport and by the server (kiosk.tools.bench.trips); and scripted
+                sessions at `--overload 0.2` audited record by record (overload_sessions_lost/_stuck)
     speech      kiosk.tools.bench.speech: say event -> first sample of a 10-word sentence
                 (kk, ru) at the sink (aplay to ALSA's null device when there is one)
     app         kiosk.tools.bench.app sessions: `kiosk run` offscreen against `kiosk sim` with
@@ -391,7 +394,9 @@ PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [
     ("checkout", ("checkout_ms_p50", "checkout_ms_p95", "baseline_checkout_ms_p50",
                   "baseline_checkout_ms_p95", "checkout_ratio"), part_checkout),
     ("field", ("checkout_ms_p95_rtt20", "checkout_ratio_rtt20", "round_trips_login", "round_trips_checkout",
-               "round_trips_renew", "overload_sessions_lost", "overload_sessions_stuck"), part_field),
+               "round_trips_renew", "round_trips_return", "round_trips_renew_all", "requests_login",
+               "requests_checkout", "requests_renew", "requests_return", "requests_renew_all",
+               "overload_sessions_lost", "overload_sessions_stuck"), part_field),
     ("speech", ("speech_first_audio_ms_p95",), part_speech),
     ("app", ("scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
              "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_after_1000_sessions"), part_app),
