@@ -355,6 +355,9 @@ def main(args: argparse.Namespace) -> int:
     if getattr(args, "soak", None):
         from kiosk.tools.bench.soak import soak_main
         return soak_main(args.soak)
+    if getattr(args, "script_soak", None):
+        from kiosk.tools.bench.script_soak import script_soak_main
+        return script_soak_main(args.script_soak)
     quick = bool(getattr(args, "quick", False))
     started = time.monotonic()
 
