@@ -5,6 +5,7 @@ of what the growth is made of (gc garbage, freed C heap kept by malloc, Kivy's c
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from typing import Any
 
 # mappings a Raspberry Pi does not have: the software rasteriser and its LLVM JIT
@@ -19,20 +20,30 @@ def rss_mb(pid: int | str = "self") -> float:
     raise OSError(f"no VmRSS for {pid}")
 
 
-def _smaps_sizes(pid: int | str = "self") -> dict[str, float]:
-    """Resident MB per mapping name: shared libraries by file name, "[heap]", "anon"."""
+def parse_smaps(lines: Iterable[str]) -> dict[str, float]:
+    """Resident MB per mapping name from smaps text: shared libraries by file name,
+    "[heap]", "anon"."""
     sizes: dict[str, float] = {}
     name = "anon"
-    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
-        for line in f:
-            head = line.split()
-            if not head:
-                continue
-            if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
-                name = head[5].rsplit("/", 1)[-1] if len(head) > 5 else "anon"
-            elif head[0] == "Rss:":
-                sizes[name] = sizes.get(name, 0.0) + int(head[1]) / 1024
+    for line in lines:
+        head = line.split()
+        if not head:
+            continue
+        if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+            name = head[5].rsplit("/", 1)[-1] if len(head) > 5 else "anon"
+        elif head[0] == "Rss:":
+            sizes[name] = sizes.get(name, 0.0) + int(head[1]) / 1024
     return sizes
+
+
+def _smaps_sizes(pid: int | str = "self") -> dict[str, float]:
+    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
+        return parse_smaps(f)
+
+
+def gl_mb(sizes: dict[str, float]) -> float:
+    """The libLLVM* and Mesa software-GL (swrast/DRI) part of parse_smaps's sizes."""
+    return sum(mb for name, mb in sizes.items() if any(part in name for part in GL_MAPPINGS))
 
 
 def rss_by_mapping(top: int = 8, pid: int | str = "self") -> dict[str, float]:
@@ -44,8 +55,7 @@ def rss_by_mapping(top: int = 8, pid: int | str = "self") -> dict[str, float]:
 
 def gl_rss_mb(pid: int | str = "self") -> float:
     """Resident MB of the libLLVM* and Mesa software-GL (swrast/DRI) mappings."""
-    return sum(mb for name, mb in _smaps_sizes(pid).items()
-               if any(part in name for part in GL_MAPPINGS))
+    return gl_mb(_smaps_sizes(pid))
 
 
 def memory_probe() -> dict[str, Any]:
