@@ -73,8 +73,10 @@ def main(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     cfg.ui.maxfps = 0  # no frame pacing: every command waits for its own frame anyway
+    from kiosk.app.run import lean_kivy_providers
     from kiosk.ui.kivy_setup import configure_kivy
 
+    lean_kivy_providers()
     configure_kivy(cfg.ui, headless=True)
 
     from datetime import date
