@@ -66,6 +66,7 @@ class Soak:
 
     def step(self, act: Any, want: Any, what: str) -> None:
         self.driver._step(act, want, what)
+        self.driver.cue_events.clear()  # the soak times no cue; the list would grow with them
         if self.error:
             raise RuntimeError(f"{what}: {self.error}")
 
