@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks; prints one JSON object")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--soak", type=int, metavar="N", help="N whole sessions; JSON lines")
+    bench.add_argument("--script-soak", type=int, metavar="N",
+                       help="N whole sessions through `kiosk script` in one process; JSON lines")
 
     circ = sub.add_parser("circ", help="circulation from the command line")
     circ_sub = circ.add_subparsers(dest="action", required=True)

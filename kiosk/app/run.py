@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
@@ -44,6 +45,14 @@ def _load(path: str | None) -> tuple[Config, str]:
         return Config(), str(e)
 
 
+def lean_kivy_providers() -> None:
+    """Kivy's image loaders without PIL: the UI draws no image files (icons are canvas
+    instructions, text goes through SDL2_ttf), and the PIL loader pulls PIL, numpy and
+    OpenBLAS into the kiosk process, 12 MB resident at idle (kiosk bench). Call before
+    Kivy is imported; KIVY_IMAGE set outside wins."""
+    os.environ.setdefault("KIVY_IMAGE", "sdl2")
+
+
 def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] | None = None) -> int:
     """Run the touchscreen app until it is stopped; returns the process exit code.
 
@@ -51,6 +60,7 @@ def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] | None = None) ->
     cfg, config_error = _load(getattr(args, "config", None))
     from kiosk.ui.kivy_setup import configure_kivy
 
+    lean_kivy_providers()
     configure_kivy(cfg.ui, headless=False)
     # after Kivy is set up, so its own log handlers get the redaction filter too
     setup_logging(cfg.logging.level, card_lengths=cfg.logging.card_lengths or None,

@@ -73,8 +73,10 @@ def main(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     cfg.ui.maxfps = 0  # no frame pacing: every command waits for its own frame anyway
+    from kiosk.app.run import lean_kivy_providers
     from kiosk.ui.kivy_setup import configure_kivy
 
+    lean_kivy_providers()
     configure_kivy(cfg.ui, headless=True)
 
     from datetime import date
@@ -151,6 +153,7 @@ class ScriptRunner:
         self._shot_n = 0
         self._taps: list[str] = []
         self.live: list[dict[str, int]] = []
+        self._stats = bool(os.environ.get("KIOSK_SCRIPT_STATS"))
         self._last_screen = ""
 
     # ------------------------------------------------------------------- loop
@@ -189,14 +192,15 @@ class ScriptRunner:
         from kivy.clock import Clock
 
         now = time.perf_counter()
-        if self._waiting_since is not None:
+        if self._waiting_since is not None and self._stats:
             self.frame_ms.append((now - self._waiting_since) * 1000)
         self._waiting_since = None
         if self._scan is not None:
             started, busy_before = self._scan
             gateway = self.kiosk.link.busy_s - busy_before
-            self.latencies_ms.append(max(0.0, (now - started - gateway) * 1000))
-            self.render_ms.append(self.kiosk.app.kiosk.last_render_ms)
+            if self._stats:  # kept only when asked for: a long run would grow with them
+                self.latencies_ms.append(max(0.0, (now - started - gateway) * 1000))
+                self.render_ms.append(self.kiosk.app.kiosk.last_render_ms)
             self._scan = None
         self._maybe_screenshot()
         self._count_live()
@@ -239,6 +243,7 @@ class ScriptRunner:
         devices = k.devices
         if not isinstance(command, ExpectScreen | ExpectEvent):
             self.expect.action()
+            self._forget_checked()
         match command:
             case Scan(code=code):
                 self._scan = (time.perf_counter(), k.link.busy_s)
@@ -268,6 +273,13 @@ class ScriptRunner:
                 failure = self.expect.check(command, self.shown.screen)
                 if failure:
                     self.failures.append(failure)
+
+    def _forget_checked(self) -> None:
+        """Drop the events no expect will look at again (each group sees only those since
+        the previous one), so a long scenario does not keep every event of every session."""
+        if self.expect.mark:
+            del self.events.events[:self.expect.mark]
+            self.expect.mark = 0
 
     @property
     def shown(self) -> Any:

@@ -29,121 +29,14 @@ import sys
 import threading
 import time
 import tracemalloc
-import weakref
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.tools.bench.memory import gl_rss_mb, rss_by_mapping, rss_mb
+from kiosk.tools.bench.memory import memory_probe as _memory_probe
+from kiosk.tools.bench.watch import CueStampSink, FrameWatch, _cue_sink
+
 STEP_TIMEOUT_S = 15.0
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise OSError(f"no VmRSS for {pid}")
-
-
-def rss_by_mapping(top: int = 8) -> dict[str, float]:
-    """Resident MB per mapping (/proc/self/smaps): shared libraries by name, "[heap]",
-    "anon" (malloc arenas, JIT code, textures of a software GL), the biggest `top`."""
-    sizes: dict[str, float] = {}
-    name = "anon"
-    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as f:
-        for line in f:
-            head = line.split()
-            if not head:
-                continue
-            if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
-                name = head[5].rsplit("/", 1)[-1] if len(head) > 5 else "anon"
-            elif head[0] == "Rss:":
-                sizes[name] = sizes.get(name, 0.0) + int(head[1]) / 1024
-    ranked = sorted(sizes.items(), key=lambda kv: -kv[1])[:top]
-    return {k: round(v, 1) for k, v in ranked}
-
-
-class FrameWatch:
-    """Stamps the first frame drawn after the app was given a view that `want` accepts,
-    and the stages on the way: the scan reaching the UI thread, the render of that view."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._want: Callable[[Any], bool] | None = None
-        self._shown = False
-        self.received_at: float | None = None  # the scan reached the UI thread
-        self.show_at: float | None = None  # the wanted view was handed to the app
-        self.render_s = 0.0  # building the widgets for it
-        self.early_render_s = 0.0  # building views shown before it (e.g. "busy")
-        self.drawn_at: float | None = None
-        self.done = threading.Event()
-
-    def expect(self, want: Callable[[Any], bool]) -> None:
-        with self._lock:
-            self._want, self._shown, self.drawn_at = want, False, None
-            self.received_at = self.show_at = None
-            self.early_render_s = 0.0
-            self.done.clear()
-
-    def received(self) -> None:  # UI thread, when Kiosk.scan is called
-        with self._lock:
-            if self.received_at is None:
-                self.received_at = time.perf_counter()
-
-    def shown(self, view: Any, at: float = 0.0, render_s: float = 0.0) -> None:
-        """UI thread: the app was given `view` at `at` and took `render_s` to build it."""
-        with self._lock:
-            if self._want is not None and not self._shown:
-                if self._want(view):
-                    self._shown = True
-                    self.show_at, self.render_s = at, render_s
-                else:
-                    self.early_render_s += render_s
-
-    def flipped(self, *_: Any) -> None:  # UI thread, after a frame was drawn
-        with self._lock:
-            if self._shown and self.drawn_at is None:
-                self.drawn_at = time.perf_counter()
-                self._want = None
-                self.done.set()
-
-
-class CueStampSink:
-    """A real sink; remembers when the first block of each cue was handed to it."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.name = getattr(inner, "name", "loudspeaker")
-        self.speaker: Any = None
-        self.cue_times: list[float] = []  # when the first block of each cue was handed over
-        self._last: Callable[[], Any] = lambda: None  # weak reference to the last cue item
-
-    def write(self, pcm: bytes, abort: threading.Event | None = None) -> bool:
-        ok = self.inner.write(pcm, abort)
-        queue = getattr(self.speaker, "queue", None)
-        current = getattr(queue, "_current", None)
-        if ok and current is not None and current.kind == "cue":
-            if self._last() is not current:
-                self.cue_times.append(time.perf_counter())
-                self._last = weakref.ref(current)
-        return ok
-
-    def first_cue_after(self, t0: float) -> float | None:
-        for t in self.cue_times:
-            if t >= t0:
-                return t
-        return None
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def _cue_sink() -> Any:
-    from kiosk.speech.output import AplaySink, RecordingSink, SinkError
-
-    try:
-        return CueStampSink(AplaySink("null", "loudspeaker", 0.03).open(probe_s=0.1)), "aplay-null"
-    except SinkError:
-        return CueStampSink(RecordingSink("loudspeaker", realtime=True, lead_s=0.03)), "recording"
 
 
 def _install(on_start: Callable[[Any], None], speech_sink: Any = None) -> type:
@@ -211,28 +104,6 @@ def _run(config: str | None) -> int:
 
 
 # ----------------------------------------------------------------------- sessions
-def _memory_probe() -> dict[str, Any]:
-    """What the growth is made of: cyclic garbage (gc), memory the C allocator keeps
-    (malloc_trim), Kivy's caches. Runs after the RSS figure has been taken."""
-    import ctypes
-
-    out: dict[str, Any] = {"gc_objects": len(gc.get_objects())}
-    gc.collect()
-    out["rss_mb_after_gc"] = rss_mb()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        out["rss_mb_after_malloc_trim"] = rss_mb()
-    except (OSError, AttributeError):
-        pass
-    try:
-        from kivy.cache import Cache
-
-        out["kivy_cache"] = {k: len(v) for k, v in Cache._objects.items() if v}
-    except Exception:  # noqa: BLE001 - a private detail of Kivy; nice to have
-        pass
-    return out
-
-
 class CallTimer:
     """Adds up the time spent in the public methods of one object (the circulation the
     session calls: the journal in front of the gateway), by wrapping them on the instance."""
@@ -352,6 +223,7 @@ class Driver:
         try:
             self._idle()
             self.result["rss_mb_idle"] = rss_mb()
+            self.result["rss_mb_idle_gl"] = gl_rss_mb()
             self.result["rss_by_mapping_idle"] = rss_by_mapping()
             scanner = self.kiosk.devices.scanner
             # `kiosk run` has the desktop KeyboardScanner; both decode key events to a code

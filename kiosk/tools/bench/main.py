@@ -37,10 +37,18 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.tools.bench.proc import (  # noqa: F401 - _child_env etc. are used by soak
+    _child_env,
+    _last_line,
+    _read_line,
+    _start_sim,
+    _stop,
+    _write_app_config,
+    proc_cpu_s,
+)
 from kiosk.tools.stats import percentile
 
 SESSIONS = 1000
@@ -86,78 +94,6 @@ def machine() -> dict[str, Any]:
             "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
 
 
-def proc_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of `pid` and of its live children (/proc/<pid>/stat)."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def stat(p: int | str) -> list[str]:
-        with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()
-
-    def cpu(fields: list[str]) -> float:
-        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-
-    total = cpu(stat(pid))
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != pid:
-            try:
-                fields = stat(entry)
-            except OSError:
-                continue
-            if int(fields[1]) == pid:  # ppid
-                total += cpu(fields)
-    return total
-
-
-def _child_env(state_dir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("NOTIFY_SOCKET", None)
-    env.pop("WATCHDOG_USEC", None)
-    env.update(SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", STATE_DIRECTORY=state_dir,
-               PYTHONUNBUFFERED="1")
-    return env
-
-
-def _stop(proc: subprocess.Popen[Any]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
-def _last_line(path: Path) -> str:
-    try:
-        lines = [x for x in path.read_text(errors="replace").splitlines() if x.strip()]
-    except OSError:
-        return ""
-    return lines[-1][-300:] if lines else ""
-
-
-def _read_line(proc: subprocess.Popen[str], prefix: str, timeout: float) -> str | None:
-    """The first stdout line starting with `prefix`, or None at EOF/timeout."""
-    import selectors
-
-    assert proc.stdout is not None
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            if not sel.select(max(0.0, deadline - time.monotonic())):
-                break
-            line = proc.stdout.readline()
-            if not line:
-                return None
-            if line.startswith(prefix):
-                return line
-    finally:
-        sel.close()
-    return None
-
-
 # ----------------------------------------------------------------------------- parts
 def part_checkout(plan: Plan) -> dict[str, Any]:
     from kiosk.tools.bench.irbis import checkout_latency
@@ -196,31 +132,43 @@ def part_speech(plan: Plan) -> dict[str, Any]:
     return out
 
 
-def _write_app_config(folder: Path, http_port: str) -> Path:
-    cfg = folder / "bench.toml"
-    cfg.write_text(
-        "[gateway]\n"
-        f'url = "http://127.0.0.1:{http_port}/cgi-bin/irbis64r/WebToIrbisServer.exe"\n'
-        'username = "kiosk1"\npassword = "kiosk1"\ntimeout_s = 10.0\n'
-        "[loans]\nmax_items = 1000000\n",
-        encoding="utf-8")
-    return cfg
-
-
-def _start_sim(folder: Path, readers: int, copies: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    from kiosk.tools.synthetic import write_databases
-
-    loads = write_databases(folder / "load", readers, copies, year=date.today().year)
-    cmd = [sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0",
-           "--data", str(folder / "db")]
-    for db, paths in loads.items():
-        cmd += ["--load", f"{db}={paths[0]}"]
-    sim = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = _read_line(sim, "ready", 60)
-    if line is None:
-        _stop(sim)
-        raise RuntimeError("kiosk sim did not get ready")
-    return sim, dict(item.split("=", 1) for item in line.split()[1:])
+def _app_keys(r: dict[str, Any], screen: list[float], cue: list[float]) -> dict[str, Any]:
+    """The app child's BENCH object as bench keys."""
+    out: dict[str, Any] = {
+        "scan_to_screen_ms_p50": pct(screen, 50), "scan_to_screen_ms_p95": pct(screen, 95),
+        "scan_to_screen_n": len(screen),
+        "scan_to_cue_ms_p50": pct(cue, 50), "scan_to_cue_ms_p95": pct(cue, 95),
+        "scan_to_cue_n": len(cue), "cue_sink": r.get("cue_sink"),
+        # the part of scan -> cue before the session publishes the cue event
+        "scan_to_cue_event_ms_p50": pct(r.get("cue_published_ms") or [], 50),
+        "scan_to_cue_event_ms_p95": pct(r.get("cue_published_ms") or [], 95),
+        "rss_mb_idle": _round(r.get("rss_mb_idle")),
+        # less the software GL a Pi does not load (libLLVM*, swrast/DRI: kiosk.tools.bench.memory)
+        "rss_mb_idle_no_gl": _round(r["rss_mb_idle"] - r["rss_mb_idle_gl"])
+        if r.get("rss_mb_idle") is not None and r.get("rss_mb_idle_gl") is not None else None,
+        "rss_mb_after_warmup": _round(r.get("rss_mb_after_warmup")),
+        "sessions_run": r.get("sessions"), "sessions_s": r.get("sessions_s"),
+        "rss_mb_after_sessions": _round(r.get("rss_mb_after_sessions")),
+        # freed memory the C allocator kept: what malloc_trim(0) gives back afterwards
+        "rss_mb_after_malloc_trim": _round(r.get("rss_mb_after_malloc_trim")),
+        "rss_by_mapping_idle": r.get("rss_by_mapping_idle"),
+        "rss_by_mapping_after": r.get("rss_by_mapping_after"),
+        # where a scan's time goes (ms): to the UI thread, inside the gateway (subtracted
+        # above), the SQLite journal, building the views before the result (busy), the
+        # rest of the session with the hop back from the gateway thread, building the
+        # result's widgets, waiting for and drawing the frame
+        "scan_stages_ms": {name: {"p50": pct(v, 50), "p95": pct(v, 95)}
+                           for name, v in (r.get("stages_ms") or {}).items()},
+    }
+    played = int(r.get("sessions") or 0)
+    out["rss_mb_after_1000_sessions"] = _round(r.get("rss_mb_after_sessions"))
+    if out["rss_mb_after_1000_sessions"] is not None and out["rss_mb_idle"] is not None:
+        out["rss_growth_mb"] = round(out["rss_mb_after_1000_sessions"] - out["rss_mb_idle"], 1)
+    if played < SESSIONS:
+        # quick, or the time budget ran out: the figure is after fewer sessions. Not carried
+        # on linearly: the growth is mostly freed memory the allocator keeps, which levels off.
+        out["rss_mb_after_1000_sessions_is_after"] = played
+    return out
 
 
 def part_app(plan: Plan) -> dict[str, Any]:
@@ -247,37 +195,7 @@ def part_app(plan: Plan) -> dict[str, Any]:
             _stop(sim)
     r = json.loads(line[len("BENCH "):])
     screen, cue = r.get("scan_to_screen_ms") or [], r.get("scan_to_cue_ms") or []
-    out: dict[str, Any] = {
-        "scan_to_screen_ms_p50": pct(screen, 50), "scan_to_screen_ms_p95": pct(screen, 95),
-        "scan_to_screen_n": len(screen),
-        "scan_to_cue_ms_p50": pct(cue, 50), "scan_to_cue_ms_p95": pct(cue, 95),
-        "scan_to_cue_n": len(cue), "cue_sink": r.get("cue_sink"),
-        # the part of scan -> cue before the session publishes the cue event
-        "scan_to_cue_event_ms_p50": pct(r.get("cue_published_ms") or [], 50),
-        "scan_to_cue_event_ms_p95": pct(r.get("cue_published_ms") or [], 95),
-        "rss_mb_idle": _round(r.get("rss_mb_idle")),
-        "rss_mb_after_warmup": _round(r.get("rss_mb_after_warmup")),
-        "sessions_run": r.get("sessions"), "sessions_s": r.get("sessions_s"),
-        "rss_mb_after_sessions": _round(r.get("rss_mb_after_sessions")),
-        # freed memory the C allocator kept: what malloc_trim(0) gives back afterwards
-        "rss_mb_after_malloc_trim": _round(r.get("rss_mb_after_malloc_trim")),
-        "rss_by_mapping_idle": r.get("rss_by_mapping_idle"),
-        "rss_by_mapping_after": r.get("rss_by_mapping_after"),
-        # where a scan's time goes (ms): to the UI thread, inside the gateway (subtracted
-        # above), the SQLite journal, building the views before the result (busy), the
-        # rest of the session with the hop back from the gateway thread, building the
-        # result's widgets, waiting for and drawing the frame
-        "scan_stages_ms": {name: {"p50": pct(v, 50), "p95": pct(v, 95)}
-                           for name, v in (r.get("stages_ms") or {}).items()},
-    }
-    played = int(r.get("sessions") or 0)
-    out["rss_mb_after_1000_sessions"] = _round(r.get("rss_mb_after_sessions"))
-    if out["rss_mb_after_1000_sessions"] is not None and out["rss_mb_idle"] is not None:
-        out["rss_growth_mb"] = round(out["rss_mb_after_1000_sessions"] - out["rss_mb_idle"], 1)
-    if played < SESSIONS:
-        # quick, or the time budget ran out: the figure is after fewer sessions. Not carried
-        # on linearly: the growth is mostly freed memory the allocator keeps, which levels off.
-        out["rss_mb_after_1000_sessions_is_after"] = played
+    out = _app_keys(r, screen, cue)
     problems = []
     if r.get("error"):
         problems.append(str(r["error"]))
@@ -399,7 +317,8 @@ PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [
                "overload_sessions_lost", "overload_sessions_stuck"), part_field),
     ("speech", ("speech_first_audio_ms_p95",), part_speech),
     ("app", ("scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
-             "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_after_1000_sessions"), part_app),
+             "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_idle_no_gl",
+             "rss_mb_after_1000_sessions"), part_app),
     ("startup", ("startup_s", "idle_cpu_pct"), part_startup),
     ("server", ("sim_checkouts_per_s", "sim_checkout_ms_p95"), part_server),
 ]
@@ -441,6 +360,9 @@ def main(args: argparse.Namespace) -> int:
     if getattr(args, "soak", None):
         from kiosk.tools.bench.soak import soak_main
         return soak_main(args.soak)
+    if getattr(args, "script_soak", None):
+        from kiosk.tools.bench.script_soak import script_soak_main
+        return script_soak_main(args.script_soak)
     quick = bool(getattr(args, "quick", False))
     started = time.monotonic()
 

@@ -9,7 +9,9 @@ A session: the language and theme for this session (kk, ru, en in turn; the cont
 every other three), card, a book checked out, that book renewed (a tap on its row), a
 refusal (an unknown barcode), finish, receipt, done. Widgets and textures are counted
 with gc on the UI thread's side (kiosk.ui.query.live_counts); python_mb is tracemalloc's
-current total when --tracemalloc is given. The last line adds the RSS after malloc_trim.
+current total when --tracemalloc is given. The last line adds the RSS after malloc_trim
+and the growth: "soak_rss_growth_mb" from "soak_rss_growth_from" (session 100) to the end,
+"soak_rss_mb_after_first" (the RSS then).
 
     python -m kiosk.tools.bench.soak N --config FILE [--readers R] [--every K] [--tracemalloc]
 """
@@ -37,6 +39,7 @@ from kiosk.tools.bench.app import (
     rss_by_mapping,
     rss_mb,
 )
+from kiosk.tools.bench.script_soak import add_growth
 
 LANGS = ("kk", "ru", "en")
 UNKNOWN_BOOK = "999999999"
@@ -63,6 +66,7 @@ class Soak:
 
     def step(self, act: Any, want: Any, what: str) -> None:
         self.driver._step(act, want, what)
+        self.driver.cue_events.clear()  # the soak times no cue; the list would grow with them
         if self.error:
             raise RuntimeError(f"{what}: {self.error}")
 
@@ -115,6 +119,8 @@ class Soak:
             except (OSError, AttributeError):
                 pass
         self.lines.append(line)
+        if final:
+            line.update(add_growth(self.lines))
         sys.stdout.write("SOAK " + json.dumps(line) + "\n")
         sys.stdout.flush()
 
