@@ -22,7 +22,6 @@ KNOWN_LONG_MODULES = {
     "kiosk/irbis/rules.py",
 }
 KNOWN_LONG_FUNCTIONS = {
-    "kiosk/cli.py:build_parser",
     "kiosk/tools/script.py:main",
     "kiosk/staff/mqtt.py:MqttNotifier.__init__",
     "hardware/board.py:Board.__init__",
