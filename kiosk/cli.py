@@ -35,13 +35,12 @@ class UsageErrorExit1(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = UsageErrorExit1(prog="kiosk", description="Abai library self-service kiosk")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_run(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="the touchscreen app")
     run.add_argument("--config")
 
+
+def _add_sim(sub: argparse._SubParsersAction) -> None:
     sim = sub.add_parser("sim", help="the embedded IRBIS64 server")
     sim.add_argument("--load", action="append", default=[], metavar="DB=FILE")
     sim.add_argument("--tcp-port", type=int, default=6666)
@@ -64,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     field.add_argument("--stall-ms", type=float, default=0, metavar="N",
                        help="hold every answer N ms before its first byte")
 
+
+def _add_script(sub: argparse._SubParsersAction) -> None:
     script = sub.add_parser("script", help="run a scenario through the headless app")
     script.add_argument("scenario")
     script.add_argument("--config")
@@ -72,15 +73,21 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("--transcript")
     script.add_argument("--screenshots")
 
+
+def _add_hw_check(sub: argparse._SubParsersAction) -> None:
     hw = sub.add_parser("hw-check", help="list devices and gateway reachability")
     hw.add_argument("--config")
 
+
+def _add_bench(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser("bench", help="benchmarks; prints one JSON object")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--soak", type=int, metavar="N", help="N whole sessions; JSON lines")
     bench.add_argument("--script-soak", type=int, metavar="N",
                        help="N whole sessions through `kiosk script` in one process; JSON lines")
 
+
+def _add_circ(sub: argparse._SubParsersAction) -> None:
     circ = sub.add_parser("circ", help="circulation from the command line")
     circ_sub = circ.add_subparsers(dest="action", required=True)
     for action, positional in (
@@ -96,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         a.add_argument("--config")
         a.add_argument("--today")
 
+
+def _add_staff(sub: argparse._SubParsersAction) -> None:
     console = sub.add_parser("staff-console", help="web console for staff alerts")
     console.add_argument("--config")
     console.add_argument("--port", type=int, default=8090)
@@ -105,14 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
     cp = sub.add_parser("callpoint", help="a call point: one button and a lamp")
     cp.add_argument("--config")
 
+
+def _add_journal(sub: argparse._SubParsersAction) -> None:
     journal = sub.add_parser("journal", help="the transaction journal")
     journal.add_argument("action", choices=["report", "replay"])
     journal.add_argument("--config")
     sub.add_parser(
         "maintenance-pin", help="hash a staff PIN for [maintenance] staff in kiosk.toml"
     )
+
+
+def _add_config_check(sub: argparse._SubParsersAction) -> None:
     cc = sub.add_parser("config-check", help="check kiosk.toml: every problem with its fix")
     cc.add_argument("--config")
+
+
+def _add_stats(sub: argparse._SubParsersAction) -> None:
     st = sub.add_parser("stats", help="the library's figures: CSV (Excel) or JSON")
     st.add_argument("--config")
     st.add_argument("--from", dest="first", metavar="YYYYMMDD")
@@ -123,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--lang", choices=["kk", "ru", "en"], help="labels (default: [kiosk] default_language)")
     st.add_argument("--output", metavar="FILE")
     st.add_argument("--file", metavar="STATS_FILE", help="default: stats.sqlite3 beside the journal")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `kiosk` command line; one small function per subcommand, in help order."""
+    p = UsageErrorExit1(prog="kiosk", description="Abai library self-service kiosk")
+    sub = p.add_subparsers(dest="command", required=True)
+    for add in (_add_run, _add_sim, _add_script, _add_hw_check, _add_bench, _add_circ,
+                _add_staff, _add_journal, _add_config_check, _add_stats):
+        add(sub)
     return p
 
 
