@@ -114,7 +114,9 @@ class IrbisCirculation(IrbisLookups):
 
     def _checkout(self, card: str, barcode: str, today: date, reader: Record | None,
                   ahead: tuple = ()) -> LoanResult:
-        """`ahead`: (copy, requests by the scanned code) when already read with the reader."""
+        """`ahead`: (copy, requests by the scanned code) when already read with the reader.
+        (long because the decision and its re-check inside the save on fresh records read
+        best as one sequence)."""
         self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
         assert reader is not None
         if rules.find_open_loan(reader, barcode):
