@@ -1,20 +1,20 @@
 """IrbisCirculation: the kiosk's one way into IRBIS64 (kiosk.core.domain.Circulation).
 
 It finds records (kiosk.irbis.lookup: one search-and-read request each), asks kiosk.irbis.rules
-what the library's rules say,
-and saves every change atomically: the reader's field 40 and the copy's 910 (plus a
+and kiosk.irbis.reservations what the library's rules say, and saves every change atomically
+(kiosk.irbis.saving): the reader's field 40 and the copy's 910 (plus a
 fulfilled RQST request) go in one command 6, so no loan exists without its copy marked
 issued, or the reverse. When the server reports a lock or version conflict the records
 are read again (IrbisClient.update_records) and the rules checked again before retrying,
-so two kiosks can never lend one copy twice.
+so two kiosks can never lend one copy twice. Returns live in kiosk.irbis.returns.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 
 from kiosk.config import Config
@@ -25,22 +25,13 @@ from kiosk.core.domain import (
     Refused,
     RenewAllResult,
     Reservation,
-    ReturnResult,
     format_ymd,
 )
-from kiosk.irbis import rules
+from kiosk.irbis import reservations, rules
 from kiosk.irbis.client import IrbisClient
-from kiosk.irbis.errors import (
-    GatewayUnavailable,
-    IrbisError,
-    ProtocolError,
-    RecordLocked,
-    ServerOverloaded,
-    VersionConflict,
-    WrongPassword,
-)
-from kiosk.irbis.lookup import IrbisLookups
 from kiosk.irbis.record import Record
+from kiosk.irbis.returns import IrbisReturns
+from kiosk.irbis.saving import gateway_errors, save
 from kiosk.irbis.visits import VisitBook, add_visit
 
 log = logging.getLogger(__name__)
@@ -52,7 +43,7 @@ log = logging.getLogger(__name__)
 RECENT_READER_S = 60.0
 
 
-class IrbisCirculation(IrbisLookups):
+class IrbisCirculation(IrbisReturns):
     def __init__(
         self, client: IrbisClient, cfg: Config, now: Callable[[], datetime] = datetime.now
     ) -> None:
@@ -139,7 +130,7 @@ class IrbisCirculation(IrbisLookups):
             rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
             barcode,
         )
-        own = rules.own_requests(requests, copy.field, card)
+        own = reservations.own_requests(requests, copy.field, card)
         due = rules.checkout_due(today, self.loans_cfg)
         keys = [(self.readers_db, reader.mfn), (copy.record.database or self.catalog_db, copy.record.mfn)]
         keys += [(self.requests_db, r.mfn) for r in own]
@@ -167,10 +158,10 @@ class IrbisCirculation(IrbisLookups):
             )
             rules.issue_copy(fresh.field)
             self._owed_visit(fresh_reader, today, now)
-            fulfilled = [req for req in reqs if rules.fulfil_request(req, today)]
+            fulfilled = [req for req in reqs if reservations.fulfil_request(req, today)]
             return [fresh_reader, book, *fulfilled]
 
-        saved = self._update(keys, [reader, copy.record, *own], lend)
+        saved = save(self.client, keys, [reader, copy.record, *own], lend)
         if saved:
             self.visits.settled(card)
             self._remember(card, saved[0])
@@ -235,68 +226,11 @@ class IrbisCirculation(IrbisLookups):
                     self._owed_visit(fresh, today, self._now())
                 return [fresh] if changed else []
 
-            saved = self._update([(self.readers_db, reader.mfn)], [reader], renew_each)
+            saved = save(self.client, [(self.readers_db, reader.mfn)], [reader], renew_each)
             if saved:
                 self.visits.settled(card)
                 self._remember(card, saved[0])
             return RenewAllResult(tuple(renewed), tuple(refused))
-
-    def return_item(self, barcode: str, today: date) -> ReturnResult:
-        with self._gateway():
-            self._recent = None
-            if not rules.is_valid_code(barcode):
-                raise Refused("unknown_item", barcode)
-            # who has it, the copy and the requests naming it: independent reads, one round trip
-            found, scanned, named = self.client.parallel(
-                lambda: self._borrower(barcode), lambda: self._copy(barcode),
-                lambda: self._requests_or_none([barcode]))
-            if found is None and scanned is not None and scanned.barcode != barcode:
-                found = self._borrower(scanned.barcode)  # an inventory number: the loan has the barcode
-            if found is None:  # a copy nobody has on loan, or no copy at all
-                raise Refused("unknown_item" if scanned is None else "not_on_loan", barcode)
-            reader, loan = found
-            code = rules.loan_code(loan)
-            db = loan.get("G") or self.catalog_db
-            same = scanned is not None and scanned.barcode == code and db == self.catalog_db
-            copy = scanned if same else self._copy(code, db)
-            keys = [(self.readers_db, reader.mfn)]
-            first = [reader]
-            if copy is not None:
-                keys.append((copy.record.database or db, copy.record.mfn))
-                first.append(copy.record)
-            now = self._now()
-
-            def give_back(records: list[Record]) -> list[Record]:
-                fresh_reader, *books = records
-                fresh_loan = rules.find_open_loan(fresh_reader, code)
-                if fresh_loan is None:
-                    # read back after an unconfirmed save (ours, or a desk's meanwhile):
-                    # either way the book is back, which is what the patron is told
-                    return []
-                rules.close_loan(fresh_loan, today, now)
-                for book in books:
-                    fresh_copy = rules.find_copy([book], code)
-                    if fresh_copy is not None:
-                        rules.release_copy(fresh_copy.field)
-                return [fresh_reader, *books]
-
-            if copy is None or barcode not in (copy.field.get("H"), copy.field.get("B")):
-                named = None  # found by another code than the copy's own: asked again after
-            others = [] if named is None or copy is None else \
-                [c for c in (copy.field.get("H"), copy.field.get("B")) if c and c != barcode]
-            # the requests naming the copy's other code do not decide the return: asked with the save
-            _, more = self.client.parallel(lambda: self._update(keys, first, give_back),
-                                           lambda: self._requests_or_none(others) if others else [])
-            log.info("return saved (reader mfn %s)", reader.mfn)
-            if named is not None and more is not None:
-                named = named + [r for r in more if r.mfn not in {n.mfn for n in named}]
-                others = []  # every code of the copy asked
-            else:
-                named = None
-            reserved = (self._wanted(copy, rules.card_of(reader), named, barcode, complete=not others)
-                        if copy is not None else None)
-            language = rules.language(copy.record) if copy is not None else ""
-            return ReturnResult(code, loan.get("C"), reserved, language=language)
 
     # ------------------------------------------------------------------ helpers
 
@@ -328,7 +262,7 @@ class IrbisCirculation(IrbisLookups):
             self._owed_visit(fresh, today, self._now())
             return [fresh]
 
-        saved = self._update([(self.readers_db, reader.mfn)], [reader], extend)
+        saved = save(self.client, [(self.readers_db, reader.mfn)], [reader], extend)
         if saved:
             self.visits.settled(rules.card_of(reader))
             self._remember(rules.card_of(reader), saved[0])
@@ -350,33 +284,12 @@ class IrbisCirculation(IrbisLookups):
                 fresh = records[0]
                 return [fresh] if add_visit(fresh, self.place, self.operator, today, now) else []
 
-            return bool(self._update([(self.readers_db, reader.mfn)], [reader], visit))
+            return bool(save(self.client, [(self.readers_db, reader.mfn)], [reader], visit))
 
     def _owed_visit(self, reader: Record, today: date, now: datetime) -> None:
         """Add the session's visit to a reader record about to be saved, if still owed."""
         if self.visits.owed(rules.card_of(reader)):
             add_visit(reader, self.place, self.operator, today, now)
-
-    def _update(
-        self,
-        keys: list[tuple[str, int]],
-        first: list[Record],
-        mutate: Callable[[list[Record]], list[Record]],
-    ) -> list[Record]:
-        """Save `mutate`'s edits atomically (command 6). The first attempt edits the records
-        just read (the server refuses it with -608 if any changed since); after a lock or
-        version conflict, IrbisClient.update_records re-reads and retries, and `mutate`
-        checks the rules again on the fresh records. Returns the records as saved."""
-        try:
-            to_save = mutate([rec.copy() for rec in first])
-            return self.client.write_records(to_save) if to_save else []
-        except (RecordLocked, VersionConflict):
-            log.info("save conflict: re-reading and retrying")
-        except (ServerOverloaded, GatewayUnavailable) as exc:
-            # not sent again as it was: the records are read back (retried reads) and the
-            # rules decide again; a save that did happen shows there and is not repeated
-            log.info("save not confirmed (%s): reading back", type(exc).__name__)
-        return self.client.update_records(keys, mutate)
 
     def _remember(self, card: str, reader: Record) -> None:
         self._recent = (card, reader, time.monotonic())
@@ -406,18 +319,5 @@ class IrbisCirculation(IrbisLookups):
         if reason:
             raise Refused(reason, code)
 
-    @contextmanager
-    def _gateway(self) -> Iterator[None]:
-        """Any failure to talk to IRBIS becomes Refused("gateway_unavailable"). Retries stop
-        once the action has taken [irbis] give_up_s."""
-        self.client.deadline.at = time.monotonic() + self.cfg.irbis.give_up_s
-        try:
-            yield
-        except WrongPassword as exc:
-            log.error("IRBIS rejected the kiosk's login (-4444): check the gateway account")
-            raise Refused("gateway_unavailable", detail="login rejected") from exc
-        except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
-            log.warning("IRBIS gateway failure: %s", type(exc).__name__)
-            raise Refused("gateway_unavailable", detail=str(exc)) from exc
-        finally:
-            self.client.deadline.at = None
+    def _gateway(self) -> AbstractContextManager[None]:
+        return gateway_errors(self.client, self.cfg.irbis.give_up_s)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from kiosk.core.domain import Reservation
-from kiosk.irbis import rules
+from kiosk.irbis import reservations, rules
 from kiosk.irbis.client import IrbisClient
 from kiosk.irbis.errors import GatewayUnavailable, IrbisError, ProtocolError, ServerOverloaded
 from kiosk.irbis.record import Field, Record
@@ -60,14 +60,14 @@ class IrbisLookups:
         if codes:
             seen = {r.mfn for r in found}
             found += [r for r in self._requests_by_codes(codes) if r.mfn not in seen]
-        return rules.requests_for(found, copy)
+        return reservations.requests_for(found, copy)
 
     def _loan_requests(self, loans: list[Field]) -> dict[str, list[Record]]:
         """The live requests naming each loan's copy, by loan code: one RQST search for all."""
         if not loans:
             return {}
         found = self._requests_by_codes([c for f in loans for c in (f.get("H"), f.get("B")) if c])
-        return {rules.loan_code(f): rules.requests_for(found, f) for f in loans}
+        return {rules.loan_code(f): reservations.requests_for(found, f) for f in loans}
 
     def _requests_by_code(self, code: str) -> list[Record]:
         """The RQST records H= finds for `code` (not yet matched to a copy)."""
@@ -104,9 +104,9 @@ class IrbisLookups:
         code (asked with the return's first look-ups); else asked now, after the save, where
         a failure loses nothing."""
         try:
-            found = (rules.requests_for(named, copy.field) if complete and named is not None
+            found = (reservations.requests_for(named, copy.field) if complete and named is not None
                      else self._requests(copy.field, named, scanned))
-            waiting = [r for r in found if rules.card_of(r) != borrower]
+            waiting = [r for r in found if reservations.requester(r) != borrower]
         except (GatewayUnavailable, ProtocolError, IrbisError) as exc:
             log.warning("requests not checked after a return (%s)", type(exc).__name__)
             return None
@@ -126,21 +126,21 @@ class IrbisLookups:
             found = self.client.search_records(self.requests_db, f'"RS={card}" * "I=2"')
             reqs = [
                 r for r in found
-                if rules.card_of(r) == card and rules.is_live_request(r)
-                and rules.request_status(r) == rules.REQUEST_RESERVED and rules.request_copy_code(r)
+                if reservations.requester(r) == card and reservations.is_live_request(r)
+                and reservations.request_status(r) == reservations.REQUEST_RESERVED and reservations.request_copy_code(r)
             ]
             by_db: dict[str, list[Record]] = {}
             for r in reqs:
                 by_db.setdefault(r.fm(1).strip() or self.catalog_db, []).append(r)
             out: list[Reservation] = []
             for db, group in by_db.items():
-                codes = sorted({rules.request_copy_code(r) for r in group if rules.is_valid_code(rules.request_copy_code(r))})
+                codes = sorted({reservations.request_copy_code(r) for r in group if rules.is_valid_code(reservations.request_copy_code(r))})
                 if not codes:
                     continue
                 books = [b for b in self.client.search_records(db, " + ".join(f'"IN={c}"' for c in codes))
                          if not b.status & 1]
                 for r in group:
-                    copy = rules.find_copy(books, rules.request_copy_code(r))
+                    copy = rules.find_copy(books, reservations.request_copy_code(r))
                     if copy is not None and rules.status(copy.field) == rules.RESERVE_SHELF:
                         out.append(self._reservation(r, copy))
             return tuple(out)

@@ -12,12 +12,7 @@ Conventions (also in kiosk/irbis/demo/README.md):
   current year.
 - Reserve shelf (910^A 9): the copy is held for a reader; only the reader with an open RQST
   request for it may take it, everyone else is refused with `reserved`.
-- RQST request, in IRBIS's layout (docs: "RQST layout" in kiosk/irbis/demo/README.md): 30 reader
-  id, 31 reader brief, 1 catalogue db, 40 request date, 41 fulfilment date, 43 reservation date,
-  44 refusal (^A reason, ^B date: written by staff, never by the kiosk), 102 place, 50
-  responsible, 201 book brief, 903 shelfmark, 910 the issued/reserved copy (^B inventory number,
-  ^H barcode). Status (index I=, from 40/41/43/44): 3 refused (44), else 1 fulfilled (41), else
-  2 reserved (43), else 0 open. A live request (0 or 2) whose 910 names a copy holds that copy.
+- RQST requests (who holds a copy, and which request a checkout fulfils): reservations.py.
 - An overdue loan may still be renewed (renewing is how a patron puts it right); the
   overdue block stops new checkouts only.
 - A renewal never shortens a loan: new due = max(current due, today + renewal_days); one that
@@ -32,6 +27,7 @@ from datetime import date, datetime, timedelta
 from kiosk.config import LoansSection
 from kiosk.core.domain import Loan, format_ymd, parse_ymd
 from kiosk.irbis.record import GUID_TAG, Field, Record
+from kiosk.irbis.reservations import own_requests, reserved_by_other
 
 # Field 29 texts that block a reader (case-insensitive): Russian "заблокирован", Kazakh
 # "бұғатталған", and a lost or stolen card.
@@ -196,12 +192,6 @@ def find_copy(records: list[Record], code: str) -> CopyRef | None:
     return None
 
 
-def copy_matches(f: Field, copy: Field) -> bool:
-    """Does field f (a 40 loan or an RQST 910) name this copy?"""
-    h, b = copy.get("H"), copy.get("B")
-    return bool((h and f.get("H") == h) or (b and f.get("B") == b) or (not h and b and f.get("H") == b))
-
-
 def status(copy: Field) -> str:
     return copy.get("A").strip().upper()
 
@@ -213,45 +203,6 @@ def _num(copy: Field, code: str) -> int:
 
 def group_free(copy: Field) -> int:
     return _num(copy, "1") - _num(copy, "2")
-
-
-REQUEST_OPEN, REQUEST_FULFILLED, REQUEST_RESERVED, REQUEST_REFUSED = "0", "1", "2", "3"
-
-
-def request_status(req: Record) -> str:
-    """The RQST status as IRBIS's I= index derives it from fields 40, 41, 43 and 44."""
-    if any(f.text().strip() for f in req.all(44)):
-        return REQUEST_REFUSED
-    if req.fm(41).strip():
-        return REQUEST_FULFILLED
-    if req.fm(43).strip():
-        return REQUEST_RESERVED
-    return REQUEST_OPEN
-
-
-def is_live_request(req: Record) -> bool:
-    return not req.status & 1 and request_status(req) in (REQUEST_OPEN, REQUEST_RESERVED)
-
-
-def request_copy_code(req: Record) -> str:
-    """The code of the copy a request names (910^H, else 910^B; "" = the edition only)."""
-    for f in req.all(910):
-        if f.get("H") or f.get("B"):
-            return f.get("H") or f.get("B")
-    return ""
-
-
-def requests_for(requests: list[Record], copy: Field) -> list[Record]:
-    """Live RQST requests (open or reserved) naming this copy."""
-    return [r for r in requests if is_live_request(r) and any(copy_matches(f, copy) for f in r.all(910))]
-
-
-def reserved_by_other(requests: list[Record], copy: Field, card: str) -> bool:
-    return any(card_of(r) != card for r in requests_for(requests, copy))
-
-
-def own_requests(requests: list[Record], copy: Field, card: str) -> list[Record]:
-    return [r for r in requests_for(requests, copy) if card_of(r) == card]
 
 
 def copy_refusal(
@@ -395,17 +346,6 @@ def renew_loan(loan: Field, due: date, today: date) -> None:
 def close_loan(loan: Field, today: date, now: datetime) -> None:
     loan.set("F", format_ymd(today))
     loan.set("2", now.strftime("%H%M%S"))
-
-
-def fulfil_request(req: Record, today: date) -> bool:
-    """Mark a live RQST request fulfilled: field 41 = today (status index I= becomes 1).
-    Nothing else changes (43 stays as the reservation's history; 44 is never written).
-    Returns False when the request was not live (nothing written)."""
-    if not is_live_request(req):
-        return False
-    req.remove(41)
-    req.append(Field(41, format_ymd(today)))
-    return True
 
 
 def has_guid_first(rec: Record) -> bool:

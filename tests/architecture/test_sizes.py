@@ -19,8 +19,6 @@ MARKER = "(long because"
 KNOWN_LONG_MODULES = {
     "kiosk/staff/console.py",
     "kiosk/app/compose.py",
-    "kiosk/irbis/rules.py",
-    "kiosk/irbis/circulation.py",  # return_item to kiosk/irbis/returns.py
 }
 KNOWN_LONG_FUNCTIONS = {
     "kiosk/tools/script.py:main",

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.config import LoansSection
 from kiosk.core.domain import parse_ymd
-from kiosk.irbis import rules
+from kiosk.irbis import reservations, rules
 from kiosk.irbis.gateway import DEMO_ANCHOR, DEMO_DIR, write_demo
 from kiosk.irbis.plaintext import format_plaintext, parse_plaintext
 from kiosk.irbis.record import GUID_TAG, Record
@@ -92,13 +92,13 @@ def test_requests_name_real_copies_and_real_readers() -> None:
 def test_requests_are_in_irbis_layout_and_match_the_shelf() -> None:
     """Status from 40/41/43/44 as IRBIS's I= index; every reserve-shelf copy is held by
     exactly one reserved request; nothing marks a request in field 44 but a refusal."""
-    statuses = Counter(rules.request_status(r) for r in RQST)
+    statuses = Counter(reservations.request_status(r) for r in RQST)
     assert statuses == Counter({"0": 2, "1": 1, "2": 3, "3": 1})
     for req in RQST:
         for f in req.all(44):
             assert f.get("A") and parse_ymd(f.get("B")), f.text()
     shelf = {f.get("H") for f in COPIES if rules.status(f) == rules.RESERVE_SHELF}
-    reserved = [rules.request_copy_code(r) for r in RQST if rules.request_status(r) == "2"]
+    reserved = [reservations.request_copy_code(r) for r in RQST if reservations.request_status(r) == "2"]
     assert sorted(reserved) == sorted(shelf)
 
 
@@ -171,7 +171,7 @@ def test_demo_situations_hold_on_any_day(tmp_path: Path, today: date) -> None:
     assert (tmp_path / "IBIS.txt").read_text(encoding="utf-8") == (DEMO_DIR / "IBIS.txt").read_text(encoding="utf-8")
     for req in load("RQST", tmp_path):
         assert parse_ymd(req.fm(40)) <= today
-        assert [rules.request_status(r) for r in load("RQST", tmp_path)] == [rules.request_status(r) for r in RQST]
+        assert [reservations.request_status(r) for r in load("RQST", tmp_path)] == [reservations.request_status(r) for r in RQST]
 
 
 def test_anchor_day_copies_files_unchanged(tmp_path: Path) -> None:
