@@ -143,6 +143,17 @@ class Board:
         self._key_names = tuple(key_pins)
         self._lamp_states: dict[str, str] = {}
         self._hold_time_s = hold_time_s
+        self._wire_buttons(key_pins, call_button_pin, debounce_s, clock)
+        self._lamps = {}
+        if _fitted(call_lamp_pin):
+            self._lamps["call"] = self._lamp(call_lamp_pin, "call lamp")
+        if _fitted(desk_lamp_pin):
+            self._lamps["desk"] = self._lamp(desk_lamp_pin, "desk lamp")
+        self._wire_jack(headphone_pin, headphone_closed_means_inserted, headphone_settle_s)
+
+    def _wire_buttons(self, key_pins: Mapping[str, int], call_button_pin: int | None,
+                      debounce_s: float, clock: Callable[[], float]) -> None:
+        """The tactile keys (press and hold) and the staff-call button (press only)."""
         for name, pin in key_pins.items():
             self.inputs[name] = _Input(
                 self._button(pin, f"key {name}"), debounce_s, clock,
@@ -155,19 +166,17 @@ class Board:
                 on_press=lambda: self.on_call() if self.on_call else None,
                 on_hold=None,
             )
-        self._lamps = {}
-        if _fitted(call_lamp_pin):
-            self._lamps["call"] = self._lamp(call_lamp_pin, "call lamp")
-        if _fitted(desk_lamp_pin):
-            self._lamps["desk"] = self._lamp(desk_lamp_pin, "desk lamp")
+
+    def _wire_jack(self, pin: int | None, closed_means_inserted: bool, settle_s: float) -> None:
+        """The headphone jack's switch, reported once it has settled."""
         self._jack = None
-        self._jack_inserted_when_active = headphone_closed_means_inserted
-        self._jack_settle_s = headphone_settle_s
+        self._jack_inserted_when_active = closed_means_inserted
+        self._jack_settle_s = settle_s
         self._jack_timer: threading.Timer | None = None
         self._jack_lock = threading.Lock()
         self._jack_reported: bool | None = None
-        if _fitted(headphone_pin):
-            self._jack = self._button(headphone_pin, "headphone switch")
+        if _fitted(pin):
+            self._jack = self._button(pin, "headphone switch")
             self._jack_reported = self.headphones_in
             self._jack.when_activated = self._jack_changed
             self._jack.when_deactivated = self._jack_changed

@@ -137,32 +137,10 @@ class Decoder:
         """Feed one event; returns a completed code, a Dropped notice, or None."""
         etype, code, value, ts = _unpack(event)
         if etype == EV_SYN:
-            if code == SYN_DROPPED:
-                had_partial = bool(self._buf) or self._too_long
-                self._discard()
-                # Releases may have been lost with the events: forget held modifiers.
-                self._shift.clear()
-                self._chord.clear()
-                # Without timing the tail of the broken scan cannot be told from a new
-                # scan; with timing, keys continuing the same burst are skipped too.
-                self._skip_burst = self.inter_key_timeout is not None and ts is not None
-                self._last_press = ts
-                if had_partial or self._skip_burst:
-                    return Dropped("syn_dropped")
-            return None
+            return self._sync(code, ts)
         if etype != EV_KEY:
             return None
-        if code in SHIFT_KEYS:
-            if value == 1:
-                self._shift.add(code)
-            elif value == 0:
-                self._shift.discard(code)
-            return None
-        if code in CHORD_KEYS:
-            if value == 1:
-                self._chord.add(code)
-            elif value == 0:
-                self._chord.discard(code)
+        if self._modifier(code, value):
             return None
         if value != 1:  # releases and auto-repeat add nothing
             return None
@@ -186,17 +164,49 @@ class Decoder:
             return self._finish()
         if self._chord:
             return None
+        self._add_char(code)
+        return None
+
+    def _sync(self, code: int, ts: float | None) -> Dropped | None:
+        """An EV_SYN event: SYN_DROPPED means the kernel lost events, so the scan in progress
+        is broken."""
+        if code == SYN_DROPPED:
+            had_partial = bool(self._buf) or self._too_long
+            self._discard()
+            # Releases may have been lost with the events: forget held modifiers.
+            self._shift.clear()
+            self._chord.clear()
+            # Without timing the tail of the broken scan cannot be told from a new
+            # scan; with timing, keys continuing the same burst are skipped too.
+            self._skip_burst = self.inter_key_timeout is not None and ts is not None
+            self._last_press = ts
+            if had_partial or self._skip_burst:
+                return Dropped("syn_dropped")
+        return None
+
+    def _modifier(self, code: int, value: int) -> bool:
+        """Track Shift and the chord keys (Ctrl, Alt, Meta); True when `code` is one."""
+        for keys, held in ((SHIFT_KEYS, self._shift), (CHORD_KEYS, self._chord)):
+            if code in keys:
+                if value == 1:
+                    held.add(code)
+                elif value == 0:
+                    held.discard(code)
+                return True
+        return False
+
+    def _add_char(self, code: int) -> None:
+        """One key press of the code's body: its character, by the US layout and Shift/Caps."""
         pair = US_KEYMAP.get(code)
         if pair is None:
-            return None
+            return
         ch = pair[1] if self._shift else pair[0]
         if self._caps and ch.isalpha():
             ch = ch.lower() if self._shift else ch.upper()
         if self.max_length is not None and len(self._buf) >= self.max_length:
             self._too_long = True
-            return None
+            return
         self._buf.append(ch)
-        return None
 
     def _finish(self) -> str | Dropped | None:
         too_long = self._too_long

@@ -6,13 +6,7 @@ for the gateway, `kiosk script` (kiosk.tools.script) on a virtual clock with eve
 synchronous. A part that fails to start (no sound, no staff broker) is logged and left
 out: the touchscreen session works on its own.
 
-Desktop keyboard (`kiosk run` without real devices; the key table is kiosk.core.keys):
-    digits, letters + Enter   a scan (typed into the simulated scanner, never a text field)
-    Up / Down                 tactile keys up / down
-    Right                     select          Left or Backspace   back
-    F1 help   F2 repeat   F3 volume down   F4 volume up   F5 language
-    F6 headphones in/out      F10 staff acknowledge (stands in for the staff console)
-    F12 the staff-call button                 Escape does nothing (kiosk mode)
+The desktop keyboard (`kiosk run` without real devices) is kiosk.app.desktop.
 """
 
 from __future__ import annotations
@@ -26,15 +20,16 @@ from typing import Any
 from hardware.printer import PrintResult
 from kiosk import speech as speech_room
 from kiosk.app.circulation import Chain, GatewayArgs, NoGateway, Wrap, open_chain
+from kiosk.app.desktop import DesktopKeyboard
 from kiosk.app.devices import Devices, Inputs, configured_devices, scripted_devices
 from kiosk.app.modes import ModeRouter
 from kiosk.app.ports import Screen, Speech, StaffLink
+from kiosk.app.staff_wiring import start_staff_link
 from kiosk.config import Config, session_settings
 from kiosk.core.clock import Clock
 from kiosk.core.domain import Circulation
 from kiosk.core.events import EventBus
 from kiosk.core.executor import Executor
-from kiosk.core.keys import DESKTOP_BACKSPACE, DESKTOP_ENTER, DESKTOP_KEYMAP, DESKTOP_STAFF_ACK
 from kiosk.core.session import Session
 from kiosk.core.view import View
 from kiosk.irbis.visits import VisitOnLogout
@@ -42,10 +37,7 @@ from kiosk.locale.display import display_text
 from kiosk.maintenance import MaintenanceActions, MaintenanceGate
 from kiosk.maintenance.screen import MaintenanceScreen
 from kiosk.speech.wording import spoken_text
-from kiosk.staff.lamps import BoardLamp
-from kiosk.staff.link import StaffLink as AlertLink
 from kiosk.stats import stats_path
-from kiosk.stats.publish import StatsPublisher
 from kiosk.stats.store import StatsStore
 from kiosk.stats.wiring import attach_stats, wall_clock
 from kiosk.system.health import Finding, Parts, check_health, heartbeat, printer_problem
@@ -129,7 +121,8 @@ class Kiosk:
         self._build_staff()
         self._build_maintenance()
         self.app = KioskApp(kiosk_metrics(self.cfg), on_tap=self.tap, on_activity=self.touch,
-                            on_key_down=self._key_down if not self.scripted else None)
+                            on_key_down=None if self.scripted else DesktopKeyboard(
+                                self.devices, self.key, self.staff_ack).key_down)
         return self
 
     def _build_session(self) -> None:
@@ -193,32 +186,11 @@ class Kiosk:
     def _build_staff(self) -> None:
         """The staff alert manager (escalation, MQTT, desk lamp); without it the session
         keeps the alert state itself."""
-        board = self.devices.board if self.devices else None
-        path = self.journal_path
-        try:
-            # the staff link is the one owner of both lamps: they follow its alert states
-            link = AlertLink.build(
-                self.cfg, self.session, self.bus, self.clock,
-                desk_lamp=BoardLamp(board, "desk") if board else None,
-                call_lamp=BoardLamp(board, "call") if board else None,
-                health=lambda: heartbeat(self.findings()),
-                state_path=Path(path).with_name("staff-alerts.sqlite3") if path else None)
-            self._publish_stats(link)
-            link.start()
-            self.staff = link
-        except Exception:  # noqa: BLE001 - the call button still works through the session
-            log.exception("staff alerts could not start")
-            self.staff = None
-
-    def _publish_stats(self, link: AlertLink) -> None:
-        """Daily figures to the staff console over the staff link's MQTT (kiosk/stats/publish)."""
-        mqtt = link.mqtt
-        if mqtt is None or self.stats_store is None or not self.cfg.stats.publish:
-            return
-        publisher = StatsPublisher(self.stats_store, mqtt, self.cfg.kiosk.id, self.clock.today,
-                                   self.cfg.stats.publish_days, self.cfg.staff.topic_prefix)
-        mqtt.on_connected.append(publisher.publish_recent)
-        self.bus.subscribe(publisher)
+        self.staff = start_staff_link(
+            self.cfg, self.session, self.bus, self.clock,
+            board=self.devices.board if self.devices else None,
+            journal_path=self.journal_path, health=lambda: heartbeat(self.findings()),
+            stats_store=self.stats_store)
 
     def _build_maintenance(self) -> None:
         """The staff maintenance screen, when [maintenance] lists staff cards."""
@@ -397,26 +369,6 @@ class Kiosk:
         """The jack goes to the session only; its announcement (msg headphones.in/out) on
         the bus is how speech learns the state: one channel."""
         self.session.headphones(plugged)
-
-    def _key_down(self, keycode: int, text: str | None, modifiers: Iterable[str]) -> bool:
-        """A desktop key (kiosk run off the Pi): typed codes to the stand-in scanner, the key
-        table's keys to the simulated board."""
-        d = self.devices
-        typed = d.typed if d else None
-        chord = bool(set(modifiers or ()) & {"ctrl", "alt", "meta"})
-        if typed is not None and not chord:
-            if keycode in DESKTOP_ENTER and typed.press_enter(DESKTOP_ENTER[keycode]):
-                return True
-            if text and typed.type_char(text):
-                return True
-        if keycode == DESKTOP_BACKSPACE:
-            self.key("back")
-            return True
-        if keycode == DESKTOP_STAFF_ACK:
-            self.staff_ack()
-            return True
-        mock = d.mock_board if d else None
-        return bool(mock is not None and mock.press_binding(DESKTOP_KEYMAP.get(keycode, "")))
 
     def close(self) -> None:
         if self.devices is not None:

@@ -193,26 +193,35 @@ class MqttNotifier:
         # Names this process. Status and alerts carry it: an open alert from an earlier boot
         # (the kiosk crashed or restarted) is over, and the console closes it.
         self.boot = uuid.uuid4().hex[:12]
-        self.client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=f"{prefix}-{kiosk_id}",
-            clean_session=False,
-            protocol=mqtt.MQTTv311,
-        )
-        if username:
-            self.client.username_pw_set(username, password or None)
-        apply_tls(self.client, broker_url, tls)
-        self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
-        self.client.max_queued_messages_set(0)  # keep every alert until the broker is back
-        self.client.will_set(
-            self.topics["status"], self._status_payload("offline", why="lost"), qos=1, retain=True
-        )
+        self.client = self._make_client(broker_url, username, password, tls,
+                                        reconnect_min_s, reconnect_max_s)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.on_publish = self._on_publish
 
     # -- lifecycle ---------------------------------------------------------------------
+
+    def _make_client(self, broker_url: str, username: str, password: str, tls: BrokerTls | None,
+                     reconnect_min_s: float, reconnect_max_s: float) -> mqtt.Client:
+        """A persistent-session paho client that queues without limit while the broker is
+        away and leaves an "offline" will."""
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{self.prefix}-{self.kiosk_id}",
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+        )
+        if username:
+            client.username_pw_set(username, password or None)
+        apply_tls(client, broker_url, tls)
+        client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
+        client.max_queued_messages_set(0)  # keep every alert until the broker is back
+        client.will_set(
+            self.topics["status"], self._status_payload("offline", why="lost"), qos=1, retain=True
+        )
+        return client
+
     def start(self) -> None:
         """Connect in the background (retrying with backoff) and start the heartbeat."""
         self.client.connect_async(self.host, self.port, keepalive=self.keepalive_s)

@@ -31,8 +31,9 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TextIO
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,16 @@ def _fail(message: str) -> int:
     return 1
 
 
-def main(args: argparse.Namespace) -> int:
+class _Inputs(NamedTuple):
+    cfg: Any
+    commands: list[Any]
+    today: date | None
+    shots: Path | None
+    transcript: TextIO | None
+
+
+def _inputs(args: argparse.Namespace) -> _Inputs | str:
+    """The config, scenario, date and output places, or why the run cannot start."""
     from kiosk.config import ConfigError, load_config
     from kiosk.core.clock import parse_today
     from kiosk.tools.scenario import ScenarioError, parse_scenario
@@ -52,25 +62,32 @@ def main(args: argparse.Namespace) -> int:
     try:
         cfg = load_config(args.config)
     except ConfigError as e:
-        return _fail(str(e))
+        return str(e)
     try:
         commands = parse_scenario(Path(args.scenario).read_text(encoding="utf-8"))
     except OSError as e:
-        return _fail(f"{args.scenario}: cannot read the scenario ({e.strerror})")
+        return f"{args.scenario}: cannot read the scenario ({e.strerror})"
     except ScenarioError as e:
-        return _fail(f"{args.scenario}: {e}")
+        return f"{args.scenario}: {e}"
     try:
         today = parse_today(args.today)
     except ValueError as e:
-        return _fail(str(e))
+        return str(e)
     shots = Path(args.screenshots) if args.screenshots else None
     try:
         if shots is not None:
             shots.mkdir(parents=True, exist_ok=True)
         transcript = open(args.transcript, "w", encoding="utf-8") if args.transcript else None  # noqa: SIM115
     except OSError as e:
-        return _fail(f"{e.filename}: cannot write there ({e.strerror})")
+        return f"{e.filename}: cannot write there ({e.strerror})"
+    return _Inputs(cfg, commands, today, shots, transcript)
 
+
+def main(args: argparse.Namespace) -> int:
+    got = _inputs(args)
+    if isinstance(got, str):
+        return _fail(got)
+    cfg, commands, today, shots, transcript = got
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     cfg.ui.maxfps = 0  # no frame pacing: every command waits for its own frame anyway
     from kiosk.app.run import lean_kivy_providers
@@ -78,8 +95,6 @@ def main(args: argparse.Namespace) -> int:
 
     lean_kivy_providers()
     configure_kivy(cfg.ui, headless=True)
-
-    from datetime import date
 
     from kiosk.app import Kiosk
     from kiosk.core.clock import VirtualClock
