@@ -44,6 +44,8 @@ from kiosk.core.voice import VoiceControls
 log = logging.getLogger("kiosk.core.session")
 
 CARD_REASONS = ("unknown_card", "registration_expired", "reader_blocked")
+# titles read in full at login (headphones); a reader with 30 books does not wait for all
+LOGIN_TITLES_SPOKEN = 3
 
 
 class CirculationOutcomes:
@@ -216,9 +218,15 @@ class CirculationOutcomes:
         if self.state.prefs.headphones_in:
             loans = patron.loans
             self.out.say("account.loans.count", {"count": len(loans)}, private=True)
-            for n, row in enumerate(loans, 1):
+            # overdue books first: they are what the reader must hear; the rest are one
+            # Down key away each (the focus reads every loan in full)
+            first = sorted(enumerate(loans, 1), key=lambda pair: not pair[1].overdue)
+            for n, row in first[:LOGIN_TITLES_SPOKEN]:
                 item = loan_item(row, n, len(loans), headphones=True)
                 self.out.say(item.msg, item.params, item.private)
+            if len(loans) > LOGIN_TITLES_SPOKEN:
+                self.out.say("account.loans.more", {"count": len(loans) - LOGIN_TITLES_SPOKEN},
+                             private=True)
         self.out.say("account.hint")
         self.voice.guidance_arm()
 

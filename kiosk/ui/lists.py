@@ -1,7 +1,7 @@
 """The account and summary screens: fixed rows that show a window of the View's loans
 (or summary lines). A screen makes only as many rows as fit on it, once; a patron with
 30 loans gets the same rows, showing the loans around the focused one (Up/Down move the
-window), with "...and N more" for the rest. A row that is not shown is blanked."""
+window), and the heading then says which are shown ("Books 4-6 of 30"). A row that is not shown is blanked."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kiosk.core.places import place_words
 from kiosk.core.view import LoanRow, SummaryLine
 from kiosk.ui.fonts import FONT_BOLD
 from kiosk.ui.icons import Icon
-from kiosk.ui.screens import Ctx, IconLine, Screen, Shared
+from kiosk.ui.screens import GAP_MM, Ctx, IconLine, Screen, Shared
 from kiosk.ui.texts import due_text
 from kiosk.ui.widgets import Action, Panel, Text, arrange, blank_private, rgba
 
@@ -96,24 +96,35 @@ class LoanRowWidget(Action):
 
 
 def visible_rows(rows: tuple, focus_id: str, room: int) -> tuple[tuple, int]:
-    """The rows that fit, keeping the focused loan on screen; and how many are hidden."""
+    """The `room` rows to show, keeping the focused loan on screen; and the index of the
+    first one shown."""
     if len(rows) <= room:
         return rows, 0
-    keep = max(room - 1, 1)
     ids = [f"loan:{r.barcode}" for r in rows]
     start = 0
     if focus_id in ids:
-        start = min(max(ids.index(focus_id) - keep + 1, 0), len(rows) - keep)
-    return rows[start:start + keep], len(rows) - keep
+        start = min(max(ids.index(focus_id) - room + 1, 0), len(rows) - room)
+    return rows[start:start + room], start
 
 
-def more_line(more: Text, ctx: Ctx, hidden: int, size: float, height: float) -> list[Widget]:
-    """The "and N more" line under a list cut to the screen, or nothing when all fit."""
-    if not hidden:
+def more_line(more: Text, ctx: Ctx, words: str, size: float, height: float) -> list[Widget]:
+    """The line under a list cut to the screen (which rows are shown, or how many are not),
+    or nothing when all fit (`words` empty)."""
+    if not words:
         return []
-    more.text = ctx.t("ui.account.more", n=hidden)
+    more.text = words
     more.base_size, more.color, more.height = size, rgba(ctx.theme.text), height
     return [more]
+
+
+def room_for(screen: Screen, ctx: Ctx, above: list[Widget], row_h: float, reserve: float,
+             rows: int, line_h: float) -> int:
+    """How many rows fit; when not all `rows` do, the line under the list takes its own
+    height (not a whole row's)."""
+    room = screen.room(ctx, above, row_h, reserve)
+    if rows <= room:
+        return room
+    return screen.room(ctx, above, row_h, reserve + line_h + ctx.mm(GAP_MM))
 
 
 class Account(Screen):
@@ -126,7 +137,6 @@ class Account(Screen):
         self.waiting = RowPool(lambda: IconLine(private=True))
         self.heading = IconLine()
         self.pool = RowPool(lambda: LoanRowWidget(shared.on_tap))
-        self.more = Text(size_hint_y=None)
 
     def update(self, ctx: Ctx) -> None:
         v = ctx.view
@@ -140,17 +150,24 @@ class Account(Screen):
                                                  place_msg=place_words(w.place)),
                              size=ctx.body, bold=True, color=rgba(ctx.theme.success))
                    for line, w in zip(self.waiting.take(len(v.waiting)), v.waiting, strict=True)]
-        heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans \
-            else ctx.t("ui.account.no_loans")
-        self.heading.show(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10))
+        # the heading counts the books; when they do not all fit it says which are shown
+        # ("Books 4-6 of 30"), so a cut list costs no extra line
+        self.heading.height = ctx.mm(10)  # its words are chosen once the rows are known
         above: list[Widget] = [self.hello, *waiting, self.scan,
                                *self.shared.notice_in_flow(ctx), self.heading]
         row_h = ctx.mm(14)
         room = self.room(ctx, above, row_h, ctx.mm(12) if v.busy else 0.0)
-        shown, hidden = visible_rows(v.loans, v.focused.id if v.focused else "", room)
+        shown, start = visible_rows(v.loans, v.focused.id if v.focused else "", room)
         rows = [row.update(ctx, loan, row_h)
                 for row, loan in zip(self.pool.take(len(shown)), shown, strict=True)]
-        tail: list[Widget] = more_line(self.more, ctx, hidden, ctx.body, ctx.mm(9))
+        if len(shown) < len(v.loans):
+            heading = ctx.t("ui.account.window", first=start + 1, last=start + len(shown),
+                            n=len(v.loans))
+        else:
+            heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans \
+                else ctx.t("ui.account.no_loans")
+        self.heading.show(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10))
+        tail: list[Widget] = []
         if v.busy:
             tail.append(self.shared.busy_line(ctx))
         self.lay_out(ctx, [*above, *rows, *tail])
@@ -215,15 +232,17 @@ class Summary(Screen):
         above: list[Widget] = [self.title]
         if not v.summary:
             above.append(self.nothing.show(ctx, "book", ctx.t("ui.summary.nothing"), size=ctx.body))
-        row_h = ctx.mm(13)
-        room = self.room(ctx, above, row_h, ctx.mm(14) if v.receipt_offered else 0.0)
+        row_h, line_h = ctx.mm(13), ctx.mm(8)
+        room = room_for(self, ctx, above, row_h, ctx.mm(14) if v.receipt_offered else 0.0,
+                        len(v.summary), line_h)
         # what the child now has comes first; refusals after
         lines = tuple(sorted(v.summary, key=lambda line: line.kind == "refused"))
-        shown, hidden = (lines, 0) if len(lines) <= room else \
-            (lines[:max(room - 1, 1)], len(lines) - max(room - 1, 1))
+        shown = lines[:room]
         rows = [row.update(ctx, line, row_h)
                 for row, line in zip(self.pool.take(len(shown)), shown, strict=True)]
-        tail: list[Widget] = more_line(self.more, ctx, hidden, ctx.small, ctx.mm(8))
+        hidden = len(lines) - len(shown)
+        tail: list[Widget] = more_line(self.more, ctx, ctx.t("ui.account.more", n=hidden)
+                                       if hidden else "", ctx.small, line_h)
         if v.receipt_offered:
             tail.append(self.question.show(ctx, "receipt", ctx.t("ui.summary.receipt_question"),
                                            size=ctx.body, bold=True))

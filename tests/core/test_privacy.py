@@ -125,3 +125,21 @@ def test_headphone_hint_never_talks_over_the_patron(make):
     h.run("key back\nwait 15")
     hints = [e["t"] for e in names(h, "say") if e["msg"] == "attract.headphones"]
     assert hints == [0.0, 55.0]
+
+
+def test_a_reader_with_many_books_hears_the_overdue_ones_first_and_the_rest_by_keys(make, lib):
+    lib.add_reader("R030", "Many")
+    for n in range(1, 13):
+        lib.add_item(f"M{n:03}", f"Title {n}")
+        lib.lend(f"M{n:03}", "R030", "20261101" if n in (7, 11) else "20261215")
+    h = make(lib)
+    h.run("headphones in\nscan R030")
+    said = [e for e in names(h, "say")]
+    read = [e["text"] for e in said if e["msg"].startswith("focus.loan")]
+    assert len(read) == 3
+    assert "Title 7" in read[0] and "Title 11" in read[1]  # overdue first
+    more = next(e for e in said if e["msg"] == "account.loans.more")
+    assert more["private"] and said.index(more) < [e["msg"] for e in said].index("account.hint")
+    h.run("\n".join(["key down"] * 14))  # finish and renew_all come first
+    heard = " ".join(e["text"] for e in names(h, "say"))
+    assert all(f"Title {n}" in heard for n in range(1, 13))  # every book one key away
