@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-from types import FrameType
 
 from kiosk.app.compose import Kiosk
 from kiosk.config import Config, ConfigError, load_config
@@ -21,6 +20,7 @@ from kiosk.core.clock import MonotonicClock
 from kiosk.core.executor import ThreadExecutor
 from kiosk.system.logs import setup_logging
 from kiosk.system.memory import HeapTrimmer
+from kiosk.system.signals import on_signals
 from kiosk.system.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,8 @@ def run_main(args: argparse.Namespace, kiosk_type: type[Kiosk] | None = None) ->
         watchdog.attach(loop.kivy_clock())
         loop.later(0.5, lambda: watchdog.ready("attract"))
 
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        # systemd stop: leave cleanly (exit 0), closing the gateway and devices
-        loop.post(lambda: kiosk.stop_app(0))
-
-    signal.signal(signal.SIGTERM, stop)
+    # systemd stop: leave cleanly (exit 0), closing the gateway and devices
+    on_signals(lambda _signum: loop.post(lambda: kiosk.stop_app(0)), (signal.SIGTERM,))
     try:
         app = kiosk.build().app
         app.on_started = started

@@ -12,7 +12,6 @@ import argparse
 import json
 import logging
 import queue
-import signal
 import sys
 import threading
 import time
@@ -28,6 +27,7 @@ from kiosk.staff.alerts import AlertManager
 from kiosk.staff.lamps import ButtonLampNotifier
 from kiosk.staff.mqtt import BrokerTls, CommandInbox, MqttNotifier
 from kiosk.staff.store import KioskAlertStore, keep_open_alert, resume
+from kiosk.system.signals import on_signals
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ def main(args: argparse.Namespace) -> int:
         notifier.start()
 
     button.when_pressed = lambda: actions.put("press")
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: actions.put("quit"))
+    on_signals(lambda _signum: actions.put("quit"))
     if simulated:
         threading.Thread(target=_read_stdin, args=(button, actions), daemon=True).start()
     print(json.dumps({"event": "ready", "kiosk": cfg.kiosk.id, "simulated": simulated}), flush=True)

@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 import secrets
-import signal
 import ssl
 import sys
 import threading
@@ -33,6 +32,7 @@ from kiosk.staff.hub import CommandError, ConsoleHub
 from kiosk.staff.mqtt import BrokerTls
 from kiosk.staff.server import AsyncHttpServer, Request, Response
 from kiosk.staff.signin import FAIL_WINDOW_S, SESSION_S, Sessions, StaffSession
+from kiosk.system.signals import on_signals
 
 log = logging.getLogger(__name__)
 
@@ -358,8 +358,7 @@ def main(args: argparse.Namespace) -> int:
     scheme = "https" if context is not None else "http"
     print(f"ready {scheme}://{host}:{port}/ broker={broker}", flush=True)
     done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
+    on_signals(lambda _signum: done.set())
     thread = server.start()
     done.wait()
     server.stop()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import ssl
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from kiosk.irbis.server.conditions import FieldConditions
 from kiosk.irbis.server.engine import Engine
 from kiosk.irbis.server.net import IrbisHttpServer, IrbisTcpServer
 from kiosk.irbis.server.storage import Storage
+from kiosk.system.signals import on_signals
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +193,7 @@ def main(args: argparse.Namespace) -> int:
         return 2
     demo = bool(args.demo) or (not args.load and not args.data)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    on_signals(lambda _signum: stop.set())
     try:
         handle = start_server(args.data, loads, users, args.host, args.tcp_port, args.http_port, demo,
                               tls=tuple(args.tls) if getattr(args, "tls", None) else None,
