@@ -46,6 +46,7 @@ class Text(Label):
     private = BooleanProperty(False)  # shows patron data: blanked when it leaves the screen
 
     def __init__(self, **kwargs: object) -> None:
+        self._wipe_later = Clock.create_trigger(self._wipe_unshown, WIPE_AFTER_S)
         kwargs.setdefault("font_name", FONT_NAME)
         kwargs.setdefault("halign", "left")
         kwargs.setdefault("valign", "middle")
@@ -73,7 +74,8 @@ class Text(Label):
         into the one not on screen. Kivy alone would either blit into the texture on
         screen (a software GL then waits for the frame drawing from it) or, with a new
         size, make a new texture; and every texture made and deleted leaves ~its size
-        behind in Mesa's llvmpipe. Blank: no texture shown, the kept ones wiped."""
+        behind in Mesa's llvmpipe. Blank: no texture shown; a private label's kept ones
+        are wiped a moment later (WIPE_AFTER_S)."""
         label = self._label
         shown = self.texture
         spare = next((t for t in self._textures if t is not shown), None)  # the oldest
@@ -88,7 +90,12 @@ class Text(Label):
             self._textures = [*[t for t in self._textures if t is not made], made]  # newest last
         if not self.text:
             label.texture = None
-            for t in self._textures:
+            if self.private:
+                self._wipe_later()
+
+    def _wipe_unshown(self, *_: object) -> None:
+        for t in self._textures:
+            if t is not self.texture:
                 wipe(t)
 
     _textures: list = []  # oldest first  # noqa: RUF012 - replaced per instance, never mutated
@@ -112,6 +119,10 @@ def _measurer(font_name: str, size: float) -> object:
     return CoreLabel(font_size=size, font_name=font_name)
 
 
+# A texture the last frames drew from cannot be overwritten at once: the GL waits until
+# those frames are rasterised (llvmpipe: 40-280 ms per wipe at logout, 0.03-0.2 ms a
+# second later), so a blank label wipes its textures once the screen has moved on.
+WIPE_AFTER_S = 1.0
 KEPT = 2  # textures per label: the one shown and a spare
 WORD_CACHE = 1024  # measured words kept (bounded; dropped at every logout)
 
@@ -183,7 +194,12 @@ def fitting_font_size(text: str, font_name: str, size: float, width: float) -> f
 
 class Framed(Widget):
     """Draws a filled rounded box with an edge, and a thick focus ring when focused. The
-    canvas instructions are made once and updated (a focus move changes two numbers)."""
+    canvas instructions are made once and updated (a focus move changes two numbers).
+
+    The edge is a box in the edge colour under a fill inset by `edge_width`, not a wide
+    Line: with a software GL (llvmpipe) a wide rounded Line costs ~0.5-1 ms a frame, and
+    two per button were 70 % of every frame (frame 100 -> 30 ms). The ring is the one
+    Line left, and only while focused."""
 
     fill = ColorProperty((1, 1, 1, 1))
     edge = ColorProperty((0, 0, 0, 1))
@@ -198,10 +214,10 @@ class Framed(Widget):
         with self.canvas.before:
             self._ring_color = Color(0, 0, 0, 0)
             self._ring = Line(width=1)
+            self._edge_color = Color(0, 0, 0, 1)
+            self._edge = RoundedRectangle()
             self._fill_color = Color(1, 1, 1, 1)
             self._fill = RoundedRectangle()
-            self._edge_color = Color(0, 0, 0, 1)
-            self._edge = Line(width=1)
         # one update per frame however often layout moves the widget
         self._trigger_draw = Clock.create_trigger(self._draw, -1)
         self.bind(pos=self._trigger_draw, size=self._trigger_draw, fill=self._trigger_draw,
@@ -210,17 +226,23 @@ class Framed(Widget):
         self._draw()
 
     def _draw(self, *_: object) -> None:
-        gap = self.ring_width * 0.8  # inside the 2.5 mm margins around buttons
-        self._ring_color.rgba = self.ring if self.focused else (0, 0, 0, 0)
-        self._ring.width = self.ring_width
-        self._ring.rounded_rectangle = (self.x - gap, self.y - gap, self.width + 2 * gap,
-                                        self.height + 2 * gap, self.radius + gap)
+        if self.focused:
+            gap = self.ring_width * 0.8  # inside the 2.5 mm margins around buttons
+            self._ring_color.rgba = self.ring
+            self._ring.width = self.ring_width
+            self._ring.rounded_rectangle = (self.x - gap, self.y - gap, self.width + 2 * gap,
+                                            self.height + 2 * gap, self.radius + gap)
+        else:
+            self._ring_color.rgba = (0, 0, 0, 0)
+            self._ring.points = []  # an invisible wide line still costs its triangles
+        edge = max(0.0, float(self.edge_width))
+        self._edge_color.rgba = self.edge if edge else (0, 0, 0, 0)
+        self._edge.pos, self._edge.size = self.pos, (self.size if edge else (0, 0))
+        self._edge.radius = [self.radius]
         self._fill_color.rgba = self.fill
-        self._fill.pos, self._fill.size = self.pos, self.size
-        self._fill.radius = [self.radius]
-        self._edge_color.rgba = self.edge if self.edge_width else (0, 0, 0, 0)
-        self._edge.width = max(1.0, self.edge_width)
-        self._edge.rounded_rectangle = (self.x, self.y, self.width, self.height, self.radius)
+        self._fill.pos = (self.x + edge, self.y + edge)
+        self._fill.size = (max(0.0, self.width - 2 * edge), max(0.0, self.height - 2 * edge))
+        self._fill.radius = [max(0.0, self.radius - edge)]
 
 
 class Panel(Framed, BoxLayout):
