@@ -100,12 +100,12 @@ class IrbisCirculation(IrbisReturns):
                     pass  # decided on a remembered record: decide again on a fresh one
             # no reader at hand: it is read at the same time as the copy and the requests
             reader, *ahead = self.client.parallel(
-                lambda: self._reader(card), lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
+                lambda: self._reader(card), lambda: self._copy(barcode), lambda: self._requests_ahead(barcode))
             return self._checkout(card, barcode, today, reader, tuple(ahead))
 
     def _checkout(self, card: str, barcode: str, today: date, reader: Record | None,
                   ahead: tuple = ()) -> LoanResult:
-        """`ahead`: (copy, requests by the scanned code) when already read with the reader.
+        """`ahead`: (copy, RequestsAhead) when already read with the reader.
         (long because the decision and its re-check inside the save on fresh records read
         best as one sequence)."""
         self._refuse(rules.identify_refusal(reader, today, self.loans_cfg, self.place), card)
@@ -113,19 +113,17 @@ class IrbisCirculation(IrbisReturns):
         if rules.find_open_loan(reader, barcode):
             return self._renew(reader, barcode, today)
         self._refuse(rules.checkout_refusal(reader, today, self.loans_cfg), barcode)
-        # the requests naming the scanned code are asked at the same time as the copy (one
-        # round trip for both); they are used when the scan is the code the copy is indexed by
-        copy, named = ahead or self.client.parallel(
-            lambda: self._copy(barcode), lambda: self._requests_by_code(barcode))
+        # RQST is asked at the same time as the copy (one round trip for both): every live
+        # request when there are few, else those naming the scanned code (kiosk.irbis.lookup)
+        copy, requests_ahead = ahead or self.client.parallel(
+            lambda: self._copy(barcode), lambda: self._requests_ahead(barcode))
         if copy is None:
             raise Refused("unknown_item", barcode)
         holder = self._holder(copy.barcode) if rules.status(copy.field) == rules.ISSUED else None
         if rules.status(copy.field) == rules.ISSUED:
             requests: list[Record] = []  # refused whatever the requests say
-        elif barcode in (copy.field.get("H"), copy.field.get("B")):
-            requests = self._requests(copy.field, named, barcode)  # the copy's other code asked
         else:
-            requests = self._requests(copy.field)
+            requests = self._requests_of_copy(copy.field, requests_ahead, barcode)
         self._refuse(
             rules.refuse_checkout(reader, copy, holder, requests, today, self.loans_cfg, self.place),
             barcode,

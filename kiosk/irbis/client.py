@@ -205,16 +205,21 @@ class IrbisClient:
     def search_records(self, db: str, expression: str, limit: int = 0) -> list[Record]:
         """Search and read in one request (command K with the ALL format): the matching
         records, with MFN and version, as read_record would give them."""
+        return self.search_records_counted(db, expression, limit)[1]
+
+    def search_records_counted(self, db: str, expression: str, limit: int = 0) -> tuple[int, list[Record]]:
+        """search_records, with how many records matched in all (more than were read when
+        `limit` cut the answer short)."""
         params = [p.ansi(db), p.utf(expression), p.ansi(limit), b"1", p.ansi(ALL_FORMAT), b"0", b"0", b""]
         answer = self._execute(p.SEARCH, params)
-        answer.number(0)
+        total = answer.number(0)
         records = []
         for i in range(1, len(answer.lines)):
             parts = answer.text(i).split("\x1f")
             if len(parts) < 3:
                 raise ProtocolError("search answer line without a record")
             records.append(p.record_from_lines(parts[1:], db))
-        return records
+        return total, records
 
     def read_record(self, db: str, mfn: int, lock: bool = False) -> Record:
         """Record `mfn` (command C); with lock=True the server locks it for us."""

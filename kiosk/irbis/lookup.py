@@ -5,6 +5,8 @@ search-and-read request each; none of them writes."""
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 
 from kiosk.core.domain import Reservation
 from kiosk.irbis import reservations, rules
@@ -14,12 +16,30 @@ from kiosk.irbis.record import Field, Record
 
 log = logging.getLogger("kiosk.irbis.circulation")
 
+# Every live request (open or reserved), read in the same round trip as the copy while there
+# are at most LIVE_REQUESTS_MAX of them: the requests naming the copy by either of its codes
+# are then known without a second search by the code the copy turns out to have. A library
+# with more live requests is searched by the copy's codes instead (asked again hourly).
+LIVE_REQUESTS = f'"I={reservations.REQUEST_OPEN}" + "I={reservations.REQUEST_RESERVED}"'
+LIVE_REQUESTS_MAX = 60
+LIVE_RECHECK_S = 3600.0
+
+
+@dataclass(frozen=True)
+class RequestsAhead:
+    """What RQST said before the copy was read: every live request (`complete`), or what H=
+    found for the scanned code (None when that was not asked)."""
+
+    complete: bool
+    found: list[Record] | None
+
 
 class IrbisLookups:
     client: IrbisClient
     readers_db: str
     catalog_db: str
     requests_db: str
+    _many_live_requests_until = 0.0  # monotonic time; until then the live set is not read
 
     def _reader(self, card: str) -> Record | None:
         """The reader whose field 30 is exactly `card` (None when there is none)."""
@@ -68,6 +88,34 @@ class IrbisLookups:
             return {}
         found = self._requests_by_codes([c for f in loans for c in (f.get("H"), f.get("B")) if c])
         return {rules.loan_code(f): reservations.requests_for(found, f) for f in loans}
+
+    def _requests_ahead(self, scanned: str) -> RequestsAhead:
+        """The RQST look-up sent alongside the copy's search, before its codes are known."""
+        if not self.requests_db:
+            return RequestsAhead(True, [])
+        if time.monotonic() < self._many_live_requests_until:
+            return RequestsAhead(False, self._requests_by_code(scanned))
+        try:
+            total, live = self.client.search_records_counted(self.requests_db, LIVE_REQUESTS, LIVE_REQUESTS_MAX)
+        except ServerOverloaded:
+            raise
+        except IrbisError as exc:
+            log.warning("requests database %s not searchable (%s): reservations not checked",
+                        self.requests_db, exc.code)
+            return RequestsAhead(True, [])
+        if total <= len(live):
+            return RequestsAhead(True, live)
+        self._many_live_requests_until = time.monotonic() + LIVE_RECHECK_S
+        return RequestsAhead(False, None)
+
+    def _requests_of_copy(self, copy: Field, ahead: RequestsAhead, scanned: str) -> list[Record]:
+        """Live requests naming this copy, from what `_requests_ahead(scanned)` brought and,
+        where that was not everything, one more search by the copy's codes."""
+        if ahead.complete:
+            return reservations.requests_for(ahead.found or [], copy)
+        if ahead.found is not None and scanned in (copy.get("H"), copy.get("B")):
+            return self._requests(copy, ahead.found, scanned)  # only the copy's other code asked
+        return self._requests(copy)
 
     def _requests_by_code(self, code: str) -> list[Record]:
         """The RQST records H= finds for `code` (not yet matched to a copy)."""

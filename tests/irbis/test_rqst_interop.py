@@ -161,7 +161,11 @@ def test_returning_a_copy_someone_requested_touches_no_request(circ, peer) -> No
     ("000020009", "lent"),  # the requester's own open request naming the copy
     ("000020005", "reserved"),  # reserved for someone else, no 102
 ])
-def test_unseen_request_layouts(circ, peer, barcode: str, outcome: str) -> None:
+@pytest.mark.parametrize("live_max", [60, 2], ids=["live-set-read-whole", "too-many-live-searched-by-code"])
+def test_unseen_request_layouts(circ, peer, barcode: str, outcome: str, live_max: int, monkeypatch) -> None:
+    # with few live requests all are read alongside the copy; with more than live_max the
+    # requests are searched by both of the copy's codes: the same decisions either way
+    monkeypatch.setattr("kiosk.irbis.lookup.LIVE_REQUESTS_MAX", live_max)
     if outcome == "lent":
         assert circ.checkout("100202", barcode, TODAY).barcode == barcode
         assert copy_status(peer, barcode) == "1"

@@ -47,6 +47,13 @@ class FieldConditions:
             raise ValueError("latency and stall are milliseconds, 0 or more")
         self._rng = random.Random(self.seed)
 
+    def cli_args(self) -> list[str]:
+        """These conditions as `kiosk sim` options."""
+        args = [f"--latency-ms={self.latency_ms:g}"] if self.latency_ms else []
+        args += ["--close"] if self.close else []
+        args += [f"--overload={self.overload:g}"] if self.overload else []
+        return args + ([f"--stall-ms={self.stall_ms:g}"] if self.stall_ms else [])
+
     def arrived(self, command: str) -> bool:
         """Count a request; True when it is to be refused as overloaded (not executed)."""
         with self._lock:

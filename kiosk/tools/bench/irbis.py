@@ -4,6 +4,7 @@ under 50 simulated kiosks."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import statistics
@@ -12,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -41,18 +43,17 @@ def _bench_config() -> Config:
 
 def checkout_latency(runs: int, conditions: FieldConditions | None = None, suffix: str = "") -> dict[str, float]:
     """identify + look up + check out, ours over HTTP and the baseline over TCP, against
-    one server (in `conditions`, e.g. 20 ms latency and a connection per request). The
-    keys end in `suffix` (checkout_ms_p95_rtt20...)."""
+    one `kiosk sim` process (in `conditions`, e.g. 20 ms latency and a connection per
+    request): as in the field, the server's CPU is not the kiosk's. The keys end in
+    `suffix` (checkout_ms_p95_rtt20...)."""
     from kiosk.irbis.circulation import IrbisCirculation
     from kiosk.irbis.client import IrbisClient
-    from kiosk.irbis.server import start_server
 
     readers = max(1, runs // 50)
     with tempfile.TemporaryDirectory(prefix="bench-irbis-") as tmp:
         loads = write_databases(Path(tmp) / "load", readers, 2 * runs)
-        server = start_server(Path(tmp) / "db", loads=loads, conditions=conditions)
-        try:
-            client = IrbisClient.from_url(server.http_url, "kiosk1", "kiosk1")
+        with sim_process(tmp, loads, conditions or FieldConditions()) as (http_url, tcp_port, _):
+            client = IrbisClient.from_url(http_url, "kiosk1", "kiosk1")
             circ = IrbisCirculation(client, _bench_config())
             ours = []
             for i in range(runs):
@@ -62,12 +63,28 @@ def checkout_latency(runs: int, conditions: FieldConditions | None = None, suffi
                 circ.checkout(card, barcode, TODAY)
                 ours.append(time.perf_counter() - start)
             client.close()
-            theirs = _baseline(server.tcp_port, runs, readers)
-        finally:
-            server.stop()
+            theirs = _baseline(tcp_port, runs, readers)
     result = summary("checkout_ms", ours) | summary("baseline_checkout_ms", theirs)
     result["checkout_ratio"] = round(result["checkout_ms_p95"] / result["baseline_checkout_ms_p95"], 2)
     return {f"{k}{suffix}": v for k, v in result.items()}
+
+
+@contextlib.contextmanager
+def sim_process(tmp: str, loads: dict[str, list[Path]], conditions: FieldConditions) -> Iterator[tuple[str, int, int]]:
+    """`kiosk sim` in a process of its own on `loads` (data in tmp/db), serving in
+    `conditions`: yields its HTTP tunnel URL, its TCP port and its process id."""
+    cmd = [sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0", "--data", f"{tmp}/db"]
+    cmd += conditions.cli_args()
+    for db, paths in loads.items():
+        cmd += ["--load", f"{db}={paths[0]}"]
+    sim = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        ready = sim.stdout.readline().split() if sim.stdout else []
+        ports = dict(item.split("=") for item in ready[1:])
+        yield f"http://127.0.0.1:{ports['http']}/cgi-bin/irbis64r/WebToIrbisServer.exe", int(ports["tcp"]), sim.pid
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
 
 
 def field_checkout(runs: int) -> dict[str, float]:
@@ -222,23 +239,13 @@ def server_load(kiosks: int = 50, seconds: float = 10.0, processes: int = 2) -> 
     per_kiosk = max(50, int(seconds * 20))
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         loads = write_databases(Path(tmp) / "load", kiosks, kiosks * per_kiosk)
-        cmd = [sys.executable, "-m", "kiosk", "sim", "--tcp-port", "0", "--http-port", "0", "--data", f"{tmp}/db"]
-        for db, paths in loads.items():
-            cmd += ["--load", f"{db}={paths[0]}"]
-        sim = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        try:
-            ready = sim.stdout.readline().split() if sim.stdout else []
-            ports = dict(item.split("=") for item in ready[1:])
-            url = f"http://127.0.0.1:{ports['http']}/cgi-bin/irbis64r/WebToIrbisServer.exe"
+        with sim_process(tmp, loads, FieldConditions()) as (url, _, sim_pid):
             share = kiosks // processes
             jobs = [(url, p * share, share, per_kiosk, seconds) for p in range(processes)]
-            server_cpu0 = _cpu_s(sim.pid)
+            server_cpu0 = _cpu_s(sim_pid)
             with multiprocessing.get_context("spawn").Pool(processes) as pool:
                 parts = pool.map(_kiosk_run, jobs)
-            server_cpu = _cpu_s(sim.pid) - server_cpu0
-        finally:
-            sim.terminate()
-            sim.wait(timeout=10)
+            server_cpu = _cpu_s(sim_pid) - server_cpu0
     samples = [s for part in parts for s in part[0]]
     elapsed = max(part[2] for part in parts) - min(part[1] for part in parts)
     return {
