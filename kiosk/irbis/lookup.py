@@ -95,14 +95,7 @@ class IrbisLookups:
             return RequestsAhead(True, [])
         if time.monotonic() < self._many_live_requests_until:
             return RequestsAhead(False, self._requests_by_code(scanned))
-        try:
-            total, live = self.client.search_records_counted(self.requests_db, LIVE_REQUESTS, LIVE_REQUESTS_MAX)
-        except ServerOverloaded:
-            raise
-        except IrbisError as exc:
-            log.warning("requests database %s not searchable (%s): reservations not checked",
-                        self.requests_db, exc.code)
-            return RequestsAhead(True, [])
+        total, live = self._search_requests(LIVE_REQUESTS, LIVE_REQUESTS_MAX)
         if total <= len(live):
             return RequestsAhead(True, live)
         self._many_live_requests_until = time.monotonic() + LIVE_RECHECK_S
@@ -126,8 +119,12 @@ class IrbisLookups:
         codes = sorted({c for c in codes if rules.is_valid_code(c)})
         if not self.requests_db or not codes:
             return []
+        return self._search_requests(" + ".join(f'"H={c}"' for c in codes))[1]
+
+    def _search_requests(self, expression: str, limit: int = 0) -> tuple[int, list[Record]]:
+        """An RQST search-and-read: (how many matched, the records read)."""
         try:
-            return self.client.search_records(self.requests_db, " + ".join(f'"H={c}"' for c in codes))
+            return self.client.search_records_counted(self.requests_db, expression, limit)
         except ServerOverloaded:
             raise  # busy, not missing: the reservations must not be skipped
         except IrbisError as exc:
@@ -135,7 +132,7 @@ class IrbisLookups:
             # simply cannot be honoured there ([gateway] requests_db = "" says so quietly)
             log.warning("requests database %s not searchable (%s): reservations not checked",
                         self.requests_db, exc.code)
-            return []
+            return 0, []
 
     def _requests_or_none(self, codes: list[str]) -> list[Record] | None:
         """_requests_by_codes, or None when it failed (for a look-up sent alongside that must
