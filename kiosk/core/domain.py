@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 # The reason codes of contracts.md: the key of every patron-facing refusal message.
@@ -50,7 +51,12 @@ def format_ymd(day: date) -> str:
 
 def parse_ymd(text: str) -> date | None:
     """`YYYYMMDD` -> date; None when the text is not a valid IRBIS date."""
-    text = (text or "").strip()
+    return _parse_ymd(text or "")
+
+
+@lru_cache(maxsize=4096)  # a reader's loans repeat a few dates; every scan rereads them
+def _parse_ymd(text: str) -> date | None:
+    text = text.strip()
     if len(text) != 8 or not text.isdigit():
         return None
     try:

@@ -13,16 +13,28 @@ from dataclasses import dataclass, field
 GUID_TAG = 2147483647
 
 
-@dataclass
 class SubField:
-    code: str
-    value: str
+    """`^<code><value>`; the code is kept upper-case. A plain slotted class: a reader's
+    record holds hundreds of these and every scan parses one or two such records."""
 
-    def __post_init__(self) -> None:
-        self.code = self.code.upper()
+    __slots__ = ("code", "value")
+
+    def __init__(self, code: str, value: str) -> None:
+        self.code = code.upper()
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SubField):
+            return NotImplemented
+        return self.code == other.code and self.value == other.value
+
+    __hash__ = None  # mutable, like the fields that hold it
+
+    def __repr__(self) -> str:
+        return f"SubField(code={self.code!r}, value={self.value!r})"
 
 
-@dataclass
+@dataclass(slots=True)
 class Field:
     tag: int
     value: str = ""  # text before the first ^
@@ -37,7 +49,9 @@ class Field:
         head, *parts = text.split("^")
         subs = [SubField(p[0], p[1:]) for p in parts if p]
         f = cls(tag, head, subs)
-        if f._render() != text:
+        # Rendering gives back the text unless a part was empty ("^^", trailing "^") or a
+        # code was lower-case; only then is the raw text worth keeping.
+        if len(subs) != len(parts) or any(s.code != p[0] for s, p in zip(subs, parts, strict=True)):
             f._raw = text
             f._snap = f._state()
         return f
