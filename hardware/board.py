@@ -9,8 +9,8 @@ there). Buttons connect the pin to ground and use the Pi's internal pull-up. The
 names come from the caller (the kiosk's key table, kiosk.core.keys, through the config's
 [hardware] key_pins): the board reports the names it was given.
 
-Callbacks run on gpiozero threads (pin-event and hold threads; with the mock factory, the
-thread that drives the mock pin). The kiosk must post them to its UI thread, e.g. with
+Callbacks run on gpiozero's pin-event threads (with the mock factory, the thread that
+drives the mock pin) and on the board's hold timers. The kiosk must post them to its UI thread, e.g. with
 Kivy's Clock.schedule_once; they must not block.
 
 Debounce is done here in software and is the same on every pin factory: after an accepted
@@ -41,7 +41,11 @@ class BoardError(ValueError):
 
 
 class _Input:
-    """One debounced button: press -> on_press(), held -> on_hold()."""
+    """One debounced button: press -> on_press(), held past hold_time_s -> on_hold() once.
+
+    The pin is a gpiozero DigitalInputDevice, not a Button: a Button keeps a hold thread
+    that wakes every 0.1 s for as long as it exists, which for a dozen keys was most of
+    the kiosk's idle CPU. Here a hold is a one-shot timer started by the press."""
 
     def __init__(
         self,
@@ -50,23 +54,26 @@ class _Input:
         clock: Callable[[], float],
         on_press: Callable[[], None],
         on_hold: Callable[[], None] | None,
+        hold_time_s: float = 2.0,
     ) -> None:
         self.button = button
         self.debounce_s = debounce_s
+        self.hold_time_s = hold_time_s
         self.clock = clock
         self._on_press = on_press
         self._on_hold = on_hold
         self._last_edge: float | None = None
         self._lock = threading.Lock()
-        button.when_pressed = self._pressed
-        button.when_released = self._released
-        if on_hold is not None:
-            button.when_held = self._held
+        self._hold_timer: threading.Timer | None = None
+        self._hold_seq = 0  # which press a firing timer belongs to
+        button.when_activated = self._pressed
+        button.when_deactivated = self._released
 
     def _pressed(self) -> None:
         now = self.clock()
         with self._lock:
             last, self._last_edge = self._last_edge, now
+            self._start_hold()  # even for a bounced edge: the key is down from now on
             if last is not None and now - last < self.debounce_s:
                 return
         _safe(self._on_press)
@@ -74,11 +81,34 @@ class _Input:
     def _released(self) -> None:
         with self._lock:
             self._last_edge = self.clock()
+            self._cancel_hold()
 
-    def _held(self) -> None:
-        # gpiozero only calls this while the pin is still active after hold_time.
+    def _start_hold(self) -> None:
+        if self._on_hold is None:
+            return
+        self._cancel_hold()
+        self._hold_seq += 1
+        timer = threading.Timer(self.hold_time_s, self._held, args=(self._hold_seq,))
+        timer.daemon = True
+        self._hold_timer = timer
+        timer.start()
+
+    def _cancel_hold(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+
+    def _held(self, seq: int) -> None:
+        with self._lock:
+            if seq != self._hold_seq or self._hold_timer is None or not self.button.is_active:
+                return  # released, pressed again or closed meanwhile
+            self._hold_timer = None
         if self._on_hold is not None:
             _safe(self._on_hold)
+
+    def close(self) -> None:
+        with self._lock:
+            self._cancel_hold()
 
 
 def _safe(fn: Callable[[], None]) -> None:
@@ -158,7 +188,7 @@ class Board:
             self.inputs[name] = _Input(
                 self._button(pin, f"key {name}"), debounce_s, clock,
                 on_press=lambda n=name: self._fire(self.on_key, n),
-                on_hold=lambda n=name: self._fire(self.on_hold, n),
+                on_hold=lambda n=name: self._fire(self.on_hold, n), hold_time_s=self._hold_time_s,
             )
         if _fitted(call_button_pin):
             self.inputs["call"] = _Input(
@@ -182,11 +212,10 @@ class Board:
             self._jack.when_deactivated = self._jack_changed
 
     def _button(self, pin: int, what: str) -> Any:
-        from gpiozero import Button
+        from gpiozero import DigitalInputDevice
 
-        return self._device(lambda: Button(pin, pull_up=True, bounce_time=None,
-                                           hold_time=self._hold_time_s, hold_repeat=False,
-                                           pin_factory=self.factory), pin, what)
+        return self._device(lambda: DigitalInputDevice(pin, pull_up=True, bounce_time=None,
+                                                       pin_factory=self.factory), pin, what)
 
     def _lamp(self, pin: int, what: str) -> Any:
         from gpiozero import LED
@@ -282,12 +311,8 @@ class Board:
         timer = getattr(self, "_jack_timer", None)
         if timer is not None:
             timer.cancel()
-        # Signal every hold thread first: each polls every 0.1 s, so closing them one by one
-        # would take 0.1 s per button.
-        for dev in self._devices:
-            hold_thread = getattr(dev, "_hold_thread", None)
-            if hold_thread is not None:
-                hold_thread.stopping.set()
+        for inp in self.inputs.values():
+            inp.close()
         for dev in self._devices:
             try:
                 dev.close()

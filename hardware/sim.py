@@ -173,10 +173,10 @@ class MockBoard:
         self.release(name)
 
     def hold(self, name: str, seconds: float | None = None) -> None:
-        """Press, keep it down past hold_time (real time: gpiozero's hold thread), release."""
-        btn = self.board.inputs[name].button
+        """Press, keep it down past hold_time (real time: the board's hold timer), release."""
+        inp = self.board.inputs[name]
         self.press(name)
-        time.sleep(seconds if seconds is not None else btn.hold_time + 0.1)
+        time.sleep(seconds if seconds is not None else inp.hold_time_s + 0.1)
         self.release(name)
 
     def headphones(self, inserted: bool) -> None:

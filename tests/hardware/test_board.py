@@ -99,6 +99,33 @@ def test_short_press_is_not_a_hold(rig) -> None:
     assert got == [("key", "help")]
 
 
+def test_press_released_and_pressed_again_holds_from_the_second_press(rig) -> None:
+    mk, clock, got = rig
+    mk.tap("help")
+    time.sleep(0.1)  # the first press's hold time has not run out
+    clock.t += 1
+    mk.press("help")
+    time.sleep(0.1)  # 0.2 s after the first press, 0.1 s after the second: no hold yet
+    assert got == [("key", "help"), ("key", "help")]
+    assert wait_for(lambda: ("hold", "help") in got)
+    mk.release("help")
+
+
+def test_an_idle_board_keeps_no_thread_awake() -> None:
+    """A kiosk waits on its attract screen most of the day; gpiozero's Button keeps a hold
+    thread per key that wakes ten times a second, the board's keys must not."""
+    before = set(threading.enumerate())
+    mk = sim_board(SUGGESTED_WIRING, debounce_s=0.2, hold_time_s=0.15,
+                   on_key=lambda n: None, on_hold=lambda n: None)
+    try:
+        mk.tap("help")
+        time.sleep(0.3)  # past the hold time: its timer is gone
+        started = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        assert started == []
+    finally:
+        mk.board.close()
+
+
 def test_call_button_and_lamp_states(rig) -> None:
     mk, clock, got = rig
     mk.tap("call")
