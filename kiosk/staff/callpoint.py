@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gpiozero import LED, Button
+from gpiozero import LED, DigitalInputDevice
 from gpiozero.pins.mock import MockFactory
 
 from hardware.pinfactory import choose_factory_name, make_factory
@@ -37,14 +37,15 @@ class MonotonicClock:
         return time.monotonic()
 
 
-def open_pins(button_pin: int, lamp_pin: int, factory_name: str = "auto") -> tuple[Button, LED | None, bool]:
+def open_pins(button_pin: int, lamp_pin: int, factory_name: str = "auto") -> tuple[DigitalInputDevice, LED | None, bool]:
     """The call button and its lamp on this board's pins (gpiozero's mock pins off a Pi).
 
     Returns (button, lamp or None when not fitted, simulated)."""
     if button_pin < 0:
         raise ValueError("a call point needs its button: set [hardware] call_button_pin (BCM), e.g. 17")
     factory = make_factory(choose_factory_name(factory_name))
-    button = Button(button_pin, pull_up=True, bounce_time=0.05, pin_factory=factory)
+    # not a Button: its hold thread would wake ten times a second, and no hold is used
+    button = DigitalInputDevice(button_pin, pull_up=True, bounce_time=0.05, pin_factory=factory)
     lamp = LED(lamp_pin, pin_factory=factory) if lamp_pin >= 0 else None
     return button, lamp, isinstance(factory, MockFactory)
 
@@ -65,7 +66,7 @@ def open_store(cfg: Any) -> KioskAlertStore | None:
     return KioskAlertStore(path)
 
 
-def _read_stdin(button: Button, actions: queue.SimpleQueue[str]) -> None:
+def _read_stdin(button: DigitalInputDevice, actions: queue.SimpleQueue[str]) -> None:
     for line in sys.stdin:
         word = line.strip().lower()
         if word == "press":
@@ -146,7 +147,7 @@ def main(args: argparse.Namespace) -> int:
     if notifier is not None:
         notifier.start()
 
-    button.when_pressed = lambda: actions.put("press")
+    button.when_activated = lambda: actions.put("press")
     on_signals(lambda _signum: actions.put("quit"))
     if simulated:
         threading.Thread(target=_read_stdin, args=(button, actions), daemon=True).start()
