@@ -83,6 +83,8 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser("bench", help="benchmarks; prints one JSON object")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--soak", type=int, metavar="N", help="N whole sessions; JSON lines")
+    bench.add_argument("--tracemalloc", action="store_true",
+                       help="with --soak: trace Python memory and name where it grew")
     bench.add_argument("--script-soak", type=int, metavar="N",
                        help="N whole sessions through `kiosk script` in one process; JSON lines")
 

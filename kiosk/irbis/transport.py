@@ -11,12 +11,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections import deque
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
 
 from kiosk.irbis.errors import GatewayDropped, GatewayTimeout, GatewayUnavailable, ProtocolError
+from kiosk.irbis.preconnect import PreConnector
 from kiosk.irbis.protocol import frame_http, frame_tcp
 
 MAX_ANSWER = 64 * 1024 * 1024
@@ -68,8 +70,9 @@ class HttpTransport:
     A connection idle for longer than `idle_reconnect_s` is dropped before the next request
     rather than reused: the transport itself never repeats a POST (it may have been
     executed), so it avoids sending one on a connection the gateway may have closed
-    meanwhile. A gateway that answers `Connection: close` (a CGI program) simply gets a new
-    connection for the next request. Safe to use from several threads at once."""
+    meanwhile. A gateway that answers `Connection: close` (a CGI program) gets the next
+    connections opened ahead, as many as the last requests used at once
+    (kiosk.irbis.preconnect). Safe to use from several threads at once."""
 
     def __init__(
         self, url: str, timeout: float = 3.0, verify: bool | str = True, idle_reconnect_s: float = 10.0
@@ -86,6 +89,10 @@ class HttpTransport:
         # Every request is the same POST but for its body: prepared once, so each exchange
         # skips requests' merging of session settings, cookies and hooks (a fifth of its time)
         self._template = self.session.prepare_request(requests.Request("POST", url))
+        self._in_flight = 0
+        self._burst_peak = 0  # most requests out at once since none was
+        self._recent_peaks: deque[int] = deque(maxlen=4)
+        self.preconnect = PreConnector(self.session, timeout, idle_reconnect_s, self._close_if_idle)
 
     def exchange(self, body: bytes, timeout: float | None = None) -> bytes:
         with self._idle_lock:
@@ -94,21 +101,50 @@ class HttpTransport:
                 for adapter in self.session.adapters.values():
                     adapter.close()
             self._last = now
+            self._in_flight += 1
+            self._burst_peak = max(self._burst_peak, self._in_flight)
+        closed: bool | None = None  # not known without an answer
         try:
             prepared = self._template.copy()
             prepared.prepare_body(frame_http(body), None)
             resp = self.session.send(prepared, timeout=timeout or self.timeout, allow_redirects=False)
+            closed = resp.headers.get("Connection", "").lower() == "close"
         except requests.Timeout as exc:
             raise GatewayTimeout(f"{_safe(self.url)}: {type(exc).__name__}") from exc
         except requests.RequestException as exc:
             raise GatewayDropped(f"{_safe(self.url)}: {type(exc).__name__}") from exc
+        finally:
+            self._done(closed)
         if resp.status_code >= 500:  # the CGI program could not reach the IRBIS server
             raise GatewayDropped(f"{_safe(self.url)}: HTTP {resp.status_code}")
         if resp.status_code != 200:
             raise GatewayUnavailable(f"{_safe(self.url)}: HTTP {resp.status_code}")
         return resp.content
 
+    def _done(self, closed: bool | None) -> None:
+        with self._idle_lock:
+            self._in_flight -= 1
+            self._last = time.monotonic()
+            if self._in_flight:
+                return
+            self._recent_peaks.append(self._burst_peak)
+            self._burst_peak = 0
+            self.preconnect.want = max(self._recent_peaks)
+        if closed is not None:
+            self.preconnect.answered(closed)
+
+    def _close_if_idle(self) -> None:
+        """Close the pools (and the connections opened ahead) once nothing has been sent
+        for idle_reconnect_s; under the lock, so no request is between its check and its send."""
+        with self._idle_lock:
+            if self._in_flight or time.monotonic() - self._last < self.idle_reconnect_s:
+                return
+            for adapter in self.session.adapters.values():
+                adapter.close()
+            self.preconnect.close_pools()
+
     def close(self) -> None:
+        self.preconnect.close()
         self.session.close()
 
     def __repr__(self) -> str:

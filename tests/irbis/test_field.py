@@ -81,7 +81,9 @@ def test_close_mode_answers_connection_close_and_the_client_reconnects_every_tim
     server.conditions.reset_counts()
     circ.identify(reader_card(0), TODAY)
     circ.checkout(reader_card(0), book_barcode(0), TODAY)
-    assert server.conditions.connections == server.conditions.total() >= 3  # one connection per request
+    # one connection per request, and at most a few more opened ahead (kiosk.irbis.preconnect)
+    assert server.conditions.total() >= 3
+    assert server.conditions.total() <= server.conditions.connections <= server.conditions.total() + 4
     assert _loans(_peek(server), reader_card(0)) == [book_barcode(0)]
 
 

@@ -359,7 +359,7 @@ def run(plan: Plan, quick: bool, parts: list[str] | None = None,
 def main(args: argparse.Namespace) -> int:
     if getattr(args, "soak", None):
         from kiosk.tools.bench.soak import soak_main
-        return soak_main(args.soak)
+        return soak_main(args.soak, trace=bool(getattr(args, "tracemalloc", False)))
     if getattr(args, "script_soak", None):
         from kiosk.tools.bench.script_soak import script_soak_main
         return script_soak_main(args.script_soak)

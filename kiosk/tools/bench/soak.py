@@ -54,6 +54,7 @@ class Soak:
         self.sessions, self.readers, self.every = sessions, readers, every
         self.driver = Driver(kiosk, watch, None, sessions, 0, readers, 1e9)
         self.lines: list[dict[str, Any]] = []
+        self.baseline: tracemalloc.Snapshot | None = None
         self.error = ""
 
     def tap(self, tap_id: str) -> None:
@@ -112,6 +113,10 @@ class Soak:
         line["python_blocks"] = sys.getallocatedblocks()  # also counts bytes/str, which gc does not see
         if tracemalloc.is_tracing():
             line["python_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 2)
+            if played == 2 * self.every and not final:
+                self.baseline = tracemalloc.take_snapshot()  # screens first used by now
+            elif final and self.baseline is not None:
+                line["python_growth_top"] = growth_top(self.baseline, tracemalloc.take_snapshot())
         if final:
             try:
                 ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -143,6 +148,14 @@ class Soak:
             self.driver._post(self.kiosk.app.stop)
 
 
+def growth_top(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: int = 10) -> list[dict[str, Any]]:
+    """The source lines whose live Python memory grew most between two snapshots."""
+    keep = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    diffs = after.filter_traces(keep).compare_to(before.filter_traces(keep), "lineno")
+    return [{"at": f"{d.traceback[0].filename}:{d.traceback[0].lineno}", "kb": round(d.size_diff / 1024, 1),
+             "blocks": d.count_diff} for d in diffs[:n] if d.size_diff > 0]
+
+
 def _child(config: str, sessions: int, readers: int, every: int, trace: bool) -> int:
     from kiosk.app import run_main
 
@@ -167,9 +180,10 @@ def _child(config: str, sessions: int, readers: int, every: int, trace: bool) ->
     return run_main(argparse.Namespace(config=config), kiosk_type)
 
 
-def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
-    """`kiosk bench --soak N`: `kiosk sim` with generated data, then the child app; its
-    JSON lines go to stdout as they come."""
+def soak_main(sessions: int, readers: int = 100, every: int = 100, trace: bool = False) -> int:
+    """`kiosk bench --soak N [--tracemalloc]`: `kiosk sim` with generated data, then the
+    child app; its JSON lines go to stdout as they come. With trace, the last line names
+    the source lines whose Python memory grew from session 2 x every to the end."""
     import subprocess
 
     from kiosk.tools.bench.main import _child_env, _last_line, _start_sim, _stop, _write_app_config
@@ -180,7 +194,7 @@ def soak_main(sessions: int, readers: int = 100, every: int = 100) -> int:
         try:
             cfg = _write_app_config(folder, ports["http"])
             cmd = [sys.executable, "-m", "kiosk.tools.bench.soak", str(sessions), "--config",
-                   str(cfg), "--readers", str(readers), "--every", str(every)]
+                   str(cfg), "--readers", str(readers), "--every", str(every)] + (["--tracemalloc"] if trace else [])
             errf = open(folder / "app.stderr", "w")  # noqa: SIM115 - closed below
             app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf,
                                    text=True, env=_child_env(str(folder / "state")))
