@@ -98,8 +98,7 @@ class HttpTransport:
         with self._idle_lock:
             now = time.monotonic()
             if self._last and now - self._last > self.idle_reconnect_s:
-                for adapter in self.session.adapters.values():
-                    adapter.close()
+                self._drop_connections()
             self._last = now
             self._in_flight += 1
             self._burst_peak = max(self._burst_peak, self._in_flight)
@@ -139,9 +138,13 @@ class HttpTransport:
         with self._idle_lock:
             if self._in_flight or time.monotonic() - self._last < self.idle_reconnect_s:
                 return
-            for adapter in self.session.adapters.values():
-                adapter.close()
-            self.preconnect.close_pools()
+            self._drop_connections()
+
+    def _drop_connections(self) -> None:
+        """Every idle connection closed (under the lock; a request in flight keeps its own)."""
+        for adapter in self.session.adapters.values():
+            adapter.close()
+        self.preconnect.close_pools()
 
     def close(self) -> None:
         self.preconnect.close()

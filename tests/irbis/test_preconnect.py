@@ -16,6 +16,7 @@ import urllib3.connection
 from kiosk.irbis.client import IrbisClient
 from kiosk.irbis.server import ServerHandle, start_server
 from kiosk.irbis.transport import HttpTransport
+from tests.staff.helpers import wait_for
 
 
 @pytest.fixture
@@ -32,15 +33,6 @@ def _client(server: ServerHandle, idle_s: float = 10.0) -> IrbisClient:
     client = IrbisClient(HttpTransport(server.http_url, idle_reconnect_s=idle_s), "kiosk1", "kiosk1")
     client.connect()
     return client
-
-
-def _until(cond, timeout: float = 3.0) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.01)
-    return cond()
 
 
 def _connects_by_thread(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -61,7 +53,7 @@ def test_the_next_request_goes_on_a_connection_opened_before_it(server: ServerHa
     client = _client(server)
     server.conditions.reset_counts()
     client.nop()
-    assert _until(lambda: server.conditions.connections >= 2)  # the answered one + one ahead
+    wait_for(lambda: server.conditions.connections >= 2)  # the answered one + one ahead
     connects = _connects_by_thread(monkeypatch)
     for _ in range(3):
         client.nop()
@@ -79,7 +71,7 @@ def test_a_connection_the_gateway_dropped_is_not_used(server: ServerHandle) -> N
     client = _client(server)
     client.nop()
     http = _http_server(server)
-    assert _until(lambda: len(http._open) >= 1)  # the connection opened ahead
+    wait_for(lambda: len(http._open) >= 1)  # the connection opened ahead
     for sock in list(http._open):
         sock.shutdown(socket.SHUT_RDWR)  # the gateway gives up on it
     time.sleep(0.05)
@@ -90,8 +82,8 @@ def test_unused_connections_are_closed_after_the_idle_time(server: ServerHandle)
     client = _client(server, idle_s=0.3)
     client.nop()
     http = _http_server(server)
-    assert _until(lambda: len(http._open) >= 1)
-    assert _until(lambda: len(http._open) == 0, timeout=5.0)  # the server saw it closed
+    wait_for(lambda: len(http._open) >= 1)
+    wait_for(lambda: len(http._open) == 0, timeout_s=5.0)  # the server saw it closed
 
 
 def test_a_keep_alive_gateway_gets_no_extra_connection(server: ServerHandle) -> None:
