@@ -58,8 +58,10 @@ def test_app_part_plays_whole_sessions_in_one_app_process() -> None:
 
 def test_startup_part_reaches_the_attract_screen_and_idles() -> None:
     r = bench.part_startup(TINY)
-    numbers(r, ["startup_s", "idle_cpu_pct", "rss_mb_idle_embedded"])
+    numbers(r, ["startup_s", "idle_cpu_pct", "rss_mb_idle_embedded", "rss_mb_idle_no_gl_mock"])
     assert r["startup_s"] > 0.1  # an interpreter, Kivy and a window cannot start faster
+    # the mock-GL run still reached the attract screen, and without a rasteriser's buffers
+    assert 10 < r["rss_mb_idle_no_gl_mock"] < r["rss_mb_idle_embedded"]
 
 
 def test_server_part_counts_checkouts_of_simulated_kiosks() -> None:

@@ -214,14 +214,14 @@ def _round(x: Any, nd: int = 1) -> float | None:
     return None if x is None else round(float(x), nd)
 
 
-def _one_start(folder: Path, idle_s: float) -> dict[str, Any]:
+def _one_start(folder: Path, idle_s: float, env: dict[str, str] | None = None) -> dict[str, Any]:
     """`kiosk run` (embedded defaults); startup, then RSS and CPU on the attract screen."""
     err = folder / "run.stderr"
     with open(err, "a") as errf:
         t0 = time.time()
         proc = subprocess.Popen([sys.executable, "-m", "kiosk.tools.bench.app", "run"],
                                 stdout=subprocess.PIPE, stderr=errf, text=True,
-                                env=_child_env(str(folder / "state")))
+                                env={**_child_env(str(folder / "state")), **(env or {})})
         try:
             line = _read_line(proc, "attract ", 120)
             if line is None:
@@ -229,14 +229,14 @@ def _one_start(folder: Path, idle_s: float) -> dict[str, Any]:
             startup = float(line.split()[1]) - t0
             if idle_s <= 0:
                 return {"startup_s": startup}
-            from kiosk.tools.bench.app import rss_mb
+            from kiosk.tools.bench.memory import gl_rss_mb, rss_mb
 
             time.sleep(2.0)  # speech start-up and the first timers are not idling
             c0, w0 = proc_cpu_s(proc.pid), time.monotonic()
             time.sleep(idle_s)
             c1, w1 = proc_cpu_s(proc.pid), time.monotonic()
             return {"startup_s": startup, "idle_cpu_pct": 100 * (c1 - c0) / (w1 - w0),
-                    "rss_mb_idle_embedded": rss_mb(proc.pid)}
+                    "rss_mb_idle_embedded": rss_mb(proc.pid), "gl_mb": gl_rss_mb(proc.pid)}
         finally:
             _stop(proc)
 
@@ -252,13 +252,18 @@ def part_startup(plan: Plan) -> dict[str, Any]:
             starts.append(r["startup_s"])
             if last:
                 idle = r
+        # the same `kiosk run` on Kivy's mock GL (every GL call does nothing), less the GL
+        # libraries SDL still maps: the kiosk's own memory, without the software
+        # rasteriser's framebuffers, shader JIT and texture copies (all of them on the heap)
+        mock = _one_start(folder, min(plan.idle_s, 2.0), env={"KIVY_GL_BACKEND": "mock"})
     warm = starts[1:] or starts
     return {"startup_s": round(statistics.median(warm), 2),
             "startup_s_first": round(starts[0], 2),  # creates the demo data dir
             "startup_runs": len(starts),
             "idle_cpu_pct": _round(idle.get("idle_cpu_pct"), 2),
             "idle_s": plan.idle_s,
-            "rss_mb_idle_embedded": _round(idle.get("rss_mb_idle_embedded"))}
+            "rss_mb_idle_embedded": _round(idle.get("rss_mb_idle_embedded")),
+            "rss_mb_idle_no_gl_mock": _round(mock["rss_mb_idle_embedded"] - mock["gl_mb"])}
 
 
 def part_server(plan: Plan, kiosks: int = 50, processes: int = 2) -> dict[str, Any]:
