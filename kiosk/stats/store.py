@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from kiosk.system.database import open_database
 
 KINDS = ("session", "loan", "renew", "return", "refusal", "call", "outage")
 
@@ -60,10 +61,7 @@ class StatsStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db = open_database(self.path)
         self._db.executescript(SCHEMA)
         self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)",
                          (secrets.token_hex(16),))

@@ -22,14 +22,18 @@ from kiosk.ui.widgets import Action, Panel, Text, arrange, blank_private, rgba
 
 class RowPool:
     """Rows made on demand and kept: `take(n)` gives the first n (making what is missing),
-    blanks the others. n is bounded by what fits on the screen, not by the patron."""
+    blanks the others. n is bounded by what fits on the screen, not by the patron.
+
+    `fill` makes rows up to that many at once, though fewer are shown: a screen passes
+    how many fit, so the first patron makes every row the screen can ever show and the
+    kiosk's memory stops growing then, not when a reader with many loans first comes."""
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
         self.rows: list[Any] = []
 
-    def take(self, n: int) -> list[Any]:
-        while len(self.rows) < n:
+    def take(self, n: int, fill: int = 0) -> list[Any]:
+        while len(self.rows) < max(n, fill):
             self.rows.append(self._make())
         for row in self.rows[n:]:
             blank_private(row)
@@ -159,7 +163,7 @@ class Account(Screen):
         room = self.room(ctx, above, row_h, ctx.mm(12) if v.busy else 0.0)
         shown, start = visible_rows(v.loans, v.focused.id if v.focused else "", room)
         rows = [row.update(ctx, loan, row_h)
-                for row, loan in zip(self.pool.take(len(shown)), shown, strict=True)]
+                for row, loan in zip(self.pool.take(len(shown), fill=room), shown, strict=True)]
         if len(shown) < len(v.loans):
             heading = ctx.t("ui.account.window", first=start + 1, last=start + len(shown),
                             n=len(v.loans))
@@ -239,7 +243,7 @@ class Summary(Screen):
         lines = tuple(sorted(v.summary, key=lambda line: line.kind == "refused"))
         shown = lines[:room]
         rows = [row.update(ctx, line, row_h)
-                for row, line in zip(self.pool.take(len(shown)), shown, strict=True)]
+                for row, line in zip(self.pool.take(len(shown), fill=room), shown, strict=True)]
         hidden = len(lines) - len(shown)
         tail: list[Widget] = more_line(self.more, ctx, ctx.t("ui.account.more", n=hidden)
                                        if hidden else "", ctx.small, line_h)
