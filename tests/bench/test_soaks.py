@@ -40,7 +40,13 @@ def test_script_soak_plays_its_sessions_in_one_kiosk_script_process(capsys) -> N
 
 def test_run_soak_reports_the_growth_after_the_first_report(capsys) -> None:
     assert soak_main(2, readers=5, every=1) == 0
-    measured(soak_lines(capsys.readouterr().out), [0, 1, 2])
+    lines = soak_lines(capsys.readouterr().out)
+    measured(lines, [0, 1, 2])
+    # each line also has the RSS after a trim: lower, but for what the UI thread allocated
+    # meanwhile (it keeps running)
+    assert all(0 < x["rss_mb_trimmed"] <= x["rss_mb"] + 2 for x in lines), lines
+    assert lines[-1]["soak_rss_trimmed_growth_mb"] == \
+        round(lines[-1]["rss_mb_trimmed"] - lines[1]["rss_mb_trimmed"], 1)
 
 
 def test_the_script_soak_scenario_is_a_valid_scenario_of_whole_sessions() -> None:
@@ -57,6 +63,9 @@ def test_growth_is_from_the_first_report_after_the_start_to_the_last() -> None:
     assert add_growth(lines) == {"soak_rss_mb_after_first": 250.5, "soak_rss_growth_from": 100,
                                  "soak_rss_growth_mb": 2.2}
     assert add_growth(lines[:2]) == {}  # nothing after the first report
+    trimmed = [{**x, "rss_mb_trimmed": x["rss_mb"] - 10} for x in lines]
+    trimmed[-1]["rss_mb_trimmed"] = 241.0
+    assert add_growth(trimmed)["soak_rss_trimmed_growth_mb"] == 0.5
 
 
 SMAPS = """\

@@ -79,9 +79,12 @@ def add_growth(lines: list[dict[str, Any]]) -> dict[str, Any]:
     if len(played) < 2:
         return {}
     first, last = played[0], played[-1]
-    return {"soak_rss_mb_after_first": first["rss_mb"],
-            "soak_rss_growth_from": first["sessions"],
-            "soak_rss_growth_mb": round(last["rss_mb"] - first["rss_mb"], 1)}
+    out = {"soak_rss_mb_after_first": first["rss_mb"],
+           "soak_rss_growth_from": first["sessions"],
+           "soak_rss_growth_mb": round(last["rss_mb"] - first["rss_mb"], 1)}
+    if first.get("rss_mb_trimmed") is not None and last.get("rss_mb_trimmed") is not None:
+        out["soak_rss_trimmed_growth_mb"] = round(last["rss_mb_trimmed"] - first["rss_mb_trimmed"], 1)
+    return out
 
 
 class Reporter:

@@ -9,9 +9,11 @@ A session: the language and theme for this session (kk, ru, en in turn; the cont
 every other three), card, a book checked out, that book renewed (a tap on its row), a
 refusal (an unknown barcode), finish, receipt, done. Widgets and textures are counted
 with gc on the UI thread's side (kiosk.ui.query.live_counts); python_mb is tracemalloc's
-current total when --tracemalloc is given. The last line adds the RSS after malloc_trim
-and the growth: "soak_rss_growth_mb" from "soak_rss_growth_from" (session 100) to the end,
-"soak_rss_mb_after_first" (the RSS then).
+current total when --tracemalloc is given. Every line also has "rss_mb_trimmed", the RSS
+right after malloc_trim (what the kiosk's HeapTrimmer gives back when it stands idle; the
+raw figure swings by about 5 MB with whether a trim ran just before). The last line adds
+the growth: "soak_rss_growth_mb" from "soak_rss_growth_from" (session 100) to the end,
+"soak_rss_mb_after_first" (the RSS then), and "soak_rss_trimmed_growth_mb".
 
     python -m kiosk.tools.bench.soak N --config FILE [--readers R] [--every K] [--tracemalloc]
 """
@@ -108,6 +110,9 @@ class Soak:
         time.sleep(0.3)  # let the last frame and the speech settle
         line: dict[str, Any] = {"sessions": played, "rss_mb": round(rss_mb(), 1)}
         line["rss_by_mapping"] = rss_by_mapping(top=4)
+        # what the kiosk's HeapTrimmer gets back when it next stands idle: the raw RSS
+        # swings by ~5 MB with whether a trim ran just before the sample (at most one a minute)
+        line["rss_mb_trimmed"] = _trimmed_rss()
         line.update(live_counts())
         line["gc_objects"] = len(gc.get_objects())
         line["python_blocks"] = sys.getallocatedblocks()  # also counts bytes/str, which gc does not see
@@ -117,12 +122,8 @@ class Soak:
                 self.baseline = tracemalloc.take_snapshot()  # screens first used by now
             elif final and self.baseline is not None:
                 line["python_growth_top"] = growth_top(self.baseline, tracemalloc.take_snapshot())
-        if final:
-            try:
-                ctypes.CDLL("libc.so.6").malloc_trim(0)
-                line["rss_mb_after_malloc_trim"] = round(rss_mb(), 1)
-            except (OSError, AttributeError):
-                pass
+        if final and line["rss_mb_trimmed"] is not None:
+            line["rss_mb_after_malloc_trim"] = line["rss_mb_trimmed"]
         self.lines.append(line)
         if final:
             line.update(add_growth(self.lines))
@@ -146,6 +147,14 @@ class Soak:
             sys.stdout.flush()
         finally:
             self.driver._post(self.kiosk.app.stop)
+
+
+def _trimmed_rss() -> float | None:
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return None
+    return round(rss_mb(), 1)
 
 
 def growth_top(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: int = 10) -> list[dict[str, Any]]:
