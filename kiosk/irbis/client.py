@@ -237,18 +237,24 @@ class IrbisClient:
 
     def write_records(self, records: Sequence[Record], lock: bool = False, actualize: bool = True) -> list[Record]:
         """Save records of several databases atomically (command 6): all or none.
-        Every record must have `.database` set. Returns the saved records."""
+        Every record must have `.database` set. Returns the saved records: those given,
+        with the server's MFN, status and version, where the server kept their fields as
+        sent (protocol.saved_record)."""
         if not records:
             return []
         params = [p.ansi(int(lock)), p.ansi(int(actualize))]
+        sent: list[list[str]] = []
         for rec in records:
             if not rec.database:
                 raise ValueError("write_records: a record without .database")
-            params.append(p.utf(rec.database + p.DELIMITER + p.record_to_wire(rec)))
+            lines = p.record_lines(rec)
+            sent.append(lines[2:])
+            params.append(p.utf(rec.database + p.DELIMITER + p.DELIMITER.join(lines)))
         answer = self._execute(p.SAVE_RECORD_GROUP, params)
         if len(answer.lines) < len(records):
             raise ProtocolError(f"group save answered {len(answer.lines)} records, expected {len(records)}")
-        return [p.record_from_wire(answer.text(i), rec.database) for i, rec in enumerate(records)]
+        return [p.saved_record(answer.text(i), rec, fields)
+                for i, (rec, fields) in enumerate(zip(records, sent, strict=True))]
 
     def update_records(
         self,

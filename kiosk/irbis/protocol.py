@@ -264,6 +264,19 @@ def record_from_lines(lines: Sequence[str], database: str = "") -> Record:
     return rec
 
 
+def saved_record(answer_text: str, sent: Record, sent_fields: Sequence[str]) -> Record:
+    """The record a save answered with. When its fields are the ones sent (nothing added
+    by the database's autoin or actualize formats), that is `sent` itself with the
+    server's MFN, status and version: a reader's record with years of loans costs more to
+    parse again than the rest of the save's client work. Else the answer is parsed."""
+    lines = split_wire(answer_text)
+    if len(lines) >= 2 and [line for line in lines[2:] if line] == list(sent_fields):
+        header = record_from_lines(lines[:2], sent.database)
+        sent.mfn, sent.status, sent.version = header.mfn, header.status, header.version
+        return sent
+    return record_from_lines(lines, sent.database)
+
+
 def split_wire(text: str) -> list[str]:
     """Record lines from either delimiter form."""
     return text.replace(DELIMITER, SHORT_DELIMITER).split(SHORT_DELIMITER)

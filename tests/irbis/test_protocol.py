@@ -223,3 +223,22 @@ def test_transport_chosen_by_url():
     for bad in ("ftp://lib.example.kz", "lib.example.kz:6666", "tcp://"):
         with pytest.raises(ValueError):
             transport_for(bad)
+
+
+def test_a_save_answered_with_the_fields_sent_gives_back_the_sent_record_with_its_new_version():
+    sent = Record(0, 0, 0, [Field.parse(30, "100101"), Field.parse(40, "^GIBIS^H000010001^F******")],
+                  database="RDR")
+    fields = p.record_lines(sent)[2:]
+    answer = p.SHORT_DELIMITER.join(["17#0", "0#3", *fields])
+    saved = p.saved_record(answer, sent, fields)
+    assert saved is sent and (saved.mfn, saved.status, saved.version) == (17, 0, 3)
+
+
+def test_a_save_answered_with_other_fields_is_read_from_the_answer():
+    # the database's autoin format added a field on the server: the answer is what IRBIS keeps
+    sent = Record(17, 0, 2, [Field.parse(30, "100101")], database="RDR")
+    fields = p.record_lines(sent)[2:]
+    answer = p.SHORT_DELIMITER.join(["17#0", "0#3", *fields, "907#^A20261125^Bkiosk1"])
+    saved = p.saved_record(answer, sent, fields)
+    assert saved is not sent and saved.version == 3 and saved.database == "RDR"
+    assert saved.fm(907, "B") == "kiosk1" and sent.version == 2 and sent.first(907) is None
