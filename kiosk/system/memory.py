@@ -19,7 +19,8 @@ from kiosk.core.view import View
 log = logging.getLogger(__name__)
 
 
-def _libc_trim() -> Callable[[], object] | None:
+def libc_trim() -> Callable[[], object] | None:
+    """glibc's malloc_trim(0) as a callable, or None where there is no glibc."""
     name = ctypes.util.find_library("c")
     if not name:
         return None
@@ -37,7 +38,7 @@ class HeapTrimmer:
                  trim: Callable[[], object] | None = None) -> None:
         self.now = now
         self.min_interval_s = min_interval_s
-        self._trim = trim if trim is not None else _libc_trim()
+        self._trim = trim if trim is not None else libc_trim()
         self._last_trim: float | None = None
         self._last_screen = ""
         self.trims = 0

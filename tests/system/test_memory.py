@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from kiosk.system.memory import HeapTrimmer, _libc_trim
+from kiosk.system.memory import HeapTrimmer, libc_trim
 
 
 def screens(*names: str) -> list[SimpleNamespace]:
@@ -40,7 +40,7 @@ def test_a_failing_trim_is_logged_and_the_kiosk_goes_on(caplog):
 
 
 def test_the_real_c_library_trim_runs_here():
-    trim = _libc_trim()
+    trim = libc_trim()
     assert trim is not None  # glibc on Debian and Raspberry Pi OS
     trimmer = HeapTrimmer(lambda: 0.0, trim=trim)
     for view in screens("account", "attract"):

@@ -21,7 +21,6 @@ the growth: "soak_rss_growth_mb" from "soak_rss_growth_from" (session 100) to th
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import json
 import sys
@@ -150,10 +149,12 @@ class Soak:
 
 
 def _trimmed_rss() -> float | None:
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
+    from kiosk.system.memory import libc_trim
+
+    trim = libc_trim()
+    if trim is None:
         return None
+    trim()
     return round(rss_mb(), 1)
 
 
