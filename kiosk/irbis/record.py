@@ -47,11 +47,19 @@ class Field:
     @classmethod
     def parse(cls, tag: int, text: str) -> Field:
         head, *parts = text.split("^")
-        subs = [SubField(p[0], p[1:]) for p in parts if p]
-        f = cls(tag, head, subs)
+        subs = []
         # Rendering gives back the text unless a part was empty ("^^", trailing "^") or a
         # code was lower-case; only then is the raw text worth keeping.
-        if len(subs) != len(parts) or any(s.code != p[0] for s, p in zip(subs, parts, strict=True)):
+        keep_raw = False
+        for part in parts:
+            if not part:
+                keep_raw = True
+                continue
+            sub = SubField(part[0], part[1:])
+            keep_raw = keep_raw or sub.code != part[0]
+            subs.append(sub)
+        f = cls(tag, head, subs)
+        if keep_raw:
             f._raw = text
             f._snap = f._state()
         return f

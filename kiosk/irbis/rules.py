@@ -53,7 +53,8 @@ def is_valid_code(code: str) -> bool:
 
 
 def is_loan(f: Field) -> bool:
-    return f.tag == 40 and any(f.get(c) for c in ("A", "B", "H"))
+    # ^H (barcode) first: nearly every loan has one, so one look usually decides
+    return f.tag == 40 and bool(f.get("H") or f.get("B") or f.get("A"))
 
 
 def is_returned(f: Field) -> bool:
