@@ -24,9 +24,11 @@ tap contrast
 """
 
 
-def test_widgets_and_textures_do_not_grow_with_sessions(tmp_path: Path) -> None:
-    scenario = tmp_path / "many.scn"
-    scenario.write_text("wait 1\n" + SESSION * 40, encoding="utf-8")
+def live_at_attract(tmp_path: Path, scenario_text: str) -> list[dict[str, int]]:
+    """The scenario through `kiosk script`: the live widget/texture/instruction counts each
+    time the attract screen came back."""
+    scenario = tmp_path / "counted.scn"
+    scenario.write_text(scenario_text, encoding="utf-8")
     stats = tmp_path / "stats.json"
     env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1",
            "KIOSK_SCRIPT_STATS": str(stats)}
@@ -34,7 +36,11 @@ def test_widgets_and_textures_do_not_grow_with_sessions(tmp_path: Path) -> None:
                            "--today", "20261125"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    live = json.loads(stats.read_text())["live_at_attract"]
+    return json.loads(stats.read_text())["live_at_attract"]
+
+
+def test_widgets_and_textures_do_not_grow_with_sessions(tmp_path: Path) -> None:
+    live = live_at_attract(tmp_path, "wait 1\n" + SESSION * 40)
     assert len(live) >= 40, live
     after_5, after_40 = live[5], live[-1]
     assert after_40["widgets"] == after_5["widgets"], (after_5, after_40)
@@ -49,19 +55,10 @@ def test_a_reader_with_more_loans_than_the_first_makes_no_new_rows(tmp_path: Pat
     busy_reader = ("scan 100105\nexpect screen account\n"
                    "scan 000010002\nscan 000010003\nscan 000010004\n"
                    "tap finish\nexpect screen summary\ntap done\nexpect screen attract\nwait 3\n")
-    scenario = tmp_path / "rows.scn"
-    scenario.write_text("wait 1\n"
-                        "scan 100101\nexpect screen account\nscan 000010001\n"
-                        "tap finish\nexpect screen summary\ntap done\nexpect screen attract\n"
-                        "wait 3\n" + busy_reader * 2, encoding="utf-8")
-    stats = tmp_path / "stats.json"
-    env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1",
-           "KIOSK_SCRIPT_STATS": str(stats)}
-    proc = subprocess.run([sys.executable, "-m", "kiosk", "script", str(scenario),
-                           "--today", "20261125"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    live = json.loads(stats.read_text())["live_at_attract"]
+    live = live_at_attract(tmp_path, "wait 1\n"
+                           "scan 100101\nexpect screen account\nscan 000010001\n"
+                           "tap finish\nexpect screen summary\ntap done\nexpect screen attract\n"
+                           "wait 3\n" + busy_reader * 2)
     assert len(live) == 4, live
     first, busy, busy_again = live[1], live[2], live[3]
     assert busy["widgets"] == first["widgets"] == busy_again["widgets"], live
