@@ -61,16 +61,15 @@ def gl_rss_mb(pid: int | str = "self") -> float:
 def memory_probe() -> dict[str, Any]:
     """What the growth is made of: cyclic garbage (gc), memory the C allocator keeps
     (malloc_trim), Kivy's caches. Runs after the RSS figure has been taken."""
-    import ctypes
+    from kiosk.system.memory import libc_trim
 
     out: dict[str, Any] = {"gc_objects": len(gc.get_objects())}
     gc.collect()
     out["rss_mb_after_gc"] = rss_mb()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    trim = libc_trim()
+    if trim is not None:
+        trim()
         out["rss_mb_after_malloc_trim"] = rss_mb()
-    except (OSError, AttributeError):
-        pass
     try:
         from kivy.cache import Cache
 
