@@ -254,13 +254,16 @@ def record_from_lines(lines: Sequence[str], database: str = "") -> Record:
     if not (is_number(mfn_text) and is_number(status_text) and is_number(version_text)):
         raise ProtocolError("record header garbage")
     rec = Record(abs(int(mfn_text)), int(status_text), int(version_text), database=database)
+    fields = rec.fields
     for line in lines[2:]:
         if not line:
             continue
         tag, sep, text = line.partition("#")
-        if not sep or not is_number(tag) or tag.strip().startswith("-"):
+        # the usual tag, a few ASCII digits, is taken without the full number check
+        if not (sep and (0 < len(tag) <= 9 and tag.isascii() and tag.isdigit()
+                         or is_number(tag) and not tag.strip().startswith("-"))):
             raise ProtocolError("field line garbage")
-        rec.fields.append(Field.parse(int(tag), text))
+        fields.append(Field.parse(int(tag), text))
     return rec
 
 

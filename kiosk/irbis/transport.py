@@ -89,6 +89,10 @@ class HttpTransport:
         # Every request is the same POST but for its body: prepared once, so each exchange
         # skips requests' merging of session settings, cookies and hooks (a fifth of its time)
         self._template = self.session.prepare_request(requests.Request("POST", url))
+        # ...and sent through the session's adapter itself: Session.send adds hooks, cookie
+        # extraction and redirect handling that one gateway URL never needs (a tenth of the
+        # client's time per request)
+        self._adapter = self.session.get_adapter(url)
         self._in_flight = 0
         self._burst_peak = 0  # most requests out at once since none was
         self._recent_peaks: deque[int] = deque(maxlen=4)
@@ -106,7 +110,7 @@ class HttpTransport:
         try:
             prepared = self._template.copy()
             prepared.prepare_body(frame_http(body), None)
-            resp = self.session.send(prepared, timeout=timeout or self.timeout, allow_redirects=False)
+            resp = self._adapter.send(prepared, timeout=timeout or self.timeout, verify=self.session.verify)
             closed = resp.headers.get("Connection", "").lower() == "close"
         except requests.Timeout as exc:
             raise GatewayTimeout(f"{_safe(self.url)}: {type(exc).__name__}") from exc
