@@ -76,8 +76,9 @@ def loan_matches(f: Field, code: str) -> bool:
 
 
 def find_open_loan(reader: Record, code: str) -> Field | None:
-    for f in open_loans(reader):
-        if loan_matches(f, code):
+    # the code first: a reader's record keeps every loan ever made, and few match
+    for f in reader.all(40):
+        if loan_matches(f, code) and is_loan(f) and not is_returned(f):
             return f
     return None
 
