@@ -26,10 +26,13 @@ def numbers(result: dict, keys: list[str]) -> None:
 def test_checkout_part_compares_ours_with_the_baseline() -> None:
     r = bench.part_checkout(TINY)
     numbers(r, ["checkout_ms_p50", "checkout_ms_p95", "baseline_checkout_ms_p50",
-                "baseline_checkout_ms_p95", "checkout_ratio"])
+                "baseline_checkout_ms_p95", "checkout_ratio", "baseline_same_work_checkout_ms_p95",
+                "checkout_ratio_same_work"])
     assert r["checkout_ms_p50"] <= r["checkout_ms_p95"]
     assert r["checkout_ratio"] == pytest.approx(
         r["checkout_ms_p95"] / r["baseline_checkout_ms_p95"], rel=0.02)
+    assert r["checkout_ratio_same_work"] == pytest.approx(
+        r["checkout_ms_p95"] / r["baseline_same_work_checkout_ms_p95"], rel=0.02)
 
 
 def test_speech_part_times_a_sentence_in_kazakh_and_russian() -> None:
@@ -79,3 +82,27 @@ def test_a_failing_part_gives_nulls_and_an_error_never_a_traceback(capsys) -> No
     assert out["machine"]["cores"] >= 1 and len(out["machine"]["loadavg_start"]) == 3
     json.dumps(out, allow_nan=False)  # valid JSON for any reader
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_same_work_baseline_asks_rqst_as_the_kiosk_does_and_really_lends(tmp_path) -> None:
+    from kiosk.irbis.client import IrbisClient
+    from kiosk.irbis.server import start_server
+    from kiosk.tools.bench.irbis import _baseline
+    from kiosk.tools.synthetic import book_barcode, write_databases
+
+    server = start_server(tmp_path / "db", loads=write_databases(tmp_path / "load", 3, 6))
+    try:
+        plain = server.engine.conditions.requests.copy()
+        _baseline(server.tcp_port, 2, 1, 1)
+        searches_plain = server.engine.conditions.requests["K"] - plain["K"]
+        before = server.engine.conditions.requests.copy()
+        _baseline(server.tcp_port, 2, 1, 2, reservations=True)
+        searches_same_work = server.engine.conditions.requests["K"] - before["K"]
+        assert searches_same_work == searches_plain + 2 * 2  # two RQST searches a run
+        peek = IrbisClient.from_url(server.tcp_url, "kiosk1", "kiosk1")
+        for code in (book_barcode(2), book_barcode(4), book_barcode(5)):
+            [copy] = peek.search_records("IBIS", f'"IN={code}"')
+            assert copy.fm(910, "A") == "1", code  # lent: the baseline's loans are real
+        peek.close()
+    finally:
+        server.stop()

@@ -50,8 +50,10 @@ def checkout_latency(runs: int, conditions: FieldConditions | None = None, suffi
     from kiosk.irbis.client import IrbisClient
 
     readers = max(1, runs // 50)
+    # each of the three gets readers and books of its own: a reader's record grows by a
+    # loan a run, and a bigger record costs both sides more to parse and to index
     with tempfile.TemporaryDirectory(prefix="bench-irbis-") as tmp:
-        loads = write_databases(Path(tmp) / "load", readers, 2 * runs)
+        loads = write_databases(Path(tmp) / "load", 3 * readers, 3 * runs)
         with sim_process(tmp, loads, conditions or FieldConditions()) as (http_url, tcp_port, _):
             client = IrbisClient.from_url(http_url, "kiosk1", "kiosk1")
             circ = IrbisCirculation(client, _bench_config())
@@ -63,9 +65,13 @@ def checkout_latency(runs: int, conditions: FieldConditions | None = None, suffi
                 circ.checkout(card, barcode, TODAY)
                 ours.append(time.perf_counter() - start)
             client.close()
-            theirs = _baseline(tcp_port, runs, readers)
+            theirs = _baseline(tcp_port, runs, readers, 1)
+            same_work = _baseline(tcp_port, runs, readers, 2, reservations=True)
     result = summary("checkout_ms", ours) | summary("baseline_checkout_ms", theirs)
+    result |= summary("baseline_same_work_checkout_ms", same_work)
     result["checkout_ratio"] = round(result["checkout_ms_p95"] / result["baseline_checkout_ms_p95"], 2)
+    result["checkout_ratio_same_work"] = round(
+        result["checkout_ms_p95"] / result["baseline_same_work_checkout_ms_p95"], 2)
     return {f"{k}{suffix}": v for k, v in result.items()}
 
 
@@ -135,9 +141,14 @@ def overload_sessions(sessions: int, overload: float = 0.2) -> dict[str, int]:
     }
 
 
-def _baseline(tcp_port: int, runs: int, readers: int) -> list[float]:
+def _baseline(tcp_port: int, runs: int, readers: int, share: int,
+              reservations: bool = False) -> list[float]:
     """The same IRBIS work done with cbsvibpyirbis: find and read the reader, find and read
-    the copy, add the loan and mark the copy issued, save both with command 6."""
+    the copy, add the loan and mark the copy issued, save both with command 6.
+    `reservations`: also what the kiosk asks RQST (the reader's books waiting on the reserve
+    shelf at the card scan; the requests naming the copy before lending it), so that both
+    do the same work; the generated library has no requests, so nothing more is read.
+    `share`: which third of the generated readers and books it uses (0 is the kiosk's)."""
     from cbsvibpyirbis import Connection
 
     conn = Connection()
@@ -145,14 +156,21 @@ def _baseline(tcp_port: int, runs: int, readers: int) -> list[float]:
     samples = []
     try:
         for i in range(runs):
-            card, barcode = reader_card(i % readers), book_barcode(runs + i)
+            card, barcode = reader_card(share * readers + i % readers), book_barcode(share * runs + i)
             start = time.perf_counter()
             conn.database = "RDR"
             [reader_mfn] = conn.search(f'"RI={card}"')
             reader = conn.read_record(reader_mfn)
+            if reservations:
+                conn.database = "RQST"
+                _read_all(conn, conn.search(f'"RS={card}" * "I=2"'))
             conn.database = "IBIS"
             [copy_mfn] = conn.search(f'"IN={barcode}"')
             copy = conn.read_record(copy_mfn)
+            if reservations:
+                conn.database = "RQST"
+                _read_all(conn, conn.search(f'"H={barcode}"'))
+                conn.database = "IBIS"
             reader.database, copy.database = "RDR", "IBIS"
             reader.add(40, f"^GIBIS^H{barcode}^D20261125^E20261209^F******^VКИОСК1^Ikiosk1")
             for field in copy.all(910):
@@ -164,6 +182,10 @@ def _baseline(tcp_port: int, runs: int, readers: int) -> list[float]:
     finally:
         conn.disconnect()
     return samples
+
+
+def _read_all(conn: object, mfns: list[int]) -> list[object]:
+    return [conn.read_record(mfn) for mfn in mfns]  # type: ignore[attr-defined]
 
 
 def _kiosk_worker(args: tuple[str, int, int, int, float]) -> list[float]:

@@ -315,8 +315,9 @@ def _quiet_kiosks(job: tuple[str, int, int, int, float]) -> tuple[list[float], i
 
 PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [
     ("checkout", ("checkout_ms_p50", "checkout_ms_p95", "baseline_checkout_ms_p50",
-                  "baseline_checkout_ms_p95", "checkout_ratio"), part_checkout),
-    ("field", ("checkout_ms_p95_rtt20", "checkout_ratio_rtt20", "round_trips_login", "round_trips_checkout",
+                  "baseline_checkout_ms_p95", "checkout_ratio", "checkout_ratio_same_work"), part_checkout),
+    ("field", ("checkout_ms_p95_rtt20", "checkout_ratio_rtt20", "checkout_ratio_same_work_rtt20",
+               "round_trips_login", "round_trips_checkout",
                "round_trips_renew", "round_trips_return", "round_trips_renew_all", "requests_login",
                "requests_checkout", "requests_renew", "requests_return", "requests_renew_all",
                "overload_sessions_lost", "overload_sessions_stuck"), part_field),
