@@ -170,7 +170,6 @@ def _baseline(tcp_port: int, runs: int, readers: int, share: int,
             if reservations:
                 conn.database = "RQST"
                 _read_all(conn, conn.search(f'"H={barcode}"'))
-                conn.database = "IBIS"
             reader.database, copy.database = "RDR", "IBIS"
             reader.add(40, f"^GIBIS^H{barcode}^D20261125^E20261209^F******^VКИОСК1^Ikiosk1")
             for field in copy.all(910):
