@@ -155,26 +155,31 @@ class Account(Screen):
                              size=ctx.body, bold=True, color=rgba(ctx.theme.success))
                    for line, w in zip(self.waiting.take(len(v.waiting)), v.waiting, strict=True)]
         # the heading counts the books; when they do not all fit it says which are shown
-        # ("Books 4-6 of 30"), so a cut list costs no extra line
-        self.heading.height = ctx.mm(10)  # its words are chosen once the rows are known
+        # ("Books 4-6 of 30"), so a cut list costs no extra line. While the gateway works
+        # the busy line stands in its place at its height: the rows keep their room, so a
+        # scan does not move every row twice (each move redraws every row's words, and
+        # with a software GL each redraw waits for the frames still drawing the old ones)
+        heading_h = ctx.mm(10)
+        self.heading.height = heading_h  # its words are chosen once the rows are known
+        head: Widget = self.shared.busy_line(ctx, heading_h) if v.busy else self.heading
         above: list[Widget] = [self.hello, *waiting, self.scan,
-                               *self.shared.notice_in_flow(ctx), self.heading]
+                               *self.shared.notice_in_flow(ctx), head]
         row_h = ctx.mm(14)
-        room = self.room(ctx, above, row_h, ctx.mm(12) if v.busy else 0.0)
+        room = self.room(ctx, above, row_h)
         shown, start = visible_rows(v.loans, v.focused.id if v.focused else "", room)
         rows = [row.update(ctx, loan, row_h)
                 for row, loan in zip(self.pool.take(len(shown), fill=room), shown, strict=True)]
-        if len(shown) < len(v.loans):
-            heading = ctx.t("ui.account.window", first=start + 1, last=start + len(shown),
-                            n=len(v.loans))
-        else:
-            heading = ctx.t("ui.account.loans", n=len(v.loans)) if v.loans \
-                else ctx.t("ui.account.no_loans")
-        self.heading.show(ctx, "book", heading, size=ctx.body, bold=True, height=ctx.mm(10))
-        tail: list[Widget] = []
-        if v.busy:
-            tail.append(self.shared.busy_line(ctx))
-        self.lay_out(ctx, [*above, *rows, *tail])
+        if not v.busy:
+            self.heading.show(ctx, "book", self._heading_words(ctx, start, len(shown)),
+                              size=ctx.body, bold=True, height=heading_h)
+        self.lay_out(ctx, [*above, *rows])
+
+    @staticmethod
+    def _heading_words(ctx: Ctx, start: int, shown: int) -> str:
+        loans = ctx.view.loans
+        if shown < len(loans):
+            return ctx.t("ui.account.window", first=start + 1, last=start + shown, n=len(loans))
+        return ctx.t("ui.account.loans", n=len(loans)) if loans else ctx.t("ui.account.no_loans")
 
 
 class SummaryRow(Panel):

@@ -172,11 +172,11 @@ class Shared:
         self.notice = NoticePanel(vertical=False)
         self.busy = IconLine()
 
-    def busy_line(self, ctx: Ctx) -> IconLine:
+    def busy_line(self, ctx: Ctx, height: float | None = None) -> IconLine:
         words = ctx.t("ui.busy")
         if ctx.view.pending_scans > 1:
             words += " " + ctx.t("ui.pending", n=ctx.view.pending_scans - 1)
-        return self.busy.show(ctx, "clock", words, size=ctx.body)
+        return self.busy.show(ctx, "clock", words, size=ctx.body, height=height)
 
     def notice_in_flow(self, ctx: Ctx) -> list[Widget]:
         panel = self.notice.show(ctx) if ctx.notice_in_flow else None
