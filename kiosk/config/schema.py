@@ -114,6 +114,10 @@ class UiSection:
     min_target_mm: float = 12.0  # smallest touch target
     bottom_margin_mm: float = 18.0  # nothing tappable this close to the bottom edge
     maxfps: int = 30  # redraws happen only on change; this caps animations
+    # GL antialiasing samples per pixel; 0 = none. Each sample is another copy of the
+    # window's colour and depth buffers (Kivy's default of 2 cost 30 MB at 1280x800 on a
+    # software GL) for softer edges of the drawn icons only: text is not affected.
+    multisamples: int = 0
 
 
 @dataclass

@@ -50,6 +50,7 @@ def configure_kivy(ui: UiSection, headless: bool = False) -> None:
     Config.set("graphics", "fullscreen", "auto" if not headless and wants_fullscreen(ui) else "0")
     Config.set("graphics", "allow_screensaver", "0")
     Config.set("graphics", "maxfps", str(max(0, ui.maxfps)))
+    Config.set("graphics", "multisamples", str(max(0, ui.multisamples)))
     # the interrupt clock wakes the loop as soon as another thread (scanner, gateway worker)
     # schedules a callback, instead of on the next tick up to 1/maxfps later; it still
     # sleeps between frames when nothing is scheduled (idle CPU unchanged)

@@ -53,7 +53,10 @@ def test_app_part_plays_whole_sessions_in_one_app_process() -> None:
     assert r["scan_to_cue_n"] == 3
     numbers(r, ["scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
                 "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_idle_no_gl",
-                "rss_mb_after_1000_sessions"])
+                "rss_mb_after_1000_sessions", "scan_to_pixels_ms_p95"])
+    # the frame's pixels are done after its swap, never before
+    assert r["scan_to_pixels_ms_p50"] >= r["scan_to_screen_ms_p50"]
+    assert r["scan_stages_ms"]["raster"]["p50"] >= 0
     assert r["rss_mb_idle"] > 10
     assert 10 < r["rss_mb_idle_no_gl"] <= r["rss_mb_idle"]
     assert r["rss_mb_after_1000_sessions_is_after"] == 3  # tiny run: says how many

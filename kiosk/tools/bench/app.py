@@ -165,7 +165,8 @@ class Driver:
         self.stages_ms: dict[str, list[float]] = {
             "to_ui_thread": [], "gateway": [], "journal": [], "early_render": [],
             "session_and_hop": [],
-            "render": [], "to_frame": []}
+            "render": [], "to_frame": [], "raster": []}
+        self.pixels_ms: list[float] = []  # scan -> the GL finished the frame (gateway excluded)
         self.result: dict[str, Any] = {}
 
     def _post(self, fn: Callable[[], None]) -> None:
@@ -194,6 +195,9 @@ class Driver:
                                 ("render", w.render_s),
                                 ("to_frame", drawn - w.show_at - w.render_s)):
                 self.stages_ms[name].append(round(value * 1000, 3))
+            if w.pixels_at is not None:
+                self.stages_ms["raster"].append(round((w.pixels_at - drawn) * 1000, 3))
+                self.pixels_ms.append(round(max(0.0, w.pixels_at - t0 - gateway) * 1000, 3))
         if cue and self.sink is not None:
             deadline = time.perf_counter() + 2.0
             heard = self.sink.first_cue_after(t0)
@@ -268,8 +272,15 @@ class Driver:
         finally:
             self.result.update(sessions=played, warmup=self.warmup,
                                scan_to_screen_ms=self.screen_ms, scan_to_cue_ms=self.cue_ms,
+                               scan_to_pixels_ms=self.pixels_ms,
                                stages_ms=self.stages_ms, cue_published_ms=self.cue_published_ms)
             self._post(self.kiosk.app.stop)
+
+
+def _gl_finish() -> None:
+    from kivy.graphics.opengl import glFinish
+
+    glFinish()
 
 
 def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: float,
@@ -277,7 +288,7 @@ def _sessions(config: str, sessions: int, warmup: int, readers: int, budget_s: f
     from kiosk.app import run_main
 
     sink, sink_kind = _cue_sink()
-    watch = FrameWatch()
+    watch = FrameWatch(finish=_gl_finish)
     drivers: list[Driver] = []
 
     def started(kiosk: Any) -> None:

@@ -140,6 +140,9 @@ def _app_keys(r: dict[str, Any], screen: list[float], cue: list[float]) -> dict[
     out: dict[str, Any] = {
         "scan_to_screen_ms_p50": pct(screen, 50), "scan_to_screen_ms_p95": pct(screen, 95),
         "scan_to_screen_n": len(screen),
+        # to when the GL has finished drawing that frame (the swap returns before it)
+        "scan_to_pixels_ms_p50": pct(r.get("scan_to_pixels_ms") or [], 50),
+        "scan_to_pixels_ms_p95": pct(r.get("scan_to_pixels_ms") or [], 95),
         "scan_to_cue_ms_p50": pct(cue, 50), "scan_to_cue_ms_p95": pct(cue, 95),
         "scan_to_cue_n": len(cue), "cue_sink": r.get("cue_sink"),
         # the part of scan -> cue before the session publishes the cue event
@@ -325,7 +328,8 @@ PARTS: list[tuple[str, tuple[str, ...], Callable[[Plan], dict[str, Any]]]] = [
                "requests_checkout", "requests_renew", "requests_return", "requests_renew_all",
                "overload_sessions_lost", "overload_sessions_stuck"), part_field),
     ("speech", ("speech_first_audio_ms_p95",), part_speech),
-    ("app", ("scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_cue_ms_p50",
+    ("app", ("scan_to_screen_ms_p50", "scan_to_screen_ms_p95", "scan_to_pixels_ms_p95",
+             "scan_to_cue_ms_p50",
              "scan_to_cue_ms_p95", "rss_mb_idle", "rss_mb_idle_no_gl",
              "rss_mb_after_1000_sessions"), part_app),
     ("startup", ("startup_s", "idle_cpu_pct"), part_startup),

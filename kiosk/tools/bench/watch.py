@@ -13,9 +13,18 @@ from typing import Any
 
 class FrameWatch:
     """Stamps the first frame drawn after the app was given a view that `want` accepts,
-    and the stages on the way: the scan reaching the UI thread, the render of that view."""
+    and the stages on the way: the scan reaching the UI thread, the render of that view.
 
-    def __init__(self) -> None:
+    With `finish` (glFinish) it also stamps when that frame's pixels are done: a buffer
+    swap returns before a GL has drawn the frame (llvmpipe rasterises in threads behind
+    it; a Pi's V3D works through its queue the same way). Waiting for it there, at the end
+    of each step, is also what a patron's pace gives the GL: time to catch up before the
+    next scan. Without it a driver that acts the moment a frame is swapped piles up
+    frames, and the backlog surfaces later as one slow texture upload (the GL waits for
+    every queued frame using that texture)."""
+
+    def __init__(self, finish: Callable[[], Any] | None = None) -> None:
+        self._finish = finish
         self._lock = threading.Lock()
         self._want: Callable[[Any], bool] | None = None
         self._shown = False
@@ -24,11 +33,12 @@ class FrameWatch:
         self.render_s = 0.0  # building the widgets for it
         self.early_render_s = 0.0  # building views shown before it (e.g. "busy")
         self.drawn_at: float | None = None
+        self.pixels_at: float | None = None  # the GL finished drawing that frame
         self.done = threading.Event()
 
     def expect(self, want: Callable[[Any], bool]) -> None:
         with self._lock:
-            self._want, self._shown, self.drawn_at = want, False, None
+            self._want, self._shown, self.drawn_at, self.pixels_at = want, False, None, None
             self.received_at = self.show_at = None
             self.early_render_s = 0.0
             self.done.clear()
@@ -52,6 +62,9 @@ class FrameWatch:
         with self._lock:
             if self._shown and self.drawn_at is None:
                 self.drawn_at = time.perf_counter()
+                if self._finish is not None:
+                    self._finish()
+                    self.pixels_at = time.perf_counter()
                 self._want = None
                 self.done.set()
 
