@@ -4,11 +4,12 @@ the kiosk font, a panel, a loan row. Every tappable widget carries a stable `tap
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import lru_cache
 
 from kivy.clock import Clock
-from kivy.graphics import Color, Line, RoundedRectangle
+from kivy.graphics import Color, Line, Mesh
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -192,14 +193,37 @@ def fitting_font_size(text: str, font_name: str, size: float, width: float) -> f
     return font_step(max(8.0, size * room / widest))
 
 
+CORNER_STEPS = 8  # straight pieces per rounded corner
+
+
+def rounded_outline(x: float, y: float, w: float, h: float, r: float) -> list[tuple[float, float]]:
+    """The points around a rounded box, anticlockwise from the bottom of its right edge;
+    every corner has the same number of points, so two outlines pair up point by point."""
+    r = max(0.0, min(r, w / 2, h / 2))
+    centres = ((x + w - r, y + r, -90), (x + w - r, y + h - r, 0),
+               (x + r, y + h - r, 90), (x + r, y + r, 180))
+    points = []
+    for cx, cy, start in centres:
+        for k in range(CORNER_STEPS + 1):
+            a = math.radians(start + 90 * k / CORNER_STEPS)
+            points.append((cx + r * math.cos(a), cy + r * math.sin(a)))
+    return points
+
+
+def _vertices(points: list[tuple[float, float]]) -> list[float]:
+    return [v for px, py in points for v in (px, py, 0.0, 0.0)]
+
+
 class Framed(Widget):
     """Draws a filled rounded box with an edge, and a thick focus ring when focused. The
     canvas instructions are made once and updated (a focus move changes two numbers).
 
-    The edge is a box in the edge colour under a fill inset by `edge_width`, not a wide
-    Line: with a software GL (llvmpipe) a wide rounded Line costs ~0.5-1 ms a frame, and
-    two per button were 70 % of every frame (frame 100 -> 30 ms). The ring is the one
-    Line left, and only while focused."""
+    The edge is a band of triangles around the fill, which is a fan inside it: every pixel
+    is painted once. A software GL (llvmpipe) pays for every painted pixel (a layer over
+    the whole window costs ~3.5 ms at 1280x800), so an edge box under an inset fill cost
+    each panel's area twice; a wide rounded Line costs ~0.5-1 ms a frame (two per button
+    were 70 % of every frame once). The ring is the one Line left, and only while
+    focused."""
 
     fill = ColorProperty((1, 1, 1, 1))
     edge = ColorProperty((0, 0, 0, 1))
@@ -215,14 +239,15 @@ class Framed(Widget):
             self._ring_color = Color(0, 0, 0, 0)
             self._ring = Line(width=1)
             self._edge_color = Color(0, 0, 0, 1)
-            self._edge = RoundedRectangle()
+            self._edge = Mesh(mode="triangle_strip")
             self._fill_color = Color(1, 1, 1, 1)
-            self._fill = RoundedRectangle()
+            self._fill = Mesh(mode="triangle_fan")
         # one update per frame however often layout moves the widget
         self._trigger_draw = Clock.create_trigger(self._draw, -1)
         self.bind(pos=self._trigger_draw, size=self._trigger_draw, fill=self._trigger_draw,
                   edge=self._trigger_draw, focused=self._trigger_draw, ring=self._trigger_draw,
-                  edge_width=self._trigger_draw, ring_width=self._trigger_draw)
+                  edge_width=self._trigger_draw, ring_width=self._trigger_draw,
+                  radius=self._trigger_draw)
         self._draw()
 
     def _draw(self, *_: object) -> None:
@@ -235,14 +260,22 @@ class Framed(Widget):
         else:
             self._ring_color.rgba = (0, 0, 0, 0)
             self._ring.points = []  # an invisible wide line still costs its triangles
-        edge = max(0.0, float(self.edge_width))
-        self._edge_color.rgba = self.edge if edge else (0, 0, 0, 0)
-        self._edge.pos, self._edge.size = self.pos, (self.size if edge else (0, 0))
-        self._edge.radius = [self.radius]
+        w, h = float(self.width), float(self.height)
+        edge = min(max(0.0, float(self.edge_width)), w / 2, h / 2)
+        inner = rounded_outline(self.x + edge, self.y + edge, w - 2 * edge, h - 2 * edge,
+                                self.radius - edge)
         self._fill_color.rgba = self.fill
-        self._fill.pos = (self.x + edge, self.y + edge)
-        self._fill.size = (max(0.0, self.width - 2 * edge), max(0.0, self.height - 2 * edge))
-        self._fill.radius = [max(0.0, self.radius - edge)]
+        self._fill.vertices = _vertices(inner)
+        self._fill.indices = list(range(len(inner)))
+        self._edge_color.rgba = self.edge
+        if edge <= 0:
+            self._edge.vertices, self._edge.indices = [], []
+            return
+        outer = rounded_outline(self.x, self.y, w, h, self.radius)
+        band = [p for pair in zip(outer, inner, strict=True) for p in pair]
+        band += band[:2]  # closed: back to the first pair
+        self._edge.vertices = _vertices(band)
+        self._edge.indices = list(range(len(band)))
 
 
 class Panel(Framed, BoxLayout):
