@@ -157,8 +157,7 @@ class Account(Screen):
         # the heading counts the books; when they do not all fit it says which are shown
         # ("Books 4-6 of 30"), so a cut list costs no extra line. While the gateway works
         # the busy line stands in its place at its height: the rows keep their room, so a
-        # scan does not move every row twice (each move redraws every row's words, and
-        # with a software GL each redraw waits for the frames still drawing the old ones)
+        # scan does not move the list twice (each move redraws every row's words)
         heading_h = ctx.mm(10)
         self.heading.height = heading_h  # its words are chosen once the rows are known
         head: Widget = self.shared.busy_line(ctx, heading_h) if v.busy else self.heading
